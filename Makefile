@@ -1,0 +1,41 @@
+# spikeforge — the two commands that matter on a fresh Debian machine:
+#   make demo   set up, generate the default design and co-simulate it bit-exact
+#   make test   set up, then run every test (unit, co-simulation, portability, CLI)
+
+SHELL := /bin/bash
+NODE_BIN := node_modules/.bin
+APT_PACKAGES := verilator yosys iverilog ccache
+DEMO_CONFIG ?= examples/demo_ssa_n12.json
+
+.PHONY: setup build demo test test-quick bench fuzz mutation clean tools
+
+# Installs what is missing and is a no-op when everything is there.
+setup: tools node_modules/.installed build
+
+tools:
+	@missing=""; for t in verilator yosys iverilog ccache; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing$$missing from Debian's packages"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: node_modules/.installed
+	@$(NODE_BIN)/tsc -p tsconfig.json
+
+demo: setup
+	node bin/spikeforge.js generate $(DEMO_CONFIG)
+	node bin/spikeforge.js verify $(DEMO_CONFIG) --vectors 50
+
+test: setup
+	$(NODE_BIN)/vitest run
+
+bench: setup
+	node --import tsx bench/run.ts
+
+clean:
+	rm -rf dist rtl-out .cache

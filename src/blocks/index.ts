@@ -1,0 +1,21 @@
+/**
+ * The block registry: every hardware block spikeforge can generate, by `top` name.
+ * Add a new block here (explicitly: nothing is discovered by scanning folders).
+ */
+import { ConfigError } from '../core/errors.js';
+import { BLOCK_NAMES, type BlockName } from '../core/config.js';
+import { grayRom } from './gray_rom/index.js';
+import type { AnyBlock } from './types.js';
+
+export const blocks: Partial<Record<BlockName, AnyBlock>> = {
+  gray_rom: grayRom,
+};
+
+export function blockFor(top: BlockName): AnyBlock {
+  const block = blocks[top];
+  if (!block) {
+    const have = BLOCK_NAMES.filter((n) => blocks[n]).join(', ');
+    throw new ConfigError('top', top, `this build of spikeforge generates: ${have}`);
+  }
+  return block;
+}

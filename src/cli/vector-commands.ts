@@ -1,0 +1,46 @@
+/** `check` and `golden`: commands on vector files (SPEC §7). */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { checkVectorFile } from '../core/check.js';
+import { writeFileAtomically } from '../io/write.js';
+import { loadVectorFile, withGoldenExpected } from '../vectors/file.js';
+import { intOption, type Io } from './main.js';
+
+export function registerVectorCommands(program: Command, io: Io): void {
+  program
+    .command('check')
+    .argument('<file>', 'vector file (format spikeforge.vectors.v1)')
+    .option('--rtl', 'also co-simulate the generated RTL under Verilator')
+    .addOption(intOption('-s, --seed <s>', 'simulator seed (X state, back-pressure)', 1))
+    .option('--trace-dir <dir>', 'where a mismatch waveform goes', 'rtl-out/check')
+    .description(
+      'Evaluate the golden model (and with --rtl the generated RTL) on every case of FILE and\n' +
+        'compare with every expected value present. Exit 0 if all match; otherwise print the\n' +
+        'first mismatch (case, key, index, expected, got) and exit 1. A malformed file or\n' +
+        'config exits 2 naming the problem.',
+    )
+    .action(async (file: string, opts: { rtl?: boolean; seed: number; traceDir: string }) => {
+      const vf = loadVectorFile(file);
+      const report = await checkVectorFile(vf, {
+        rtl: Boolean(opts.rtl),
+        seed: opts.seed,
+        traceDir: resolve(opts.traceDir),
+        log: (line) => io.err(`  ${line}\n`),
+      });
+      io.out(
+        `PASS ${file}: ${report.cases} cases, ${report.values} expected values match the golden model` +
+          `${report.rtl ? ` and the RTL (${report.rtl.cycles} cycles, model ${report.rtl.cacheHit ? 'from cache' : `built in ${report.rtl.buildSeconds.toFixed(1)} s`})` : ''}\n`,
+      );
+    });
+
+  program
+    .command('golden')
+    .argument('<file>', 'vector file; its expected values are replaced')
+    .requiredOption('-o, --out <file>', 'where to write the completed vector file')
+    .description('Write FILE back with every case\'s `expected` filled in by the golden model.')
+    .action((file: string, opts: { out: string }) => {
+      const vf = loadVectorFile(file);
+      writeFileAtomically(opts.out, `${JSON.stringify(withGoldenExpected(vf), null, 1)}\n`);
+      io.out(`wrote ${opts.out}: ${vf.cases.length} cases\n`);
+    });
+}

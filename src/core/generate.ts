@@ -1,0 +1,74 @@
+/**
+ * Config → every file of a generated design, in memory. Pure: writing is io/write.ts's job,
+ * so a config error can never leave a half-written folder.
+ */
+import { blockFor } from '../blocks/index.js';
+import type { AnyBlock, GeneratedFile, RenderMeta, ResolvedConfig } from '../blocks/types.js';
+import { canonicalJson, sha256, shortHash } from './hash.js';
+import { GENERATOR, VERSION } from './version.js';
+import { renderTemplate } from '../render/templates.js';
+
+export interface Design {
+  config: ResolvedConfig;
+  block: AnyBlock;
+  derived: unknown;
+  topModule: string;
+  configHash: string;
+  /** SV and .mem files, then `<name>.f`, `<name>.core`, `manifest.json`. */
+  files: GeneratedFile[];
+}
+
+/** Hash of everything that decides the RTL: the resolved config (table data included) and the generator version. */
+export function configHash(cfg: ResolvedConfig): string {
+  return shortHash({ generator: GENERATOR, version: VERSION, config: cfg });
+}
+
+/** The config as written into the manifest: valid input for `generate` again. */
+export function configForManifest(cfg: ResolvedConfig): unknown {
+  const { tableSource, table, ...logPe } = cfg.logPe;
+  return { ...cfg, logPe: { ...logPe, table: tableSource ?? table } };
+}
+
+export function deriveDesign(cfg: ResolvedConfig): { block: AnyBlock; derived: unknown } {
+  const block = blockFor(cfg.top);
+  return { block, derived: block.derive(cfg) };
+}
+
+export function generateDesign(cfg: ResolvedConfig): Design {
+  const { block, derived } = deriveDesign(cfg);
+  const hash = configHash(cfg);
+  const meta: RenderMeta = { generator: GENERATOR, version: VERSION, configHash: hash };
+  const rtl = block.render(derived, meta);
+  const topModule = block.topModule(derived);
+  const svFiles = rtl.filter((f) => f.kind === 'sv').map((f) => f.path);
+  const memFiles = rtl.filter((f) => f.kind === 'mem').map((f) => f.path);
+
+  const filelist: GeneratedFile = { path: `${cfg.name}.f`, content: `${svFiles.join('\n')}\n`, kind: 'meta' };
+  const core: GeneratedFile = {
+    path: `${cfg.name}.core`,
+    content: renderTemplate('fusesoc.core.hbs', {
+      name: cfg.name,
+      version: VERSION,
+      summary: block.summary,
+      svFiles,
+      memFiles,
+      topModule,
+    }),
+    kind: 'meta',
+  };
+  const files = [...rtl, filelist, core];
+  const manifest = {
+    generator: GENERATOR,
+    version: VERSION,
+    top: cfg.top,
+    topModule,
+    configHash: hash,
+    config: configForManifest(cfg),
+    logPeTable: cfg.logPe.table ? { source: cfg.logPe.tableSource ?? 'inline', sha256: sha256(canonicalJson(cfg.logPe.table)) } : null,
+    derived: block.describe(derived),
+    ports: block.harness.spec(derived),
+    files: files.map((f) => ({ path: f.path, kind: f.kind, sha256: sha256(f.content) })),
+  };
+  files.push({ path: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n`, kind: 'meta' });
+  return { config: cfg, block, derived, topModule, configHash: hash, files };
+}

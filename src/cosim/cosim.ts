@@ -1,0 +1,109 @@
+/**
+ * Co-simulation of a generated design against its golden model: encode the cases into
+ * stream beats, run the Verilator model, decode, compare every output value.
+ */
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { StimulusCase } from '../blocks/types.js';
+import type { Design } from '../core/generate.js';
+import { MismatchError } from '../core/errors.js';
+import { firstMismatch, formatMismatch, type Mismatch } from '../vectors/compare.js';
+import { buildModel, runModel, type BuiltModel, type RunOutcome, type RunSettings } from './verilator.js';
+
+export interface SimulationResult<O> {
+  outputs: O[];
+  run: RunOutcome;
+  model: BuiltModel;
+  /** Output beats beyond what the cases call for (duplicates), per stream. */
+  extraBeats: Record<string, number>;
+}
+
+export async function buildDesignModel(design: Design): Promise<BuiltModel> {
+  return buildModel(design.files, design.block.harness.spec(design.derived));
+}
+
+/** Generous cycle budget: a hang is reported as a time-out, not waited on forever. */
+function cycleBudget(design: Design, cases: unknown[], beats: number, settings: Pick<RunSettings, 'pValid' | 'pReady'>): number {
+  const ideal = Math.max(beats, design.block.harness.expectedCycles?.(design.derived, cases) ?? 0);
+  return Math.ceil((ideal * 8) / Math.min(settings.pValid, settings.pReady)) + 10_000;
+}
+
+export async function simulate<O>(
+  design: Design,
+  cases: unknown[],
+  settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'> & { timeoutSeconds?: number },
+  model?: BuiltModel,
+): Promise<SimulationResult<O>> {
+  const harness = design.block.harness;
+  const spec = harness.spec(design.derived);
+  const built = model ?? (await buildDesignModel(design));
+  const inputs = harness.encode(design.derived, cases);
+  const expected = harness.expectedBeats(design.derived, cases);
+  const beats = Object.values(inputs).reduce((n, b) => n + b.length, 0) + Object.values(expected).reduce((n, b) => n + b, 0);
+  const run = await runModel(built, spec, inputs, expected, {
+    ...settings,
+    maxCycles: cycleBudget(design, cases, beats, settings),
+    timeoutSeconds: settings.timeoutSeconds ?? 300,
+  });
+  const extraBeats: Record<string, number> = {};
+  for (const s of spec.outputs) {
+    const extra = (run.out[s.name]?.length ?? 0) - (expected[s.name] ?? 0);
+    if (extra > 0) extraBeats[s.name] = extra;
+  }
+  return { outputs: harness.decode(design.derived, cases, run.out) as O[], run, model: built, extraBeats };
+}
+
+export interface CosimCheck {
+  settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'>;
+  run: RunOutcome;
+  model: BuiltModel;
+  mismatch: { caseName: string; mismatch: Mismatch } | null;
+  /** Set when the run ended badly (time-out, protocol violation, extra beats). */
+  fault: string | null;
+}
+
+/** Runs the cases and compares the RTL against `expected` (the model's outputs, in vector form). */
+export async function cosimCompare(
+  design: Design,
+  cases: StimulusCase<unknown>[],
+  expected: Record<string, unknown>[],
+  settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'>,
+  model?: BuiltModel,
+): Promise<CosimCheck> {
+  const inputs = cases.map((c) => c.inputs);
+  const sim = await simulate(design, inputs, settings, model);
+  let fault: string | null = null;
+  if (sim.run.status === 3) fault = `simulation time-out: ${sim.run.message}`;
+  else if (sim.run.status === 4) fault = `stream protocol violation: ${sim.run.message}`;
+  else if (Object.keys(sim.extraBeats).length) {
+    fault = `the design sent more beats than the cases call for (duplicated output): ${JSON.stringify(sim.extraBeats)}`;
+  }
+  let mismatch: CosimCheck['mismatch'] = null;
+  for (let i = 0; i < cases.length && !mismatch; i++) {
+    const got = design.block.vectors.outputs(design.derived, inputs[i], sim.outputs[i]);
+    const m = firstMismatch(expected[i]!, got);
+    if (m) mismatch = { caseName: cases[i]!.name, mismatch: m };
+  }
+  return { settings, run: sim.run, model: sim.model, mismatch, fault };
+}
+
+/**
+ * Re-runs a failing check with a waveform and throws a MismatchError that names the first
+ * difference and the VCD's path.
+ */
+export async function failWithWaveform(
+  design: Design,
+  cases: StimulusCase<unknown>[],
+  check: CosimCheck,
+  traceDir: string,
+  label: string,
+): Promise<never> {
+  const dir = resolve(traceDir);
+  mkdirSync(dir, { recursive: true });
+  const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}.vcd`);
+  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath }, check.model);
+  const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}` : 'unknown');
+  throw new MismatchError(
+    `${what}\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}\n  waveform: ${tracePath}`,
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * Verilator models of generated designs: built once per content hash, run many times.
+ *
+ * The cache key covers everything that goes into a build (every generated file, the
+ * harness C++, the Verilator version and the flags), so a second run with other vectors
+ * or another seed reuses the binary. Builds happen in a temporary folder renamed into
+ * place, so concurrent runs and interrupted builds never leave a broken cache entry.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
+import { CACHE_DIR } from '../core/paths.js';
+import { sha256, canonicalJson } from '../core/hash.js';
+import { hasTool, runTool, toolVersion } from '../tools/run.js';
+import { renderTemplate } from '../render/templates.js';
+
+/** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
+export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
+
+export interface BuiltModel {
+  dir: string;
+  binary: string;
+  /** Folder holding the RTL and .mem files; the simulator runs here so $readmemh finds them. */
+  rtlDir: string;
+  cacheHit: boolean;
+  seconds: number;
+  key: string;
+}
+
+export function harnessSource(spec: HarnessSpec): string {
+  return renderTemplate('harness/verilator_tb.cpp.hbs', spec);
+}
+
+export async function buildModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 600): Promise<BuiltModel> {
+  const started = performance.now();
+  const tb = harnessSource(spec);
+  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
+  const version = await toolVersion('verilator');
+  const key = sha256(
+    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: VERILATOR_FLAGS, top: spec.top }),
+  ).slice(0, 24);
+  const root = join(CACHE_DIR, 'verilator');
+  const dir = join(root, key);
+  const binary = join(dir, 'obj', 'Vsim');
+  const rtlDir = join(dir, 'rtl');
+  if (existsSync(binary)) {
+    return { dir, binary, rtlDir, cacheHit: true, seconds: (performance.now() - started) / 1000, key };
+  }
+
+  mkdirSync(root, { recursive: true });
+  const tmp = join(root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(join(tmp, 'rtl'), { recursive: true });
+  try {
+    for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
+    writeFileSync(join(tmp, 'tb.cpp'), tb);
+    const svPaths = rtl.filter((f) => f.kind === 'sv').map((f) => join('rtl', f.path));
+    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+    if (await hasTool('ccache')) {
+      // Verilator's runtime library is the same for every design: ccache makes the
+      // second and later builds of a session (and of a CI run) much cheaper.
+      env['OBJCACHE'] = 'ccache';
+      env['CCACHE_DIR'] = join(CACHE_DIR, 'ccache');
+      env['CCACHE_BASEDIR'] = tmp;
+      env['CCACHE_NOHASHDIR'] = '1';
+    }
+    await runTool(
+      'verilator',
+      [
+        '--cc',
+        '--exe',
+        '--build',
+        '-j',
+        String(Math.max(1, cpus().length)),
+        '--Mdir',
+        'obj',
+        '--top-module',
+        spec.top,
+        '-o',
+        'Vsim',
+        ...VERILATOR_FLAGS,
+        '-CFLAGS',
+        '-O1',
+        ...svPaths,
+        'tb.cpp',
+      ],
+      `building the co-simulation model of ${spec.top}`,
+      { cwd: tmp, timeoutSeconds, env },
+    );
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      // Another process finished the same build first: use theirs.
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir, binary, rtlDir, cacheHit: false, seconds: (performance.now() - started) / 1000, key };
+}
+
+export interface RunSettings {
+  seed: number;
+  /** Probability that an input raises valid in a cycle (1: no input gaps). */
+  pValid: number;
+  /** Probability that an output is ready in a cycle (1: no back-pressure). */
+  pReady: number;
+  maxCycles: number;
+  /** Write a VCD of the run here. */
+  tracePath?: string;
+  timeoutSeconds: number;
+}
+
+export interface RunOutcome {
+  /** 0 done, 3 time-out, 4 protocol violation. */
+  status: number;
+  message: string;
+  out: StreamBeats;
+  /** Cycle of every captured output beat, per stream. */
+  outCycles: Record<string, number[]>;
+  cycles: number;
+  seconds: number;
+}
+
+function formatBeat(beat: bigint[]): string {
+  return beat.map((v) => v.toString(16)).join(' ');
+}
+
+export async function runModel(
+  model: BuiltModel,
+  spec: HarnessSpec,
+  inputs: StreamBeats,
+  expected: Record<string, number>,
+  settings: RunSettings,
+): Promise<RunOutcome> {
+  const runDir = mkdtempSync(join(CACHE_DIR, 'run-'));
+  try {
+    const args = [
+      `+seed=${settings.seed}`,
+      `+pvalid=${settings.pValid}`,
+      `+pready=${settings.pReady}`,
+      `+maxcycles=${settings.maxCycles}`,
+      `+verilator+seed+${(settings.seed % 2147483646) + 1}`,
+      '+verilator+rand+reset+2',
+    ];
+    for (const s of spec.inputs) {
+      const path = join(runDir, `in_${s.name}.txt`);
+      writeFileSync(path, (inputs[s.name] ?? []).map((b) => `${formatBeat(b)}\n`).join(''));
+      args.push(`+in_${s.name}=${path}`);
+    }
+    for (const s of spec.outputs) {
+      args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
+    }
+    if (settings.tracePath) args.push(`+trace=${settings.tracePath}`);
+    const r = await runTool(model.binary, args, `simulating ${spec.top}`, {
+      cwd: model.rtlDir,
+      timeoutSeconds: settings.timeoutSeconds,
+      okExitCodes: [3, 4],
+    });
+    const out: StreamBeats = {};
+    const outCycles: Record<string, number[]> = {};
+    for (const s of spec.outputs) {
+      const lines = readFileSync(join(runDir, `out_${s.name}.txt`), 'utf8').split('\n').filter(Boolean);
+      out[s.name] = [];
+      outCycles[s.name] = [];
+      for (const line of lines) {
+        const [cycle, ...hex] = line.split(' ');
+        outCycles[s.name]!.push(Number(cycle));
+        out[s.name]!.push(hex.map((h) => BigInt(`0x${h}`)));
+      }
+    }
+    // Cycles from reset release to the last output beat (inclusive); the harness's own
+    // count also includes the drain cycles it runs to catch duplicated beats.
+    const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
+    return { status: r.exitCode, message: r.stderr.trim(), out, outCycles, cycles, seconds: r.seconds };
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Reading configs (JSON or YAML) and the Log-PE tables they name. This is the I/O edge:
+ * everything after it works on plain data.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ResolvedConfig } from '../blocks/types.js';
+import { parseConfig, type Config } from '../core/config.js';
+import { ConfigError, InputFileError } from '../core/errors.js';
+
+export function readStructuredFile(path: string, what: string, code: 'SF_CONFIG_UNREADABLE' | 'SF_VECTORS_INVALID'): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputFileError(code, `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return /\.ya?ml$/i.test(extname(path)) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new InputFileError(code, `${what} ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+  }
+}
+
+/** Does this top read the Log-PE table? Other tops ignore the key (SPEC §8). */
+function readsLogPeTable(cfg: Config): boolean {
+  if (cfg.logPe.mode !== 'table') return false;
+  return cfg.top === 'logpe_bias' || ((cfg.top === 'xnor_attention' || cfg.top === 'ssa_head') && cfg.logPe.enabled);
+}
+
+/** Parses a raw config; a relative `logPe.table` path is resolved against `baseDir`. */
+export function resolveConfig(raw: unknown, baseDir: string, where?: string): ResolvedConfig {
+  const cfg = parseConfig(raw, where);
+  const { table } = cfg.logPe;
+  let data: unknown[][] | null = null;
+  let source: string | null = null;
+  if (readsLogPeTable(cfg)) {
+    if (table === null) {
+      throw new ConfigError('logPe.table', null, 'mode "table" needs a table: a path to a JSON N×N array, or the array itself', where);
+    }
+    if (typeof table === 'string') {
+      source = table;
+      const path = resolve(baseDir, table);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (e) {
+        throw new ConfigError('logPe.table', table, `the file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, where);
+      }
+      try {
+        data = JSON.parse(text) as unknown[][];
+      } catch (e) {
+        throw new ConfigError('logPe.table', table, `the file ${path} is not valid JSON: ${(e as Error).message}`, where);
+      }
+      if (!Array.isArray(data) || !data.every(Array.isArray)) {
+        throw new ConfigError('logPe.table', table, `the file ${path} must hold an array of N arrays of N integers`, where);
+      }
+    } else {
+      data = table;
+    }
+  }
+  return { ...cfg, logPe: { ...cfg.logPe, table: data, tableSource: source } };
+}
+
+export function loadConfigFile(path: string): ResolvedConfig {
+  const raw = readStructuredFile(path, 'config', 'SF_CONFIG_UNREADABLE');
+  return resolveConfig(raw, dirname(resolve(path)), path);
+}

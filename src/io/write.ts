@@ -1,0 +1,62 @@
+/**
+ * Atomic folder writes: files go to a temporary sibling folder that is renamed into place
+ * in one step, so readers see the old folder or the new one, never half of either.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { OutputError } from '../core/errors.js';
+
+export interface FileToWrite {
+  path: string;
+  content: string;
+}
+
+export function writeFolderAtomically(dir: string, files: FileToWrite[]): void {
+  const target = resolve(dir);
+  const parent = dirname(target);
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = join(parent, `.${basename(target)}.tmp-${tag}`);
+  try {
+    mkdirSync(parent, { recursive: true });
+    mkdirSync(tmp);
+    for (const f of files) writeFileSync(join(tmp, f.path), f.content);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new OutputError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  // Swap in. Another writer may be doing the same: retry until our folder is in place.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(tmp, target);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt > 20) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw new OutputError(`cannot move the new design into ${target}: ${code ?? (e as Error).message}`);
+      }
+      const old = join(parent, `.${basename(target)}.old-${tag}-${attempt}`);
+      try {
+        renameSync(target, old);
+        rmSync(old, { recursive: true, force: true });
+      } catch {
+        // Someone else moved it first; try again.
+      }
+    }
+  }
+}
+
+/** Writes one file atomically (temp file + rename). */
+export function writeFileAtomically(path: string, content: string): void {
+  const target = resolve(path);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, target);
+  } catch (e) {
+    if (existsSync(tmp)) rmSync(tmp, { force: true });
+    throw new OutputError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

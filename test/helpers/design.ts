@@ -1,0 +1,48 @@
+/** Test helpers: designs from inline configs, co-simulation and the portability gate. */
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
+import { resolveConfig } from '../../src/io/config-file.js';
+import { generateDesign, type Design } from '../../src/core/generate.js';
+import { verifyDesign, type VerifyReport } from '../../src/core/verify.js';
+import { portabilityGate, type GateReport } from '../../src/tools/portability.js';
+import { CACHE_DIR } from '../../src/core/paths.js';
+import type { GeneratedFile } from '../../src/blocks/types.js';
+
+export const REFERENCE_DIR = resolve(__dirname, '../../../shared/reference');
+export const VECTORS_DIR = join(REFERENCE_DIR, 'vectors');
+
+export function design(raw: Record<string, unknown>, baseDir = VECTORS_DIR): Design {
+  return generateDesign(resolveConfig(raw, baseDir));
+}
+
+export function traceDir(): string {
+  mkdirSync(join(CACHE_DIR, 'test-traces'), { recursive: true });
+  return mkdtempSync(join(CACHE_DIR, 'test-traces', 't-'));
+}
+
+/** Co-simulates with random + corner + exhaustive stimulus; fails the test on any mismatch. */
+export async function expectBitExact(d: Design, vectors = 20, seed = 1): Promise<VerifyReport> {
+  const report = await verifyDesign(d, { vectors, seed, trace: false, traceDir: traceDir() });
+  expect(report.cases).toBeGreaterThan(0);
+  expect(report.values).toBeGreaterThan(0);
+  return report;
+}
+
+/** Verilator -Wall lint (no waivers), Icarus compile, Yosys synth_ice40. */
+export async function expectPortable(d: Design): Promise<GateReport> {
+  const report = await portabilityGate(d.files, d.topModule);
+  expect(report.ice40.luts + report.ice40.ffs + report.ice40.brams).toBeGreaterThan(0);
+  return report;
+}
+
+/** A copy of the design with one generated file edited (for tests that must fail). */
+export function mutate(d: Design, path: string, edit: (text: string) => string): Design {
+  const files: GeneratedFile[] = d.files.map((f) => {
+    if (f.path !== path) return f;
+    const content = edit(f.content);
+    if (content === f.content) throw new Error(`mutation did not change ${path}`);
+    return { ...f, content };
+  });
+  return { ...d, files };
+}
