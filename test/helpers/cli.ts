@@ -1,0 +1,21 @@
+/** Runs the built CLI (`node bin/spikeforge.js`) as a user would. */
+import { execa } from 'execa';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../..');
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(args: string[], cwd = ROOT, env?: Record<string, string>): Promise<CliResult> {
+  const r = await execa('node', [resolve(ROOT, 'bin/spikeforge.js'), ...args], {
+    cwd,
+    reject: false,
+    env,
+    timeout: 600_000,
+  });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
