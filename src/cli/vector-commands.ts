@@ -1,7 +1,7 @@
 /** `check` and `golden`: commands on vector files (SPEC §7). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { checkVectorFile } from '../core/check.js';
+import { CHECK_SIMULATORS, checkVectorFile, type CheckSimulator } from '../core/check.js';
 import { writeFileAtomically } from '../io/write.js';
 import { loadVectorFile, withGoldenExpected } from '../vectors/file.js';
 import { intOption, type Io } from './main.js';
@@ -10,26 +10,35 @@ export function registerVectorCommands(program: Command, io: Io): void {
   program
     .command('check')
     .argument('<file>', 'vector file (format spikeforge.vectors.v1)')
-    .option('--rtl', 'also co-simulate the generated RTL under Verilator')
+    .option('--rtl', 'also co-simulate the generated RTL (under Verilator unless --sim says otherwise)')
+    .addOption(
+      new Option('--sim <simulator>', 'simulator for --rtl (implies --rtl); "both" also requires the two to agree on every beat')
+        .choices(CHECK_SIMULATORS)
+        .default('verilator'),
+    )
     .addOption(intOption('-s, --seed <s>', 'simulator seed (X state, back-pressure)', 1))
     .option('--trace-dir <dir>', 'where a mismatch waveform goes', 'rtl-out/check')
     .description(
       'Evaluate the golden model (and with --rtl the generated RTL) on every case of FILE and\n' +
         'compare with every expected value present. Exit 0 if all match; otherwise print the\n' +
         'first mismatch (case, key, index, expected, got) and exit 1. A malformed file or\n' +
-        'config exits 2 naming the problem.',
+        'config exits 2 naming the problem. --sim icarus runs the RTL under Icarus Verilog;\n' +
+        '--sim both runs Verilator and Icarus with the same random schedule and fails unless\n' +
+        'they deliver the same bits on the same cycles.',
     )
-    .action(async (file: string, opts: { rtl?: boolean; seed: number; traceDir: string }) => {
+    .action(async (file: string, opts: { rtl?: boolean; sim: CheckSimulator; seed: number; traceDir: string }, cmd: Command) => {
       const vf = loadVectorFile(file);
+      const simGiven = cmd.getOptionValueSource('sim') === 'cli';
       const report = await checkVectorFile(vf, {
-        rtl: Boolean(opts.rtl),
+        rtl: Boolean(opts.rtl) || simGiven,
+        sim: opts.sim,
         seed: opts.seed,
         traceDir: resolve(opts.traceDir),
         log: (line) => io.err(`  ${line}\n`),
       });
       io.out(
         `PASS ${file}: ${report.cases} cases, ${report.values} expected values match the golden model` +
-          `${report.rtl ? ` and the RTL (${report.rtl.cycles} cycles, model ${report.rtl.cacheHit ? 'from cache' : `built in ${report.rtl.buildSeconds.toFixed(1)} s`})` : ''}\n`,
+          `${report.rtl ? ` and the RTL under ${report.rtl.simulators.join(' and ')} (${report.rtl.cycles} cycles, model ${report.rtl.cacheHit ? 'from cache' : `built in ${report.rtl.buildSeconds.toFixed(1)} s`})` : ''}\n`,
       );
     });
 

@@ -1,20 +1,28 @@
 /** `check`: a vector file's expected values against the golden model and, optionally, the RTL. */
 import { cosimCompare, failWithWaveform } from '../cosim/cosim.js';
+import { crossCheck } from '../cosim/cross.js';
+import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
 import { MismatchError } from './errors.js';
 import { formatMismatch } from '../vectors/compare.js';
 import { asStimulus, countExpectedValues, firstCaseMismatch, modelOutputs, type VectorFile } from '../vectors/file.js';
+
+/** Which simulator(s) run the RTL: `both` also requires them to agree on every beat and cycle. */
+export type CheckSimulator = SimulatorName | 'both';
+export const CHECK_SIMULATORS: readonly CheckSimulator[] = ['verilator', 'icarus', 'both'];
 
 export interface CheckOptions {
   rtl: boolean;
   traceDir: string;
   seed: number;
+  /** Default `verilator`. */
+  sim?: CheckSimulator;
   log?: (line: string) => void;
 }
 
 export interface CheckReport {
   cases: number;
   values: number;
-  rtl: { cacheHit: boolean; buildSeconds: number; cycles: number } | null;
+  rtl: { cacheHit: boolean; buildSeconds: number; cycles: number; simulators: SimulatorName[] } | null;
 }
 
 export async function checkVectorFile(vf: VectorFile, opts: CheckOptions): Promise<CheckReport> {
@@ -30,9 +38,28 @@ export async function checkVectorFile(vf: VectorFile, opts: CheckOptions): Promi
   // everywhere else (a case without `expected` still has to agree with the model).
   const expected = vf.cases.map((c, i) => ({ ...model[i], ...(c.expected ?? {}) }));
   const cases = asStimulus(vf);
-  log('co-simulating under Verilator with random input gaps and back-pressure...');
-  const check = await cosimCompare(vf.design, cases, expected, { seed: opts.seed, pValid: 0.7, pReady: 0.7 });
+  const settings = { seed: opts.seed, pValid: 0.7, pReady: 0.7 };
+  const sim = opts.sim ?? 'verilator';
+  if (sim === 'both') {
+    log('co-simulating under Verilator and Icarus (same random input gaps and back-pressure)...');
+    const cross = await crossCheck(vf.design, cases, expected, settings);
+    for (const check of [cross.verilator, cross.icarus]) {
+      if (check.fault || check.mismatch) await failWithWaveform(vf.design, cases, check, opts.traceDir, 'check');
+    }
+    if (cross.disagreement) {
+      throw new MismatchError(
+        `Verilator and Icarus disagree (both match the expected values): ${cross.disagreement}\n` +
+          `  run: seed ${settings.seed}, pValid ${settings.pValid}, pReady ${settings.pReady}`,
+      );
+    }
+    log(`Verilator and Icarus agree on ${cross.beats} output beats, bit for bit and cycle for cycle`);
+    const v = cross.verilator;
+    report.rtl = { cacheHit: v.model.cacheHit, buildSeconds: v.model.seconds, cycles: v.run.cycles, simulators: ['verilator', 'icarus'] };
+    return report;
+  }
+  log(`co-simulating under ${sim === 'icarus' ? 'Icarus' : 'Verilator'} with random input gaps and back-pressure...`);
+  const check = await cosimCompare(vf.design, cases, expected, settings, undefined, SIMULATORS[sim]);
   if (check.fault || check.mismatch) await failWithWaveform(vf.design, cases, check, opts.traceDir, 'check');
-  report.rtl = { cacheHit: check.model.cacheHit, buildSeconds: check.model.seconds, cycles: check.run.cycles };
+  report.rtl = { cacheHit: check.model.cacheHit, buildSeconds: check.model.seconds, cycles: check.run.cycles, simulators: [sim] };
   return report;
 }

@@ -1,6 +1,7 @@
 /**
  * Co-simulation of a generated design against its golden model: encode the cases into
- * stream beats, run the Verilator model, decode, compare every output value.
+ * stream beats, run the simulator's model (Verilator unless told otherwise), decode,
+ * compare every output value.
  */
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -8,7 +9,9 @@ import type { StimulusCase } from '../blocks/types.js';
 import type { Design } from '../core/generate.js';
 import { MismatchError } from '../core/errors.js';
 import { firstMismatch, formatMismatch, type Mismatch } from '../vectors/compare.js';
-import { buildModel, runModel, type BuiltModel, type RunOutcome, type RunSettings } from './verilator.js';
+import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
+import { SIMULATORS, type Simulator } from './simulators.js';
+import { STATUS_UNDEFINED } from './icarus.js';
 
 export interface SimulationResult<O> {
   outputs: O[];
@@ -18,12 +21,12 @@ export interface SimulationResult<O> {
   extraBeats: Record<string, number>;
 }
 
-export async function buildDesignModel(design: Design): Promise<BuiltModel> {
-  return buildModel(design.files, design.block.harness.spec(design.derived));
+export async function buildDesignModel(design: Design, sim: Simulator = SIMULATORS.verilator): Promise<BuiltModel> {
+  return sim.build(design.files, design.block.harness.spec(design.derived));
 }
 
 /** Generous cycle budget: a hang is reported as a time-out, not waited on forever. */
-function cycleBudget(design: Design, cases: unknown[], beats: number, settings: Pick<RunSettings, 'pValid' | 'pReady'>): number {
+export function cycleBudget(design: Design, cases: unknown[], beats: number, settings: Pick<RunSettings, 'pValid' | 'pReady'>): number {
   const ideal = Math.max(beats, design.block.harness.expectedCycles?.(design.derived, cases) ?? 0);
   return Math.ceil((ideal * 8) / Math.min(settings.pValid, settings.pReady)) + 10_000;
 }
@@ -33,14 +36,15 @@ export async function simulate<O>(
   cases: unknown[],
   settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'> & { timeoutSeconds?: number },
   model?: BuiltModel,
+  sim: Simulator = SIMULATORS.verilator,
 ): Promise<SimulationResult<O>> {
   const harness = design.block.harness;
   const spec = harness.spec(design.derived);
-  const built = model ?? (await buildDesignModel(design));
+  const built = model ?? (await buildDesignModel(design, sim));
   const inputs = harness.encode(design.derived, cases);
   const expected = harness.expectedBeats(design.derived, cases);
   const beats = Object.values(inputs).reduce((n, b) => n + b.length, 0) + Object.values(expected).reduce((n, b) => n + b, 0);
-  const run = await runModel(built, spec, inputs, expected, {
+  const run = await sim.run(built, spec, inputs, expected, {
     ...settings,
     maxCycles: cycleBudget(design, cases, beats, settings),
     timeoutSeconds: settings.timeoutSeconds ?? 300,
@@ -58,8 +62,9 @@ export interface CosimCheck {
   run: RunOutcome;
   model: BuiltModel;
   mismatch: { caseName: string; mismatch: Mismatch } | null;
-  /** Set when the run ended badly (time-out, protocol violation, extra beats). */
+  /** Set when the run ended badly (time-out, protocol violation, X/Z, extra beats). */
   fault: string | null;
+  simulator: Simulator['name'];
 }
 
 /** Runs the cases and compares the RTL against `expected` (the model's outputs, in vector form). */
@@ -69,12 +74,15 @@ export async function cosimCompare(
   expected: Record<string, unknown>[],
   settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'>,
   model?: BuiltModel,
+  simulator: Simulator = SIMULATORS.verilator,
 ): Promise<CosimCheck> {
   const inputs = cases.map((c) => c.inputs);
-  const sim = await simulate(design, inputs, settings, model);
+  const sim = await simulate(design, inputs, settings, model, simulator);
   let fault: string | null = null;
   if (sim.run.status === 3) fault = `simulation time-out: ${sim.run.message}`;
   else if (sim.run.status === 4) fault = `stream protocol violation: ${sim.run.message}`;
+  else if (sim.run.status === STATUS_UNDEFINED) fault = `undefined value (X/Z) under ${simulator.name}: ${sim.run.message}`;
+  else if (sim.run.status !== 0) fault = `simulation ended with status ${sim.run.status}: ${sim.run.message}`;
   else if (Object.keys(sim.extraBeats).length) {
     fault = `the design sent more beats than the cases call for (duplicated output): ${JSON.stringify(sim.extraBeats)}`;
   }
@@ -84,7 +92,7 @@ export async function cosimCompare(
     const m = firstMismatch(expected[i]!, got);
     if (m) mismatch = { caseName: cases[i]!.name, mismatch: m };
   }
-  return { settings, run: sim.run, model: sim.model, mismatch, fault };
+  return { settings, run: sim.run, model: sim.model, mismatch, fault, simulator: simulator.name };
 }
 
 /**
@@ -100,10 +108,13 @@ export async function failWithWaveform(
 ): Promise<never> {
   const dir = resolve(traceDir);
   mkdirSync(dir, { recursive: true });
-  const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}.vcd`);
-  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath }, check.model);
+  const simulator = SIMULATORS[check.simulator];
+  const suffix = check.simulator === 'verilator' ? '' : `_${check.simulator}`;
+  const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.vcd`);
+  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath }, check.model, simulator);
   const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}` : 'unknown');
+  const under = check.simulator === 'verilator' ? '' : ` (under ${check.simulator})`;
   throw new MismatchError(
-    `${what}\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}\n  waveform: ${tracePath}`,
+    `${what}${under}\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}\n  waveform: ${tracePath}`,
   );
 }

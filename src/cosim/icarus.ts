@@ -1,0 +1,172 @@
+/**
+ * The second simulator: Icarus Verilog runs a generated design under an SV testbench made
+ * from the same HarnessSpec as the Verilator harness, reading the same stream files and
+ * driving valid/ready with the same random schedule (draw for draw). Its outputs use the
+ * Verilator harness's format, so the block's decode() applies unchanged and the two runs
+ * can be compared beat by beat and cycle by cycle (src/cosim/cross.ts).
+ *
+ * Icarus is a 4-state, event-driven simulator: registers without reset start as X, so it
+ * also reports X/Z reaching a handshake signal or a delivered output beat, which
+ * Verilator (2-state, randomised initial values) cannot see.
+ *
+ * Builds are cached by content hash like the Verilator models (temporary folder renamed
+ * into place: concurrent runs and failed compiles never leave a broken entry).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
+import { CACHE_DIR } from '../core/paths.js';
+import { canonicalJson, sha256 } from '../core/hash.js';
+import { ToolFailedError } from '../core/errors.js';
+import { runTool, toolVersion } from '../tools/run.js';
+import { renderTemplate } from '../render/templates.js';
+import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
+
+export const ICARUS_FLAGS = ['-g2012'];
+
+/** Module name of the generated testbench (design modules always carry the config's name prefix plus a piece). */
+export function icarusTbModule(spec: HarnessSpec): string {
+  return `spikeforge_icarus_tb__${spec.top}`;
+}
+
+/** The SV testbench for a top module's streams. */
+export function icarusTestbench(spec: HarnessSpec): string {
+  const words = (width: number) => Math.ceil(width / 32);
+  const inputs = spec.inputs.map((s) => ({ name: s.name, fields: s.fields.map((f) => ({ ...f, words: words(f.width) })) }));
+  const randomWidth = 32 * Math.max(1, ...spec.inputs.flatMap((s) => s.fields.map((f) => words(f.width))));
+  const connections = [
+    'clk_i',
+    'rst_ni',
+    ...spec.inputs.flatMap((s) => [`${s.name}_valid_i`, `${s.name}_ready_o`, ...s.fields.map((f) => `${f.port}_i`)]),
+    ...spec.outputs.flatMap((s) => [`${s.name}_valid_o`, `${s.name}_ready_i`, ...s.fields.map((f) => `${f.port}_o`)]),
+  ];
+  return renderTemplate('harness/icarus_tb.sv.hbs', {
+    top: spec.top,
+    tbModule: icarusTbModule(spec),
+    inputs,
+    outputs: spec.outputs,
+    connections,
+    randomWidth,
+  });
+}
+
+/**
+ * Compiles the design and its testbench with iverilog (cached). The returned model's
+ * `binary` is the compiled `sim.vvp`; runs happen in `rtlDir` so `$readmemh` finds the
+ * `.mem` files.
+ */
+export async function buildIcarusModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 300): Promise<BuiltModel> {
+  const started = performance.now();
+  const tb = icarusTestbench(spec);
+  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
+  const version = await toolVersion('iverilog', '-V');
+  const key = sha256(
+    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: ICARUS_FLAGS, top: spec.top }),
+  ).slice(0, 24);
+  const root = join(CACHE_DIR, 'icarus');
+  const dir = join(root, key);
+  const binary = join(dir, 'sim.vvp');
+  const rtlDir = join(dir, 'rtl');
+  const done = () => ({ dir, binary, rtlDir, seconds: (performance.now() - started) / 1000, key });
+  if (existsSync(binary)) return { ...done(), cacheHit: true };
+
+  mkdirSync(root, { recursive: true });
+  const tmp = join(root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(join(tmp, 'rtl'), { recursive: true });
+  try {
+    for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
+    writeFileSync(join(tmp, 'tb.sv'), tb);
+    const svPaths = rtl.filter((f) => f.kind === 'sv').map((f) => join('rtl', f.path));
+    const r = await runTool(
+      'iverilog',
+      [...ICARUS_FLAGS, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths],
+      `compiling the co-simulation model of ${spec.top}`,
+      { cwd: tmp, timeoutSeconds },
+    );
+    // Icarus accepts some constructs it then ignores, with "sorry:"; a model built from
+    // them would not be the design.
+    if (/sorry:/i.test(r.stderr)) throw new ToolFailedError('iverilog', `compiling the co-simulation model of ${spec.top}`, r.stderr);
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      // Another process finished the same build first: use theirs.
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return { ...done(), cacheHit: false };
+}
+
+function formatBeat(beat: bigint[]): string {
+  return beat.map((v) => v.toString(16)).join(' ');
+}
+
+/** Status of a run whose output had X/Z: on a handshake (from the testbench) or in a delivered beat. */
+export const STATUS_UNDEFINED = 5;
+
+/** Runs a built Icarus model; same inputs, settings and result as the Verilator runModel. */
+export async function runIcarusModel(
+  model: BuiltModel,
+  spec: HarnessSpec,
+  inputs: StreamBeats,
+  expected: Record<string, number>,
+  settings: RunSettings,
+): Promise<RunOutcome> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const runDir = mkdtempSync(join(CACHE_DIR, 'run-'));
+  try {
+    const args = [
+      '-n',
+      model.binary,
+      `+seed=${settings.seed}`,
+      `+pvalid=${settings.pValid}`,
+      `+pready=${settings.pReady}`,
+      `+maxcycles=${settings.maxCycles}`,
+    ];
+    for (const s of spec.inputs) {
+      const path = join(runDir, `in_${s.name}.txt`);
+      writeFileSync(path, (inputs[s.name] ?? []).map((b) => `${formatBeat(b)}\n`).join(''));
+      args.push(`+in_${s.name}=${path}`);
+    }
+    for (const s of spec.outputs) {
+      args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
+    }
+    if (settings.tracePath) args.push(`+trace=${settings.tracePath}`);
+    const r = await runTool('vvp', args, `simulating ${spec.top}`, { cwd: model.rtlDir, timeoutSeconds: settings.timeoutSeconds });
+    const statusLine = /^status (\d+)$/m.exec(r.stdout);
+    if (!statusLine) throw new ToolFailedError('vvp', `simulating ${spec.top} (the testbench ended without a status)`, `${r.stdout}\n${r.stderr}`);
+    let status = Number(statusLine[1]);
+    if (status === 2) throw new ToolFailedError('vvp', `simulating ${spec.top}`, r.stdout);
+    const messages = r.stdout.split('\n').filter((l) => l.startsWith('harness:'));
+
+    const out: StreamBeats = {};
+    const outCycles: Record<string, number[]> = {};
+    for (const s of spec.outputs) {
+      const lines = readFileSync(join(runDir, `out_${s.name}.txt`), 'utf8').split('\n').filter(Boolean);
+      out[s.name] = [];
+      outCycles[s.name] = [];
+      lines.forEach((line, n) => {
+        const [cycle, ...hex] = line.split(' ');
+        outCycles[s.name]!.push(Number(cycle));
+        out[s.name]!.push(
+          hex.map((h, f) => {
+            if (/[xz]/i.test(h)) {
+              if (status === 0) status = STATUS_UNDEFINED;
+              messages.push(`harness: stream ${s.name} beat ${n} (cycle ${cycle}) delivered X/Z bits on ${s.fields[f]?.port ?? f}_o: ${h}`);
+              // Decode as 0 so the comparison can still name the first affected value.
+              return BigInt(`0x${h.replace(/[xz]/gi, '0')}`);
+            }
+            return BigInt(`0x${h}`);
+          }),
+        );
+      });
+    }
+    const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
+    return { status, message: messages.join('\n'), out, outCycles, cycles, seconds: r.seconds };
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The simulators a generated design can be co-simulated with. Both build a model once per
+ * content hash and run it on stream files with the same harness semantics (SPEC §7
+ * `check --rtl --sim`).
+ */
+import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
+import { buildIcarusModel, runIcarusModel } from './icarus.js';
+import { buildModel, runModel, type BuiltModel, type RunOutcome, type RunSettings } from './verilator.js';
+
+export const SIMULATOR_NAMES = ['verilator', 'icarus'] as const;
+export type SimulatorName = (typeof SIMULATOR_NAMES)[number];
+
+export interface Simulator {
+  name: SimulatorName;
+  build(files: GeneratedFile[], spec: HarnessSpec): Promise<BuiltModel>;
+  run(model: BuiltModel, spec: HarnessSpec, inputs: StreamBeats, expected: Record<string, number>, settings: RunSettings): Promise<RunOutcome>;
+}
+
+export const SIMULATORS: Record<SimulatorName, Simulator> = {
+  verilator: { name: 'verilator', build: (files, spec) => buildModel(files, spec), run: runModel },
+  icarus: { name: 'icarus', build: (files, spec) => buildIcarusModel(files, spec), run: runIcarusModel },
+};
