@@ -5,10 +5,12 @@
 import { ConfigError } from '../core/errors.js';
 import { BLOCK_NAMES, type BlockName } from '../core/config.js';
 import { grayRom } from './gray_rom/index.js';
+import { lifArray } from './lif_array/index.js';
 import type { AnyBlock } from './types.js';
 
 export const blocks: Partial<Record<BlockName, AnyBlock>> = {
   gray_rom: grayRom,
+  lif_array: lifArray,
 };
 
 export function blockFor(top: BlockName): AnyBlock {
