@@ -4,16 +4,16 @@
 
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
-APT_PACKAGES := verilator yosys iverilog ccache
+APT_PACKAGES := verilator yosys iverilog ccache nextpnr-ice40 fpga-icestorm
 DEMO_CONFIG ?= examples/demo_ssa_n12.json
 
-.PHONY: setup build demo test test-quick bench fuzz mutation clean tools
+.PHONY: setup build demo test test-quick bench fuzz mutation clean tools sweep-example calibrate
 
 # Installs what is missing and is a no-op when everything is there.
 setup: tools node_modules/.installed build
 
 tools:
-	@missing=""; for t in verilator yosys iverilog ccache; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	@missing=""; for t in verilator yosys iverilog ccache nextpnr-ice40 icepack; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "setup: installing$$missing from Debian's packages"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -39,3 +39,13 @@ bench: setup
 
 clean:
 	rm -rf dist rtl-out .cache
+
+# The example design-space sweep (docs/sweeps.md): synthesis + place-and-route of every point,
+# results.csv, results.json and report.html in rtl-out/sweeps/attention-space/. Resumes if interrupted.
+SWEEP_EXAMPLE ?= examples/sweep-attention.yaml
+sweep-example: setup
+	node bin/spikeforge.js sweep $(SWEEP_EXAMPLE) --out rtl-out/sweeps/attention-space
+
+# Refit the resource model's coefficients to Yosys (writes calibration/estimator.json).
+calibrate: setup
+	node bin/spikeforge.js calibrate

@@ -9,6 +9,7 @@ import { SpikeforgeError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { registerDesignCommands } from './design-commands.js';
 import { registerVectorCommands } from './vector-commands.js';
+import { registerSweepCommands } from './sweep-commands.js';
 
 export interface Io {
   out: (text: string) => void;
@@ -35,6 +36,7 @@ export function createCli(io: Io = defaultIo): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDesignCommands(program, io);
   registerVectorCommands(program, io);
+  registerSweepCommands(program, io);
   return program;
 }
 

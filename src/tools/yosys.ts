@@ -33,9 +33,10 @@ interface StatJson {
 function script(target: SynthTarget, top: string, svFiles: string[]): string {
   const read = `read_verilog -sv ${svFiles.join(' ')}`;
   if (target === 'ice40') return `${read}; synth_ice40 -top ${top}; tee -q -o stat.json stat -json`;
-  // Generic: technology-independent synthesis, then 6-input LUT mapping; the depth is
-  // read from abc's own report of the mapped network.
-  return `${read}; synth -top ${top} -flatten; abc -lut 6; opt_clean; tee -q -o stat.json stat -json`;
+  // Generic: technology-independent synthesis, then 6-input LUT mapping. The depth is the
+  // longest register-to-register (or port) path counted in LUTs: `ltp -noff` on the mapped
+  // netlist (abc -lut does not print its level count in Yosys 0.23).
+  return `${read}; synth -top ${top} -flatten; abc -lut 6; opt_clean; tee -q -o stat.json stat -json; tee -q -o ltp.txt ltp -noff`;
 }
 
 export async function synthesize(files: GeneratedFile[], top: string, target: SynthTarget, timeoutSeconds = 600): Promise<SynthReport> {
@@ -49,9 +50,9 @@ export async function synthesize(files: GeneratedFile[], top: string, target: Sy
     const sum = (re: RegExp) => Object.entries(cells).reduce((n, [k, v]) => (re.test(k) ? n + v : n), 0);
     let depth: number | null = null;
     if (target === 'generic') {
-      // abc prints "... lev = N" for the mapped network; take the deepest.
-      const levels = [...r.stdout.matchAll(/lev\s*=\s*(\d+)/g)].map((m) => Number(m[1]));
-      depth = levels.length ? Math.max(...levels) : null;
+      // "Longest topological path in <top> (length=N):" — N counts the LUTs on the path.
+      const m = /Longest topological path in \S+ \(length=(\d+)\)/.exec(readFileSync(join(dir, 'ltp.txt'), 'utf8'));
+      depth = m ? Number(m[1]) : null;
     }
     return {
       target,

@@ -1,0 +1,220 @@
+/** `synth`, `estimate`, `sweep`, `merge` and `calibrate`: area, Fmax and design-space sweeps. */
+import { Option, type Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { BLOCK_NAMES, type BlockName } from '../core/config.js';
+import { generateDesign } from '../core/generate.js';
+import { calibrate } from '../estimate/calibrate.js';
+import { DEFAULT_CALIBRATION_PATH } from '../estimate/calibration.js';
+import { blocksWithModels, estimateConfig } from '../estimate/index.js';
+import type { EstimateTarget } from '../estimate/model.js';
+import { loadConfigFile } from '../io/config-file.js';
+import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
+import { fmtNum } from '../sweep/svg.js';
+import { mergeResults, readResults, type SweepResults } from '../sweep/results.js';
+import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs } from '../sweep/run.js';
+import { loadSweepFile, parseShard, SweepFileError } from '../sweep/spec.js';
+import { formatSynth, synthDesign } from '../synth/synth.js';
+import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
+import { intOption, outputDir, type Io } from './main.js';
+
+const targetOption = () =>
+  new Option('-t, --target <target>', 'synthesis target: ice40 (synth_ice40: SB_LUT4, SB_CARRY, SB_DFF*, SB_RAM40_4K) or generic (LUT6 + depth)')
+    .choices(['ice40', 'generic'])
+    .default('ice40');
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new SweepFileError('--timeout', v, 'allowed: a number of seconds > 0');
+  return n;
+}
+
+function rel(p: string): string {
+  return relative(process.cwd(), p) || '.';
+}
+
+function summaryLines(r: SweepResults): string {
+  const s = r.summary;
+  const c = s.counts;
+  const lines = [
+    `${s.points} points: ${c.ok} ok, ${c.estimated} estimated only, ${c.invalid} invalid, ${c.failed} failed, ${c.timeout} timed out`,
+    s.estimator.compared
+      ? `estimator: median |LUT error| ${s.estimator.medianAbsLutErrorPct}% over ${s.estimator.compared} synthesised points (largest ${s.estimator.maxAbsLutErrorPct}%)${s.estimator.medianAbsFfErrorPct !== null ? `, flip-flops ${s.estimator.medianAbsFfErrorPct}%` : ''}`
+      : 'estimator: no point has both an estimate and a synthesis result',
+    `Pareto front (area vs throughput ${s.throughputBasis === 'per-second' ? 'per second' : 'per cycle'}): ${s.pareto.length ? s.pareto.map((i) => `#${i}`).join(' ') : 'none'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerSweepCommands(program: Command, io: Io): void {
+  program
+    .command('synth')
+    .argument('<config>', 'design config, JSON or YAML')
+    .addOption(targetOption())
+    .option('--pnr', 'iCE40 only: also place and route with nextpnr-ice40 and report Fmax')
+    .addOption(new Option('--device <device>', 'iCE40 device for --pnr ("auto": the smallest that fits)').choices([...DEVICE_NAMES]).default(DEFAULT_DEVICE))
+    .addOption(intOption('--seed <n>', 'nextpnr placement seed (fixed: the result is reproducible)', 1))
+    .addOption(new Option('--timeout <seconds>', 'time limit of each tool run (Yosys, nextpnr)').default(600).argParser(seconds))
+    .option('--json', 'print the result as JSON instead of a table')
+    .option('-o, --out <dir>', 'design folder (default: rtl-out/<name>)')
+    .description(
+      'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY,\n' +
+        'SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr\n' +
+        '(ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered\n' +
+        'inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K\n' +
+        'by default and report Fmax, or say that it does not fit. The analytic estimate and its\n' +
+        'error are shown alongside. The RTL and synth-<target>.json go into the design folder.\n' +
+        'Each tool run is stopped after --timeout seconds (exit 3).',
+    )
+    .action(async (config: string, opts: { target: 'ice40' | 'generic'; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string }) => {
+      if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
+      const cfg = loadConfigFile(config);
+      const design = generateDesign(cfg);
+      const dir = outputDir(opts.out, cfg.name);
+      // Keep the folder (and other targets' results) when it already holds this very design.
+      const manifest = design.files.find((f) => f.path === 'manifest.json')!.content;
+      const current = existsSync(join(dir, 'manifest.json')) ? readFileSync(join(dir, 'manifest.json'), 'utf8') : null;
+      if (current !== manifest) writeFolderAtomically(dir, design.files);
+      const result = await synthDesign(design, { target: opts.target, pnr: Boolean(opts.pnr), device: opts.device, seed: opts.seed, timeoutSeconds: opts.timeout });
+      const file = join(dir, `synth-${opts.target}.json`);
+      writeFileAtomically(file, `${JSON.stringify(result, null, 2)}\n`);
+      if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+      else io.out(`${formatSynth(result)}  written to ${rel(file)}\n`);
+    });
+
+  program
+    .command('estimate')
+    .argument('<config>', 'design config, JSON or YAML')
+    .addOption(targetOption())
+    .option('--json', 'print the estimate as JSON')
+    .description(
+      'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived\n' +
+        'parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown.\n' +
+        'Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`);\n' +
+        'terms without a fitted coefficient use their prior and are marked so.',
+    )
+    .action((config: string, opts: { target: EstimateTarget; json?: boolean }) => {
+      const cfg = loadConfigFile(config);
+      const e = estimateConfig(cfg, opts.target);
+      if (opts.json) {
+        io.out(`${JSON.stringify(e, null, 2)}\n`);
+        return;
+      }
+      const lut = opts.target === 'ice40' ? 'SB_LUT4' : 'LUT6';
+      io.out(`${cfg.name} (${cfg.top}) on ${opts.target}: estimate${e.calibrated ? '' : ' (some terms not calibrated: priors used)'}\n`);
+      io.out(`  ${lut.padEnd(12)}${String(e.luts).padStart(8)}\n  ${'flip-flops'.padEnd(12)}${String(e.ffs).padStart(8)}\n`);
+      if (opts.target === 'ice40') io.out(`  ${'SB_CARRY'.padEnd(12)}${String(e.carries).padStart(8)}\n  ${'SB_RAM40_4K'.padEnd(12)}${String(e.brams).padStart(8)}\n`);
+      io.out(`  ${'memory bits'.padEnd(12)}${String(e.memoryBits).padStart(8)}\n  rate: ${fmtNum(e.rate.itemsPerCycle)} ${e.rate.item} per clock\n  terms:\n`);
+      for (const t of e.terms.filter((x) => x.value !== 0)) {
+        io.out(`    ${t.resource.padEnd(8)}${t.name.padEnd(24)}${fmtNum(t.value).padStart(8)} × ${t.coefficient.toFixed(3).padStart(7)} = ${t.contribution.toFixed(1).padStart(8)}  ${t.source === 'prior' ? '(prior) ' : ''}${t.note}\n`);
+      }
+    });
+
+  program
+    .command('sweep')
+    .argument('<sweep>', 'sweep file, YAML or JSON: base config + axes (see docs/sweeps.md)')
+    .addOption(intOption('-j, --jobs <n>', 'points run in parallel', defaultJobs()))
+    .option('--shard <K/N>', 'run only slice K of N (every N-th point from K); join the slices with `merge`')
+    .addOption(
+      new Option('--verify <n>', 'co-simulate each point with N random vectors (+ corners) under Verilator; 0: none (default: the file\'s "verify")').argParser((v) => {
+        if (!/^\d+$/.test(v)) throw new SweepFileError('--verify', v, 'allowed: a non-negative integer');
+        return Number(v);
+      }),
+    )
+    .option('--synth <mode>', 'which points to synthesise: all, none, or top-K (the K most promising by the estimate)', 'all')
+    .option('--retry-failed', 're-run points whose cached result is failed or timeout')
+    .option('-o, --out <dir>', 'sweep folder (default: rtl-out/sweeps/<name>, or rtl-out/sweeps/<name>-shard-K-of-N)')
+    .description(
+      'Run a design-space sweep: every combination of the axes\' values (the cartesian product)\n' +
+        'is generated, optionally co-simulated (--verify) and synthesised (with place-and-route\n' +
+        'when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line\n' +
+        'and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so\n' +
+        'a re-run, or a run after an interruption, does only what is missing. A config error\n' +
+        'makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a\n' +
+        '"timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots\n' +
+        'of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>.',
+    )
+    .action(async (file: string, opts: { jobs: number; shard?: string; verify?: number; synth: string; retryFailed?: boolean; out?: string }) => {
+      const spec = loadSweepFile(file);
+      const shard = opts.shard ? parseShard(opts.shard) : null;
+      const synth = parseSynthMode(opts.synth);
+      if (opts.jobs < 1) throw new SweepFileError('--jobs', opts.jobs, 'allowed: an integer ≥ 1');
+      const out = sweepOutDir(spec, opts.out, shard);
+      const tty = Boolean(process.stderr.isTTY);
+      let stopping = false;
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        io.err(`${tty ? '\n' : ''}spikeforge: ${sig}: stopping; finished points are cached in ${rel(join(out, 'points'))} — run the same command again to resume\n`);
+        // Running tools are killed as the process exits (execa cleans up its children).
+        process.exit(130);
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const outcome = await runSweep(spec, {
+          out,
+          jobs: opts.jobs,
+          shard,
+          verify: opts.verify,
+          synth,
+          retryFailed: Boolean(opts.retryFailed),
+          progress: (line, final) => io.err(tty ? `\r\x1b[K${line}${final ? '\n' : ''}` : `${line}\n`),
+          stopped: () => stopping,
+        });
+        io.out(`${summaryLines(outcome.results)}${outcome.ran} points run, ${outcome.cached} from cache, ${outcome.seconds.toFixed(1)} s\n`);
+        io.out(`results: ${rel(join(outcome.out, 'results.csv'))}, ${rel(join(outcome.out, 'results.json'))}, ${rel(join(outcome.out, 'report.html'))}\n`);
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      }
+    });
+
+  program
+    .command('merge')
+    .argument('<dirs...>', 'sweep folders (the shards of one sweep)')
+    .requiredOption('-o, --out <dir>', 'folder for the merged results.json, results.csv and report.html')
+    .description(
+      'Join the results of shards of one sweep (`sweep --shard K/N`, e.g. from CI jobs) into one\n' +
+        'results.json, results.csv and report.html, as if the sweep had run in one piece. Every\n' +
+        'folder must come from the same sweep definition (checked by its hash).',
+    )
+    .action((dirs: string[], opts: { out: string }) => {
+      const parts = dirs.map((dir) => ({ dir, results: readResults(dir) }));
+      const merged = mergeResults(parts);
+      const out = resolve(opts.out);
+      writeOutputs(out, merged);
+      const missing = merged.sweep.totalPoints - merged.points.length;
+      io.out(`${summaryLines(merged)}merged ${dirs.length} folders${missing ? `; ${missing} of ${merged.sweep.totalPoints} points are in none of them` : ''}\nresults: ${rel(join(out, 'results.csv'))}, ${rel(join(out, 'results.json'))}, ${rel(join(out, 'report.html'))}\n`);
+    });
+
+  program
+    .command('calibrate')
+    .addOption(new Option('-b, --block <block...>', 'blocks to calibrate (default: every block with a resource model)').choices([...BLOCK_NAMES]))
+    .addOption(new Option('-t, --target <target...>', 'synthesis targets').choices(['ice40', 'generic']).default(['ice40', 'generic']))
+    .addOption(intOption('-j, --jobs <n>', 'syntheses in parallel', defaultJobs()))
+    .addOption(new Option('--timeout <seconds>', 'time limit of each synthesis').default(600).argParser(seconds))
+    .option('--file <path>', 'calibration file to update', DEFAULT_CALIBRATION_PATH)
+    .description(
+      'Fit the resource model to Yosys: synthesise each block\'s calibration set (listed in\n' +
+        'src/estimate/blocks/<block>.ts), fit the coefficients per target and resource, and\n' +
+        'write them with the samples and the fit error into calibration/estimator.json. Other\n' +
+        'blocks\' entries are kept.',
+    )
+    .action(async (opts: { block?: BlockName[]; target: EstimateTarget[]; jobs: number; timeout: number; file: string }) => {
+      const have = blocksWithModels();
+      const blocks = opts.block ?? have;
+      for (const b of blocks) {
+        if (!have.includes(b)) throw new SweepFileError('--block', b, `allowed: a block with a resource model: ${have.join(', ')}`);
+      }
+      const file = await calibrate({ blocks, targets: opts.target, jobs: Math.max(1, opts.jobs), timeoutSeconds: opts.timeout, path: resolve(opts.file), log: (l) => io.err(`${l}\n`) });
+      for (const b of blocks) {
+        for (const t of opts.target) {
+          const e = file.blocks[b]?.[t];
+          if (e) io.out(`${b} ${t}: ${e.obtained.points} points, median |error| LUTs ${e.fitError.luts.medianAbsPct ?? '-'}%, FFs ${e.fitError.ffs.medianAbsPct ?? '-'}%\n`);
+        }
+      }
+      io.out(`wrote ${rel(resolve(opts.file))}\n`);
+    });
+}
+

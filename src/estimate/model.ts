@@ -1,0 +1,78 @@
+/**
+ * The analytic resource model's contract. Each block has one model (a file in
+ * src/estimate/blocks/, registered in src/estimate/index.ts) that reads the block's derived
+ * parameters only — no tools, no RTL — and returns, per resource, a list of terms
+ * (feature value × coefficient). Each term has a prior coefficient from first principles
+ * (SV-STYLE.md's popcount measurements, one flip-flop per register bit, …);
+ * `spikeforge calibrate` replaces the priors by coefficients fitted to Yosys results
+ * (calibration/estimator.json), per block and synthesis target.
+ */
+import type { BlockName } from '../core/config.js';
+
+export const RESOURCES = ['luts', 'ffs', 'carries', 'brams'] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+/** Synthesis targets (src/tools/yosys.ts): iCE40 LUT4 + carry + 4-kbit BRAM, or generic LUT6. */
+export type EstimateTarget = 'ice40' | 'generic';
+
+/** One feature of the derived parameters and its prior coefficient. */
+export interface Term {
+  /** Stable name (the key in the calibration file), e.g. "popcount_bits". */
+  name: string;
+  /** The feature's value for this design (e.g. lanes × (D + G)). */
+  value: number;
+  /** Coefficient used when the calibration file has none for this term. */
+  prior: number;
+  /** What the feature counts, for `spikeforge estimate`'s breakdown. */
+  note: string;
+}
+
+export type TermsByResource = Record<Resource, Term[]>;
+
+/** What a block completes per clock at full throughput, for throughput = Fmax × items/cycle. */
+export interface Rate {
+  itemsPerCycle: number;
+  /** What an item is ("scores", "codes", "neuron updates", ...). */
+  item: string;
+}
+
+export interface BlockResourceModel<D = unknown> {
+  block: BlockName;
+  terms(d: D, target: EstimateTarget): TermsByResource;
+  rate(d: D): Rate;
+  /** Bits the design keeps in ROM/RAM arrays (exact, for the report; 0 when none). */
+  memoryBits(d: D): number;
+  /**
+   * Raw configs (without `name`) that span the block's parameter space: what
+   * `spikeforge calibrate` synthesises to fit the coefficients. Keep each one small enough
+   * to synthesise in well under a minute.
+   */
+  calibrationSet(): Record<string, unknown>[];
+}
+
+// The map holds models of different derived types; callers go through the interface only.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyResourceModel = BlockResourceModel<any>;
+
+export function terms(luts: Term[], ffs: Term[], carries: Term[] = [], brams: Term[] = []): TermsByResource {
+  return { luts, ffs, carries, brams };
+}
+
+export function term(name: string, value: number, prior: number, note: string): Term {
+  return { name, value, prior, note };
+}
+
+/**
+ * iCE40 SB_RAM40_4K blocks for a depth × width array: the RAM is 256×16, 512×8, 1024×4
+ * or 2048×2; the mapper tiles the array with one shape. The cheapest tiling is taken.
+ */
+export function ice40Brams(depth: number, width: number): number {
+  if (depth <= 0 || width <= 0) return 0;
+  const shapes = [
+    [256, 16],
+    [512, 8],
+    [1024, 4],
+    [2048, 2],
+  ] as const;
+  return Math.min(...shapes.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+}

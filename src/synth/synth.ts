@@ -1,0 +1,145 @@
+/**
+ * `synth`: Yosys synthesis of a generated design (src/tools/yosys.ts) and, on iCE40,
+ * optional nextpnr place-and-route for Fmax (src/tools/nextpnr.ts), with the analytic
+ * estimate alongside. Returns data; the CLI prints it and writes synth-<target>.json.
+ */
+import type { Design } from '../core/generate.js';
+import { errorPct } from '../estimate/fit.js';
+import { estimateDerived, resourceModelFor } from '../estimate/index.js';
+import { placeAndRoute, type PnrReport } from '../tools/nextpnr.js';
+import { toolVersion } from '../tools/run.js';
+import { synthesize, type SynthTarget } from '../tools/yosys.js';
+
+export const SYNTH_FORMAT = 'spikeforge.synth.v1';
+
+export interface SynthOptions {
+  target: SynthTarget;
+  /** Place and route on iCE40 for Fmax. */
+  pnr: boolean;
+  /** iCE40 device name or "auto". */
+  device: string;
+  seed: number;
+  /** Seconds per tool run. */
+  timeoutSeconds: number;
+}
+
+export interface EstimateSummary {
+  luts: number;
+  ffs: number;
+  carries: number;
+  brams: number;
+  memoryBits: number;
+  itemsPerCycle: number;
+  item: string;
+  calibrated: boolean;
+}
+
+export interface SynthResult {
+  format: typeof SYNTH_FORMAT;
+  design: { name: string; top: string; topModule: string; configHash: string };
+  target: SynthTarget;
+  tools: { yosys: string; nextpnr: string | null };
+  timeoutSeconds: number;
+  luts: number;
+  carries: number;
+  ffs: number;
+  brams: number;
+  /** Generic target: LUT6 levels on the longest path. */
+  depth: number | null;
+  cells: Record<string, number>;
+  seconds: number;
+  pnr: PnrReport | null;
+  estimate: EstimateSummary | null;
+  /** (estimate − Yosys) / Yosys per resource, in percent; null without a model (or when both are 0 … see errorPct). */
+  estimateErrorPct: { luts: number | null; ffs: number | null; carries: number | null; brams: number | null } | null;
+}
+
+export function estimateSummary(design: Design, target: SynthTarget): EstimateSummary | null {
+  const model = resourceModelFor(design.config.top);
+  if (!model) return null;
+  const e = estimateDerived(model, design.derived, target);
+  return {
+    luts: e.luts,
+    ffs: e.ffs,
+    carries: e.carries,
+    brams: e.brams,
+    memoryBits: e.memoryBits,
+    itemsPerCycle: e.rate.itemsPerCycle,
+    item: e.rate.item,
+    calibrated: e.calibrated,
+  };
+}
+
+export async function synthDesign(design: Design, opts: SynthOptions): Promise<SynthResult> {
+  const yosys = await toolVersion('yosys', '-V');
+  const r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds);
+  let pnr: PnrReport | null = null;
+  let nextpnr: string | null = null;
+  if (opts.pnr && opts.target === 'ice40') {
+    nextpnr = await toolVersion('nextpnr-ice40', '--version');
+    pnr = await placeAndRoute(design.files, design.block.harness.spec(design.derived), { luts: r.luts, ffs: r.ffs, carries: r.carries, brams: r.brams }, {
+      device: opts.device,
+      seed: opts.seed,
+      timeoutSeconds: opts.timeoutSeconds,
+    });
+  }
+  const estimate = estimateSummary(design, opts.target);
+  return {
+    format: SYNTH_FORMAT,
+    design: { name: design.config.name, top: design.config.top, topModule: design.topModule, configHash: design.configHash },
+    target: opts.target,
+    tools: { yosys, nextpnr },
+    timeoutSeconds: opts.timeoutSeconds,
+    luts: r.luts,
+    carries: r.carries,
+    ffs: r.ffs,
+    brams: r.brams,
+    depth: r.depth,
+    cells: Object.fromEntries(Object.entries(r.cells).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    seconds: Math.round(r.seconds * 100) / 100,
+    pnr: pnr ? { ...pnr, seconds: Math.round(pnr.seconds * 100) / 100 } : null,
+    estimate,
+    estimateErrorPct: estimate
+      ? {
+          luts: round1(errorPct(estimate.luts, r.luts)),
+          ffs: round1(errorPct(estimate.ffs, r.ffs)),
+          carries: round1(errorPct(estimate.carries, r.carries)),
+          brams: round1(errorPct(estimate.brams, r.brams)),
+        }
+      : null,
+  };
+}
+
+function round1(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 10) / 10;
+}
+
+/** A readable table of a synthesis result. */
+export function formatSynth(r: SynthResult): string {
+  const lines: string[] = [];
+  const lutName = r.target === 'ice40' ? 'SB_LUT4' : 'LUT6';
+  lines.push(`${r.design.topModule} (${r.design.top}, config ${r.design.configHash}) on ${r.target}: ${r.tools.yosys}`);
+  const est = r.estimate;
+  const err = r.estimateErrorPct;
+  const row = (label: string, v: number | null, e: number | undefined, pct: number | null | undefined) =>
+    `  ${label.padEnd(14)}${String(v ?? '-').padStart(9)}${est ? `${String(e ?? '-').padStart(11)}${(pct === null || pct === undefined ? '-' : `${pct > 0 ? '+' : ''}${pct.toFixed(1)}%`).padStart(10)}` : ''}`;
+  lines.push(`  ${'resource'.padEnd(14)}${'yosys'.padStart(9)}${est ? `${'estimate'.padStart(11)}${'error'.padStart(10)}` : ''}`);
+  lines.push(row(lutName, r.luts, est?.luts, err?.luts));
+  if (r.target === 'ice40') lines.push(row('SB_CARRY', r.carries, est?.carries, err?.carries));
+  lines.push(row(r.target === 'ice40' ? 'SB_DFF*' : 'flip-flops', r.ffs, est?.ffs, err?.ffs));
+  if (r.target === 'ice40') lines.push(row('SB_RAM40_4K', r.brams, est?.brams, err?.brams));
+  if (r.depth !== null) lines.push(`  ${'LUT6 depth'.padEnd(14)}${String(r.depth).padStart(9)}`);
+  lines.push(`  synthesis ${r.seconds.toFixed(1)} s${est ? `; estimate ${est.calibrated ? 'calibrated' : 'from priors (not calibrated)'}` : '; no resource model for this block'}`);
+  if (r.pnr) {
+    const p = r.pnr;
+    if (p.status === 'ok') {
+      lines.push(
+        `  place & route on ${p.device} (${p.package}, seed ${p.seed}): Fmax ${p.fmaxMHz ?? '?'} MHz, ` +
+          `${p.lcs ?? '?'}/${p.lcsAvailable} logic cells (incl. ${p.shellFfs} I/O-shell flip-flops), ${p.brams ?? 0}/${p.bramsAvailable} BRAMs, ${p.seconds.toFixed(1)} s`,
+      );
+    } else {
+      lines.push(`  place & route: ${p.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

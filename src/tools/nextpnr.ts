@@ -1,0 +1,196 @@
+/**
+ * Place-and-route with nextpnr-ice40 (Debian `nextpnr-ice40`) for Fmax.
+ *
+ * The design is synthesised inside the five-pin shell of src/synth/pnr-wrapper.ts (Yosys
+ * `synth_ice40 -json`), then placed and routed on one iCE40 device with a fixed seed, so
+ * the result is reproducible. Fmax is nextpnr's post-route estimate for the clock.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GeneratedFile, HarnessSpec } from '../blocks/types.js';
+import { ToolFailedError } from '../core/errors.js';
+import { pnrWrapper } from '../synth/pnr-wrapper.js';
+import { runTool } from './run.js';
+import { withRtlDir } from './workdir.js';
+
+export interface Ice40Device {
+  name: string;
+  /** nextpnr-ice40 flags selecting it. */
+  flags: string[];
+  package: string;
+  /** Logic cells (one LUT4 + one DFF + one carry each) and 4-kbit block RAMs. */
+  lcs: number;
+  brams: number;
+}
+
+/** Devices nextpnr-ice40 can target here, smallest first. */
+export const ICE40_DEVICES: Ice40Device[] = [
+  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16 },
+  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30 },
+  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32 },
+];
+export const DEVICE_NAMES = ['auto', ...ICE40_DEVICES.map((d) => d.name)] as const;
+export const DEFAULT_DEVICE = 'hx8k';
+
+export interface PnrOptions {
+  /** A device name, or "auto": the smallest device whose capacity covers `need`. */
+  device: string;
+  seed: number;
+  timeoutSeconds: number;
+}
+
+/** What the synthesised design needs (from Yosys's counts) plus the shell's flip-flops. */
+export interface PnrNeed {
+  luts: number;
+  ffs: number;
+  carries: number;
+  brams: number;
+}
+
+export interface PnrReport {
+  /** ok: routed, Fmax known; does-not-fit: too big for the device (nothing was run, or nextpnr said so). */
+  status: 'ok' | 'does-not-fit';
+  device: string;
+  package: string;
+  seed: number;
+  fmaxMHz: number | null;
+  /** Logic cells and block RAMs used after packing (shell included) and available. */
+  lcs: number | null;
+  lcsAvailable: number;
+  brams: number | null;
+  bramsAvailable: number;
+  /** Flip-flops of the I/O shell included in `lcs`. */
+  shellFfs: number;
+  message: string | null;
+  seconds: number;
+}
+
+/**
+ * A lower bound of the logic cells a design needs: each LC holds one LUT4, one DFF and one
+ * carry, so it needs at least the largest of the three counts.
+ */
+export function minLogicCells(need: PnrNeed): number {
+  return Math.max(need.luts, need.ffs, need.carries);
+}
+
+export function pickDevice(device: string, need: PnrNeed): { device: Ice40Device; fits: boolean; why: string | null } {
+  const lcs = minLogicCells(need);
+  const fitsIn = (d: Ice40Device) => lcs <= d.lcs && need.brams <= d.brams;
+  const why = (d: Ice40Device) =>
+    `needs at least ${lcs} logic cells and ${need.brams} block RAMs (design + I/O shell); ` +
+    `${d.name} has ${d.lcs} logic cells and ${d.brams} block RAMs`;
+  if (device === 'auto') {
+    const d = ICE40_DEVICES.find(fitsIn);
+    if (d) return { device: d, fits: true, why: null };
+    const largest = ICE40_DEVICES.reduce((a, b) => (b.lcs > a.lcs ? b : a));
+    return { device: largest, fits: false, why: `does not fit any supported iCE40 device: ${why(largest)}` };
+  }
+  const d = ICE40_DEVICES.find((x) => x.name === device);
+  if (!d) throw new Error(`unknown iCE40 device ${device}`); // validated by the callers
+  return fitsIn(d) ? { device: d, fits: true, why: null } : { device: d, fits: false, why: `does not fit the ${d.name}: ${why(d)}` };
+}
+
+interface NextpnrReportJson {
+  utilization?: Record<string, { used: number; available: number }>;
+  fmax?: Record<string, { achieved: number; constraint: number }>;
+}
+
+/** nextpnr's words for "the design is larger than the device". */
+const TOO_BIG = /(?:more|too many) [A-Z_]+ (?:cells )?than (?:are )?available|Unable to place cell|failed to place|not enough|exceeds the (?:number|available)/i;
+
+export async function placeAndRoute(
+  files: GeneratedFile[],
+  spec: HarnessSpec,
+  need: PnrNeed,
+  opts: PnrOptions,
+): Promise<PnrReport> {
+  const wrap = pnrWrapper(spec);
+  const total: PnrNeed = { ...need, ffs: need.ffs + wrap.shellFfs };
+  const pick = pickDevice(opts.device, total);
+  const base = {
+    device: pick.device.name,
+    package: pick.device.package,
+    seed: opts.seed,
+    lcsAvailable: pick.device.lcs,
+    bramsAvailable: pick.device.brams,
+    shellFfs: wrap.shellFfs,
+  };
+  if (!pick.fits) {
+    return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, message: pick.why, seconds: 0 };
+  }
+  return withRtlDir([...files, wrap.file], async (dir, svFiles) => {
+    const started = performance.now();
+    await runTool('yosys', ['-q', '-p', `read_verilog -sv ${svFiles.join(' ')}; synth_ice40 -top ${wrap.module} -json netlist.json`], `synthesising ${spec.top} in its place-and-route shell`, {
+      cwd: dir,
+      timeoutSeconds: opts.timeoutSeconds,
+    });
+    writeFileSync(join(dir, 'empty.pcf'), '');
+    const args = [
+      ...pick.device.flags,
+      '--package',
+      pick.device.package,
+      '--json',
+      'netlist.json',
+      '--pcf',
+      'empty.pcf',
+      '--pcf-allow-unconstrained',
+      '--seed',
+      String(opts.seed),
+      '--freq',
+      '12',
+      '--timing-allow-fail',
+      '--report',
+      'report.json',
+    ];
+    let r;
+    try {
+      r = await runTool('nextpnr-ice40', args, `placing and routing ${spec.top} on the ${pick.device.name}`, {
+        cwd: dir,
+        timeoutSeconds: opts.timeoutSeconds,
+      });
+    } catch (e) {
+      if (e instanceof ToolFailedError && TOO_BIG.test(e.message)) {
+        // Prefer the utilisation line that is over 100% ("ICESTORM_LC: 3174/ 1280 247%").
+        const over = [...e.message.matchAll(/(ICESTORM_\w+):\s+(\d+)\/\s*(\d+)/g)].find((m) => Number(m[2]) > Number(m[3]));
+        const line = over
+          ? `${over[1]} ${over[2]} used of ${over[3]}`
+          : (e.message.split('\n').find((l) => TOO_BIG.test(l))?.trim().slice(0, 160) ?? 'too big');
+        return {
+          ...base,
+          status: 'does-not-fit',
+          fmaxMHz: null,
+          lcs: null,
+          brams: null,
+          message: `does not fit the ${pick.device.name}: nextpnr: ${line}`,
+          seconds: (performance.now() - started) / 1000,
+        };
+      }
+      throw e;
+    }
+    const log = `${r.stdout}\n${r.stderr}`;
+    let fmax: number | null = null;
+    let lcs: number | null = null;
+    let brams: number | null = null;
+    if (existsSync(join(dir, 'report.json'))) {
+      const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as NextpnrReportJson;
+      const clocks = Object.values(rep.fmax ?? {});
+      if (clocks.length) fmax = Math.min(...clocks.map((c) => c.achieved));
+      lcs = rep.utilization?.['ICESTORM_LC']?.used ?? null;
+      brams = rep.utilization?.['ICESTORM_RAM']?.used ?? null;
+    }
+    if (fmax === null) {
+      // Fall back on the log: the last "Max frequency for clock ..." line is post-route.
+      const all = [...log.matchAll(/Max frequency for clock '[^']*': ([\d.]+) MHz/g)];
+      if (all.length) fmax = Number(all[all.length - 1]![1]);
+    }
+    return {
+      ...base,
+      status: 'ok',
+      fmaxMHz: fmax === null ? null : Math.round(fmax * 100) / 100,
+      lcs,
+      brams,
+      message: fmax === null ? 'nextpnr reported no clock frequency' : null,
+      seconds: (performance.now() - started) / 1000,
+    };
+  });
+}

@@ -1,0 +1,268 @@
+/**
+ * `sweep` and `merge`: the sweep file and its errors, the cartesian product, resuming after
+ * a kill without redoing finished points, time-outs, invalid points, shards + merge, top-K,
+ * and the estimator error in the outputs. Gray-ROM points keep every run small.
+ */
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandPoints, inShard, parseSweep, timeoutFor } from '../src/sweep/spec.js';
+import { paretoFront, type PointResult } from '../src/sweep/results.js';
+import { cli, ROOT } from './helpers/cli.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'sf-sweep-'));
+
+function writeSweep(dir: string, sweep: unknown, file = 'sweep.json'): string {
+  const path = join(dir, file);
+  writeFileSync(path, typeof sweep === 'string' ? sweep : JSON.stringify(sweep, null, 1));
+  return path;
+}
+
+function results(dir: string) {
+  return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+}
+
+/** A result without the wall-clock fields, for comparing two runs. */
+function stable(r: { points: PointResult[]; summary: unknown }) {
+  return {
+    summary: r.summary,
+    points: r.points.map((p) => ({ ...p, seconds: 0, synth: p.synth ? { ...p.synth, seconds: 0 } : null })),
+  };
+}
+
+const GRAY_BASE = { top: 'gray_rom', name: 'sw' };
+
+describe('sweep file', () => {
+  it('expands the cartesian product in file order, first axis slowest, dotted keys nested', () => {
+    const spec = parseSweep({ base: GRAY_BASE, axes: { seqLen: [4, 8, 16], 'grayPe.impl': ['logic', 'rom'] } }, '/x/s.yaml');
+    const pts = expandPoints(spec);
+    expect(pts).toHaveLength(6);
+    expect(pts.map((p) => [p.values['seqLen'], p.values['grayPe.impl']])).toEqual([
+      [4, 'logic'],
+      [4, 'rom'],
+      [8, 'logic'],
+      [8, 'rom'],
+      [16, 'logic'],
+      [16, 'rom'],
+    ]);
+    expect(pts[3]!.config).toEqual({ top: 'gray_rom', name: 'sw', seqLen: 8, grayPe: { impl: 'rom' } });
+    expect(spec.name).toBe('s');
+    // Shards are interleaved slices that together hold every point once.
+    const owners = pts.map((p) => [1, 2, 3].filter((k) => inShard(p.index, { k, n: 3 })));
+    expect(owners.every((o) => o.length === 1)).toBe(true);
+  });
+
+  it('applies per-point time limits from overrides, the last match winning', () => {
+    const spec = parseSweep(
+      {
+        base: GRAY_BASE,
+        axes: { seqLen: [4, 8] },
+        synth: { timeout: 100 },
+        overrides: [
+          { when: { seqLen: 8 }, synth: { timeout: 5 } },
+          { when: { seqLen: 8 }, synth: { timeout: 7 } },
+        ],
+      },
+      's.json',
+    );
+    const [a, b] = expandPoints(spec);
+    expect(timeoutFor(spec, a!)).toBe(100);
+    expect(timeoutFor(spec, b!)).toBe(7);
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ['an unknown axis key', { base: GRAY_BASE, axes: { lanez: [1, 2] } }, /sweep key "axes\.lanez".*"lanez" is not a config key/],
+    ['an unknown nested axis key', { base: GRAY_BASE, axes: { 'grayPe.bitz': [1] } }, /sweep key "axes\.grayPe\.bitz"/],
+    ['an axis that is not a list', { base: GRAY_BASE, axes: { seqLen: 8 } }, /sweep key "axes\.seqLen": value 8 .*non-empty list/],
+    ['an empty axes map', { base: GRAY_BASE, axes: {} }, /sweep key "axes".*non-empty map/],
+    ['a missing base', { axes: { seqLen: [4] } }, /sweep key "base".*a config object, or the path/],
+    ['an unknown top-level key', { base: GRAY_BASE, axes: { seqLen: [4] }, axis: {} }, /sweep key "axis".*allowed keys here: name, base, axes/],
+    ['a bad synthesis target', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { target: 'xc7' } }, /sweep key "synth\.target": value "xc7".*"ice40", "generic"/],
+    ['place-and-route on generic', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { target: 'generic', pnr: true } }, /sweep key "synth\.pnr"/],
+    ['a duplicated axis value', { base: GRAY_BASE, axes: { seqLen: [4, 4] } }, /sweep key "axes\.seqLen": value 4 .*distinct/],
+    ['an override on a value not swept', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: { seqLen: 5 }, synth: { timeout: 1 } }] }, /sweep key "overrides\[0\]\.when\.seqLen": value 5/],
+  ];
+  it.each(bad)('rejects %s, naming the key (unit)', (_what, raw, message) => {
+    expect(() => parseSweep(raw, 'bad.json')).toThrow(message);
+  });
+
+  it('exits 2 naming the key for a bad sweep file, a bad --shard and a bad --synth', async () => {
+    const dir = tmp();
+    const r = await cli(['sweep', writeSweep(dir, 'base: {top: gray_rom, name: b}\naxes:\n  lanez: [1, 2]\n', 'bad.yaml'), '-o', join(dir, 'o')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml: sweep key "axes\.lanez"/);
+    expect(existsSync(join(dir, 'o'))).toBe(false);
+    const good = writeSweep(dir, { base: GRAY_BASE, axes: { seqLen: [4] } });
+    const s = await cli(['sweep', good, '--shard', '3/2', '-o', join(dir, 'o')]);
+    expect(s.exitCode).toBe(2);
+    expect(s.stderr).toMatch(/sweep key "--shard": value "3\/2"/);
+    const k = await cli(['sweep', good, '--synth', 'best', '-o', join(dir, 'o')]);
+    expect(k.exitCode).toBe(2);
+    expect(k.stderr).toMatch(/"--synth".*top-K/);
+    const y = await cli(['sweep', writeSweep(dir, 'axes: [1, 2', 'broken.yaml')]);
+    expect(y.exitCode).toBe(2);
+    expect(y.stderr).toMatch(/broken\.yaml is not valid YAML/);
+  });
+});
+
+describe('running a sweep', () => {
+  it('resumes after being killed halfway without redoing finished points', async () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    const sweep = writeSweep(dir, {
+      name: 'resume',
+      base: GRAY_BASE,
+      axes: { seqLen: [3, 6, 12, 24, 48, 96, 192, 384], 'grayPe.impl': ['logic'] },
+      synth: { target: 'ice40' },
+    });
+    const args = [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out];
+    const child = execa('node', args, { reject: false });
+    const pointsDir = join(out, 'points');
+    const t0 = Date.now();
+    while (Date.now() - t0 < 120_000) {
+      if (existsSync(pointsDir) && readdirSync(pointsDir).filter((f) => f.endsWith('.json')).length >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGKILL');
+    const killed = await child;
+    expect(killed.signal).toBe('SIGKILL');
+    const finished = readdirSync(pointsDir).filter((f) => f.endsWith('.json'));
+    expect(finished.length).toBeGreaterThanOrEqual(2);
+    expect(finished.length).toBeLessThan(8);
+    const before = new Map(finished.map((f) => [f, { mtime: statSync(join(pointsDir, f)).mtimeMs, text: readFileSync(join(pointsDir, f), 'utf8') }]));
+
+    const again = await execa('node', args, { reject: false });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`${8 - finished.length} points run, ${finished.length} from cache`));
+    // The finished points' records were not rewritten…
+    for (const [f, b] of before) {
+      expect(statSync(join(pointsDir, f)).mtimeMs).toBe(b.mtime);
+      expect(readFileSync(join(pointsDir, f), 'utf8')).toBe(b.text);
+    }
+    // …and the log of the second run reads them from the cache and never starts them.
+    const log = readFileSync(join(out, 'sweep.log'), 'utf8').split('\n');
+    const second = log.slice(log.map((l) => / start: resume /.test(l)).lastIndexOf(true));
+    for (const f of finished) {
+      const key = f.replace(/\.json$/, '');
+      expect(second.some((l) => l.includes('cached: point') && l.includes(key))).toBe(true);
+      expect(second.some((l) => l.includes('start: point') && l.includes(key))).toBe(false);
+    }
+    const r = results(out);
+    expect(r.summary.counts.ok).toBe(8);
+    expect(r.points.map((p: PointResult) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // A third run does nothing at all.
+    const third = await cli(['sweep', sweep, '-o', out]);
+    expect(third.stdout).toMatch(/0 points run, 8 from cache/);
+    expect(third.stderr).toMatch(/everything cached/);
+  });
+
+  it('records a time-out, an invalid config and the estimator error, and completes the rest', async () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    const sweep = writeSweep(dir, {
+      name: 'mixed',
+      base: GRAY_BASE,
+      axes: { seqLen: [0, 12, 40, 1000], 'grayPe.impl': ['rom'] },
+      synth: { target: 'ice40', timeout: 120 },
+      overrides: [{ when: { seqLen: 1000 }, synth: { timeout: 0.05 } }],
+    });
+    const r = await cli(['sweep', sweep, '-o', out, '--jobs', '2']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/sweep mixed: 4\/4 \(100%\).*ETA/);
+    const res = results(out);
+    const by = (n: number) => res.points.find((p: PointResult) => p.values['seqLen'] === n) as PointResult;
+    expect(by(0)).toMatchObject({ status: 'invalid', stage: 'config', errorKey: 'seqLen' });
+    expect(by(0).message).toMatch(/"seqLen": value 0 is not allowed; allowed: an integer from 1/);
+    expect(by(1000)).toMatchObject({ status: 'timeout', stage: 'synth', timeoutSeconds: 0.05 });
+    expect(by(1000).message).toMatch(/within 0\.05 s/);
+    for (const n of [12, 40]) {
+      expect(by(n).status).toBe('ok');
+      expect(by(n).synth!.luts).toBeGreaterThan(0);
+      expect(typeof by(n).metrics.lutErrorPct).toBe('number');
+    }
+    expect(res.summary.counts).toMatchObject({ ok: 2, invalid: 1, timeout: 1, failed: 0 });
+    expect(res.summary.estimator.compared).toBe(2);
+    expect(typeof res.summary.estimator.medianAbsLutErrorPct).toBe('number');
+    expect(r.stdout).toMatch(/estimator: median \|LUT error\| [\d.]+% over 2 synthesised points/);
+    const csv = readFileSync(join(out, 'results.csv'), 'utf8').split('\n');
+    expect(csv[0]).toMatch(/^index,status,seqLen,grayPe\.impl,luts,.*est_luts,.*lut_error_pct/);
+    expect(csv.filter((l) => l.includes(',timeout,'))).toHaveLength(1);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('estimator median |LUT error|');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+
+    // With a longer limit the timed-out point is run again; the others come from the cache.
+    writeSweep(dir, { ...JSON.parse(readFileSync(sweep, 'utf8')), overrides: [] });
+    const again = await cli(['sweep', sweep, '-o', out, '--synth', 'all']);
+    expect(again.stdout).toMatch(/1 points run, 2 from cache/);
+    expect(results(out).summary.counts).toMatchObject({ ok: 3, invalid: 1, timeout: 0 });
+  });
+
+  it('gives the same results in shards joined by merge as in one piece', async () => {
+    const dir = tmp();
+    const sweep = writeSweep(dir, {
+      name: 'sharded',
+      base: GRAY_BASE,
+      axes: { seqLen: [5, 20, 300], 'grayPe.impl': ['logic', 'rom'] },
+      synth: { target: 'generic' },
+    });
+    const [whole, s1, s2] = await Promise.all([
+      cli(['sweep', sweep, '-o', join(dir, 'whole'), '--jobs', '1']),
+      cli(['sweep', sweep, '--shard', '1/2', '-o', join(dir, 's1'), '--jobs', '1']),
+      cli(['sweep', sweep, '--shard', '2/2', '-o', join(dir, 's2'), '--jobs', '1']),
+    ]);
+    for (const r of [whole, s1, s2]) expect(r.exitCode).toBe(0);
+    expect(results(join(dir, 's1')).points.map((p: PointResult) => p.index)).toEqual([0, 2, 4]);
+    expect(results(join(dir, 's1')).sweep.shards).toEqual(['1/2']);
+    const partial = await cli(['merge', join(dir, 's1'), '-o', join(dir, 'half')]);
+    expect(partial.stdout).toMatch(/3 of 6 points are in none of them/);
+    const m = await cli(['merge', join(dir, 's1'), join(dir, 's2'), '-o', join(dir, 'merged')]);
+    expect(m.exitCode).toBe(0);
+    const merged = results(join(dir, 'merged'));
+    const one = results(join(dir, 'whole'));
+    expect(merged.sweep).toEqual(one.sweep);
+    expect(stable(merged)).toEqual(stable(one));
+    // The CSVs agree except for the wall-clock column (no point here has a message with commas).
+    const dropSeconds = (csv: string) => {
+      const rows = csv.trimEnd().split('\n').map((l) => l.split(','));
+      const col = rows[0]!.indexOf('seconds');
+      return rows.map((r) => r.filter((_, i) => i !== col).join(','));
+    };
+    expect(dropSeconds(readFileSync(join(dir, 'merged', 'results.csv'), 'utf8'))).toEqual(dropSeconds(readFileSync(join(dir, 'whole', 'results.csv'), 'utf8')));
+
+    // Results of another sweep definition are refused.
+    const other = writeSweep(dir, { name: 'other', base: GRAY_BASE, axes: { seqLen: [5] }, synth: { target: 'generic' } }, 'other.json');
+    await cli(['sweep', other, '--synth', 'none', '-o', join(dir, 'other')]);
+    const refuse = await cli(['merge', join(dir, 's1'), join(dir, 'other'), '-o', join(dir, 'x')]);
+    expect(refuse.exitCode).toBe(2);
+    expect(refuse.stderr).toMatch(/another sweep definition/);
+  });
+
+  it('synthesises only the K most promising points with --synth top-K', async () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    const sweep = writeSweep(dir, { name: 'topk', base: GRAY_BASE, axes: { seqLen: [8, 64, 512, 4096], 'grayPe.impl': ['logic', 'rom'] }, synth: { target: 'generic' } });
+    const r = await cli(['sweep', sweep, '--synth', 'top-2', '-o', out]);
+    expect(r.exitCode).toBe(0);
+    const res = results(out);
+    expect(res.sweep.synthMode).toBe('top-2');
+    const synthesised = res.points.filter((p: PointResult) => p.synth);
+    expect(synthesised).toHaveLength(2);
+    expect(res.summary.counts).toMatchObject({ ok: 2, estimated: 6 });
+    // The smallest estimated designs are picked (every gray_rom point delivers one code per clock).
+    const est = res.points.map((p: PointResult) => p.estimate!.luts).sort((a: number, b: number) => a - b);
+    for (const p of synthesised) expect(p.estimate!.luts).toBeLessThanOrEqual(est[1]);
+  });
+});
+
+describe('Pareto front', () => {
+  it('keeps the points no other point beats on both area and throughput', () => {
+    const mk = (index: number, luts: number, t: number) =>
+      ({ index, synth: { luts }, estimate: null, metrics: { throughput: t, itemsPerCycle: 1 } }) as unknown as PointResult;
+    const pts = [mk(0, 100, 10), mk(1, 200, 30), mk(2, 150, 5), mk(3, 300, 30), mk(4, 50, 1), mk(5, 400, 40)];
+    expect(paretoFront(pts, 'per-second')).toEqual([4, 0, 1, 5]);
+  });
+});
