@@ -6,11 +6,13 @@ import { ConfigError } from '../core/errors.js';
 import { BLOCK_NAMES, type BlockName } from '../core/config.js';
 import { grayRom } from './gray_rom/index.js';
 import { lifArray } from './lif_array/index.js';
+import { xnorAttention } from './xnor_attention/index.js';
 import type { AnyBlock } from './types.js';
 
 export const blocks: Partial<Record<BlockName, AnyBlock>> = {
   gray_rom: grayRom,
   lif_array: lifArray,
+  xnor_attention: xnorAttention,
 };
 
 export function blockFor(top: BlockName): AnyBlock {

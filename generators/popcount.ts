@@ -1,0 +1,313 @@
+/**
+ * Popcount generator: an n-bit combinational population count `<prefix>_popcount`
+ * (in_i[n-1:0] → count_o[bitlen(n)-1:0]) in one of three architectures:
+ *
+ *   loop        the plain for-loop; Yosys maps it as one multi-operand adder (the baseline)
+ *   carry-tree  a tree of small adders, each `left + right + one input bit as carry-in` in
+ *               its own keep_hierarchy module so that it lands on the iCE40 carry chain
+ *   gpc63       column compression with ≤6-input counters (one LUT6 per output bit) down
+ *               to two rows, then one adder
+ *
+ * The tree is computed here as data (nodes with their operand expressions); the
+ * templates only print it (SV-STYLE.md, popcount; docs/adding-a-block.md).
+ */
+import type { PopcountArch } from '../src/blocks/xnor_attention/derive.js';
+import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
+import { bitlen } from '../src/core/bits.js';
+import { renderTemplate } from '../src/render/templates.js';
+import { header } from './header.js';
+
+/** A value feeding a node: `width` bits given by a SystemVerilog expression. */
+interface Value {
+  expr: string;
+  width: number;
+}
+
+/** One instance of the tree: a small adder or a counter. */
+export interface TreeNode {
+  cell: 'add' | 'count';
+  wire: string;
+  /** add: operand width W; count: inputs K. */
+  size: number;
+  outWidth: number;
+  /** count: inputs of weight w + 1 (K1; 0 for a plain counter). */
+  size1?: number;
+  /** Input expressions: add → [a (W bits), b (W bits), c (1 bit)]; count → [K bits, K1 bits]. */
+  inputs: string[];
+}
+
+export interface PopcountPlan {
+  arch: PopcountArch;
+  n: number;
+  /** bitlen(n). */
+  width: number;
+  nodes: TreeNode[];
+  /** Expression of count_o (width bits). */
+  result: string;
+  /** Levels of nodes on the longest input→output path (0 for the loop). */
+  depth: number;
+}
+
+export function popcountModule(prefix: string): string {
+  return `${prefix}_popcount`;
+}
+function addModule(prefix: string): string {
+  return `${prefix}_pc_add`;
+}
+function countModule(prefix: string): string {
+  return `${prefix}_pc_count`;
+}
+
+const bit = (i: number): Value => ({ expr: `in_i[${i}]`, width: 1 });
+
+/** `v` zero-extended to `width` bits (a concatenation when it is narrower). */
+function extend(v: Value | null, width: number): string {
+  if (!v) return `${width}'b0`;
+  return v.width === width ? v.expr : `{${width - v.width}'b0, ${v.expr}}`;
+}
+
+/**
+ * iCE40 cost of one tree node with W-bit operands, as Yosys 0.23 maps it: W SB_LUT4 (one
+ * per sum bit, the carries on SB_CARRY) for W ≥ 2; a 1-bit node is a full adder in two
+ * LUTs (its carry-out cannot leave the chain without a LUT).
+ */
+function nodeLuts(w: number): number {
+  return w === 1 ? 2 : w;
+}
+
+/**
+ * The carry tree's shape: for every m ≤ n, how many of the m − 1 non-carry-in bits the
+ * left subtree counts, chosen to minimise the summed node cost (dynamic programming; the
+ * most balanced split wins ties, keeping the tree shallow). Powers of two come out
+ * balanced; other sizes gain from uneven splits (74 bits: 90 LUT4 instead of 110).
+ */
+function carryTreeSplits(n: number): Int32Array {
+  const cost = new Float64Array(n + 1);
+  const split = new Int32Array(n + 1);
+  for (let m = 2; m <= n; m++) {
+    cost[m] = Infinity;
+    for (let l = Math.ceil((m - 1) / 2); l <= m - 1; l++) {
+      const r = m - 1 - l;
+      const c = cost[l]! + cost[r]! + nodeLuts(Math.max(1, bitlen(l), bitlen(r)));
+      if (c < cost[m]!) {
+        cost[m] = c;
+        split[m] = l;
+      }
+    }
+  }
+  return split;
+}
+
+/**
+ * Carry tree: count(m bits) = count(left) + count(right) + one more input bit as the
+ * carry-in. Every node's sum fits its W + 1 output bits exactly (left, right < 2^W), so
+ * no output bit is ever unused.
+ */
+function carryTree(n: number): PopcountPlan {
+  const nodes: TreeNode[] = [];
+  const split = carryTreeSplits(n);
+  const build = (first: number, count: number): { v: Value | null; depth: number } => {
+    if (count === 0) return { v: null, depth: 0 };
+    if (count === 1) return { v: bit(first), depth: 0 };
+    const l = split[count]!;
+    const left = build(first, l);
+    const right = build(first + l, count - 1 - l);
+    const w = Math.max(left.v?.width ?? 1, right.v?.width ?? 1);
+    const wire = `n${nodes.length}`;
+    nodes.push({
+      cell: 'add',
+      wire,
+      size: w,
+      outWidth: w + 1,
+      inputs: [extend(left.v, w), extend(right.v, w), `in_i[${first + count - 1}]`],
+    });
+    return { v: { expr: wire, width: w + 1 }, depth: 1 + Math.max(left.depth, right.depth) };
+  };
+  const root = build(0, n);
+  return { arch: 'carry-tree', n, width: bitlen(n), nodes, result: root.v!.expr, depth: root.depth };
+}
+
+/**
+ * Counter tree (column compression with generalised parallel counters, GPCs): the bits
+ * sit in columns by weight; each stage covers the columns, LSB first, with counters of at
+ * most six inputs — every output bit of such a counter is one LUT6 — preferring the ones
+ * that remove one bit per LUT: (6;3) six bits of one weight, (1,5;3) five bits of weight
+ * w and one of w + 1. Stages repeat until no column holds more than two bits (three at
+ * weight 0: the adder's carry-in); then one two-row adder.
+ */
+function counterTree(n: number): PopcountPlan {
+  const width = bitlen(n);
+  const nodes: TreeNode[] = [];
+  let cols: string[][] = [Array.from({ length: n }, (_, i) => `in_i[${i}]`)];
+  let depth = 0;
+  const limit = (w: number) => (w === 0 ? 3 : 2);
+  const tooTall = (c: string[][]) => c.some((col, w) => col.length > limit(w));
+  while (tooTall(cols)) {
+    depth++;
+    const rest = cols.map((c) => [...c]);
+    const next: string[][] = [];
+    const put = (w: number, e: string) => {
+      while (next.length <= w) next.push([]);
+      next[w]!.push(e);
+    };
+    /** A counter over k0 bits of weight w and k1 bits of weight w + 1. */
+    const counter = (w: number, k0: number, k1: number) => {
+      const low = rest[w]!.splice(0, k0);
+      const high = k1 ? rest[w + 1]!.splice(0, k1) : [];
+      const outWidth = bitlen(k0 + 2 * k1);
+      const wire = `n${nodes.length}`;
+      // One input vector: the K0 bits of weight 1 at the bottom, the K1 bits of weight 2 above.
+      nodes.push({ cell: 'count', wire, size: k0, size1: k1, outWidth, inputs: [concat([...low, ...high].reverse())] });
+      for (let b = 0; b < outWidth; b++) put(w + b, outWidth === 1 ? wire : `${wire}[${b}]`);
+    };
+    // Efficient counters first (one bit removed per LUT); while any applies, leftover bits
+    // simply wait for a later stage, where they join a full counter for free.
+    const efficient = cols.some((c, w) => c.length >= 6 || (c.length === 5 && (cols[w + 1]?.length ?? 0) >= 1));
+    for (let w = 0; w < rest.length; w++) {
+      const here = () => rest[w]!.length;
+      const above = () => rest[w + 1]?.length ?? 0;
+      while (here() >= 6) counter(w, 6, 0);
+      if (here() === 5 && above() >= 1) counter(w, 5, 1);
+      // Endgame: what is left stays unless this column would still be too tall.
+      const projected = () => (next[w]?.length ?? 0) + here();
+      if (!efficient && projected() > limit(w) && here() >= 3) {
+        if (here() === 3 && above() >= 2) counter(w, 3, 2);
+        else if (here() === 4 && above() >= 1) counter(w, 4, 1);
+        else counter(w, here(), 0);
+      }
+      rest[w]!.splice(0).forEach((e) => put(w, e));
+    }
+    cols = next;
+  }
+  // Two rows (plus a carry-in at weight 0) into one adder over every column.
+  const w = cols.length;
+  const row = (r: number) => cols.map((col) => col[r] ?? "1'b0").reverse();
+  const carry = cols[0]![2] ?? "1'b0";
+  let result: string;
+  if (n === 1) {
+    result = 'in_i[0]';
+  } else if (cols.every((col) => col.length <= 1) && carry === "1'b0") {
+    result = extendList(row(0), width);
+  } else {
+    // The sum is below 2^width: keep the carry-out only when width > w.
+    const outWidth = Math.min(w + 1, width);
+    const wire = `n${nodes.length}`;
+    nodes.push({
+      cell: 'add',
+      wire,
+      size: w,
+      outWidth,
+      inputs: [concat(row(0)), concat(row(1)), carry],
+    });
+    depth++;
+    result = outWidth === width ? wire : `{${width - outWidth}'b0, ${wire}}`;
+  }
+  return { arch: 'gpc63', n, width, nodes, result, depth };
+}
+
+function concat(bitsMsbFirst: string[]): string {
+  return bitsMsbFirst.length === 1 ? bitsMsbFirst[0]! : `{${bitsMsbFirst.join(', ')}}`;
+}
+function extendList(bitsMsbFirst: string[], width: number): string {
+  const pad = width - bitsMsbFirst.length;
+  return pad > 0 ? `{${pad}'b0, ${bitsMsbFirst.join(', ')}}` : concat(bitsMsbFirst);
+}
+
+export function planPopcount(n: number, arch: PopcountArch): PopcountPlan {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`popcount of ${n} bits`);
+  if (arch === 'carry-tree') return carryTree(n);
+  if (arch === 'gpc63') return counterTree(n);
+  return { arch, n, width: bitlen(n), nodes: [], result: '', depth: 0 };
+}
+
+const ARCH_TEXT: Record<PopcountArch, string> = {
+  loop: 'plain for-loop (Yosys maps it as one multi-operand adder)',
+  'carry-tree': 'tree of small adders on the carry chain (left + right + input bit as carry-in)',
+  gpc63: '6:3 counter tree (column compression) and one final adder',
+};
+
+/** The popcount module and the leaf modules its architecture instantiates. */
+export function renderPopcount(prefix: string, n: number, arch: PopcountArch, meta: RenderMeta): GeneratedFile[] {
+  const plan = planPopcount(n, arch);
+  const module = popcountModule(prefix);
+  const params = {
+    Bits: n,
+    CountWidth: `${plan.width} = bitlen(${n})`,
+    Architecture: ARCH_TEXT[arch],
+    ...(arch === 'loop' ? {} : { Nodes: plan.nodes.length, NodeLevels: plan.depth }),
+  };
+  const head = header(module, [`Combinational population count of ${n} bits: count_o = popcount(in_i).`], params, meta);
+  const files: GeneratedFile[] = [];
+  if (arch === 'loop') {
+    files.push({
+      path: `${module}.sv`,
+      content: renderTemplate('popcount/popcount_loop.sv.hbs', { header: head, module, n, width: plan.width }),
+      kind: 'sv',
+    });
+    return files;
+  }
+  const add = addModule(prefix);
+  const cnt = countModule(prefix);
+  const nodes = plan.nodes.map((node) =>
+    node.cell === 'add'
+      ? {
+          cell: add,
+          params: [
+            { name: 'W', value: node.size },
+            { name: 'O', value: node.outWidth },
+          ],
+          wire: node.wire,
+          outWidth: node.outWidth,
+          ports: [
+            { name: 'a_i', expr: node.inputs[0]! },
+            { name: 'b_i', expr: node.inputs[1]! },
+            { name: 'c_i', expr: node.inputs[2]! },
+            { name: 's_o', expr: node.wire },
+          ],
+        }
+      : {
+          cell: cnt,
+          params: [
+            { name: 'K', value: node.size },
+            { name: 'K1', value: node.size1 ?? 0 },
+            { name: 'W', value: node.outWidth },
+          ],
+          wire: node.wire,
+          outWidth: node.outWidth,
+          ports: [
+            { name: 'in_i', expr: node.inputs[0]! },
+            { name: 'count_o', expr: node.wire },
+          ],
+        },
+  );
+  const comment =
+    arch === 'carry-tree'
+      ? [`${plan.nodes.length} adders, ${plan.depth} levels: node = left count + right count + one input bit (carry-in).`]
+      : [`${plan.nodes.filter((x) => x.cell === 'count').length} counters in ${plan.depth - (plan.nodes.some((x) => x.cell === 'add') ? 1 : 0)} compression stages, then one two-row adder.`];
+  files.push({
+    path: `${module}.sv`,
+    content: renderTemplate('popcount/popcount_tree.sv.hbs', { header: head, module, n, width: plan.width, comment, nodes, result: plan.result }),
+    kind: 'sv',
+  });
+  if (plan.nodes.some((x) => x.cell === 'add')) {
+    files.push({
+      path: `${add}.sv`,
+      content: renderTemplate('popcount/pc_add.sv.hbs', {
+        header: header(add, ['Popcount tree node: s_o = a_i + b_i + c_i (unsigned).'], { W: 'operand width', O: 'W + 1, or W when the sum fits' }, meta),
+        module: add,
+      }),
+      kind: 'sv',
+    });
+  }
+  if (plan.nodes.some((x) => x.cell === 'count')) {
+    files.push({
+      path: `${cnt}.sv`,
+      content: renderTemplate('popcount/pc_count.sv.hbs', {
+        header: header(cnt, ['Popcount tree node: count_o = popcount(in_i[K-1:0]) + 2 * popcount(in_i[K+K1-1:K]), K + K1 ≤ 6.'], { K: 'inputs of weight 1', K1: 'inputs of weight 2', W: 'bitlen(K + 2 * K1)' }, meta),
+        module: cnt,
+      }),
+      kind: 'sv',
+    });
+  }
+  return files;
+}

@@ -1,0 +1,128 @@
+/**
+ * XNOR-attention engine generator (SPEC §3): `<name>_xnor_attention`, a streaming engine
+ * with a double-buffered key buffer, Gray-PE fused into the popcount (code bits appended
+ * to q and k), the Log-PE lanes core added in the pipeline, and one popcount per lane in
+ * the architecture the config (or the target) picks.
+ *
+ * Pipeline (global stall, one beat per clock): issue (stage 0: the Q row is taken with
+ * its first beat; the key-buffer word address) → stage 1 operands (Q row + code, key rows
+ * read synchronously, Log-PE bias registered by its core) → stage 2 counts → [Log-PE]
+ * stage 3 count + bias. Output = the last stage's register.
+ */
+import { grayCodeModule, renderGrayCode } from './gray_rom.js';
+import { logPeLanesModule, renderLogPeLanes } from './logpe_bias.js';
+import { popcountModule, renderPopcount } from './popcount.js';
+import { header } from './header.js';
+import { engineCycles, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
+import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
+import { renderTemplate } from '../src/render/templates.js';
+
+export function xnorAttentionModule(d: XnorDerived): string {
+  return `${d.name}_xnor_attention`;
+}
+
+/** The cycle formula in words, for the header, describe() and the docs. */
+export function cycleFormula(d: XnorDerived): string {
+  return (
+    `N + M·N·ceil(N/Lanes) + ${d.latency} for M timesteps back to back (sequences included): ` +
+    `${d.seqLen} + M·${d.seqLen * d.beats} + ${d.latency}; ` +
+    `per timestep ${d.seqLen * d.beats} = N·ceil(N/Lanes), per sequence ${d.timesteps * d.seqLen * d.beats} = T·N·ceil(N/Lanes) ` +
+    `(one sequence alone: ${engineCycles(d, d.timesteps)})`
+  );
+}
+
+/** Derived parameters in words: the RTL header and describe() share them. */
+export function xnorParams(d: XnorDerived): Record<string, string | number> {
+  return {
+    N: d.seqLen,
+    T: d.timesteps,
+    D: d.dim,
+    Similarity: d.similarity === 'xnor' ? 'xnor: D - popcount(q ^ k)' : 'and: popcount(q & k)',
+    G: d.gray
+      ? `${d.grayBits} (${d.gray.grid ? `${d.gray.grid.rows}x${d.gray.grid.cols} grid` : d.gray.position} positions)`
+      : '0 (Gray-PE off)',
+    B_max: d.logPe ? `${d.maxBias} (Log-PE ${d.logPe.mode}, ${d.logPe.impl})` : '0 (Log-PE off)',
+    S_max: `${d.maxScore} = D + G + B_max`,
+    ScoreWidth: `${d.scoreWidth} = bitlen(S_max)`,
+    CountBits: `${d.countBits} = D + G`,
+    Lanes: d.lanes,
+    BeatsPerRow: `${d.beats} = ceil(N / Lanes)`,
+    Popcount: `${d.popcount} (${d.popcountSource === 'auto' ? `auto for target ${d.target}` : 'from config'})`,
+    KeyBuffer: `2 banks x ${d.lanes} lanes x ${d.beats} words x ${d.countBits} bits (double-buffered)`,
+    Latency: `${d.latency} clocks from a beat's issue to score_valid_o`,
+    Cycles: cycleFormula(d),
+  };
+}
+
+export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): GeneratedFile[] {
+  const module = xnorAttentionModule(d);
+  const files: GeneratedFile[] = [];
+  const n = d.seqLen;
+  const g = d.gray;
+  let line: object | null = null;
+  let grid: object | null = null;
+  if (g && !g.grid) {
+    files.push(...renderGrayCode(g, meta));
+    line = {
+      core: grayCodeModule(g),
+      posWidth: g.posWidth,
+      lastPos: g.positions - 1,
+      what: g.position === 'token' ? 'token positions: P = N' : 'timestep-token positions: P = T*N',
+      queryIsPos: g.position === 'token',
+    };
+  }
+  if (g?.grid) {
+    grid = { rowBits: g.grid.rowBits, colBits: g.grid.colBits, lastRow: g.grid.rows - 1, lastCol: g.grid.cols - 1 };
+  }
+  let logPe: object | null = null;
+  if (d.logPe && d.logPeLanes) {
+    files.push(...renderLogPeLanes(d.logPe, d.lanes, meta));
+    logPe = { module: logPeLanesModule(d.logPe), biasWidth: d.logPeLanes.biasWidth, beatWidth: d.logPeLanes.beatWidth };
+  }
+  files.push(...renderPopcount(d.name, d.countBits, d.popcount, meta));
+  const partial = d.lastLanes < d.lanes;
+  const context = {
+    header: header(
+      module,
+      [
+        'XNOR-popcount attention engine (SPEC §3):',
+        `S_t[i][j] = ${d.similarity === 'xnor' ? 'D - popcount(q_i ^ k_j)' : 'popcount(q_i & k_j)'}` +
+          `${g ? ' + gray_term(i, j)' : ''}${d.logPe ? ' + bias(i, j)' : ''}, streamed row by row, Lanes scores per beat.`,
+        ...(g ? ['Gray-PE fused: the G code bits ride with q and k and are counted by the same popcount (XNOR on the code bits).'] : []),
+        'Keys load into one half of a double buffer while the queries read the other; one beat per clock when not stalled.',
+      ],
+      xnorParams(d),
+      meta,
+    ),
+    module,
+    dim: d.dim,
+    rowWidth: d.countBits,
+    lanes: d.lanes,
+    idxWidth: d.idxWidth,
+    // Bank bit + word index; one word per bank when a row fits one beat.
+    addrWidth: 1 + (d.beats > 1 ? d.beatWidth : 0),
+    countWidth: d.countWidth,
+    scoreWidth: d.scoreWidth,
+    scoreBusWidth: d.lanes * d.scoreWidth,
+    lastIdx: n - 1,
+    multiBeat: d.beats > 1,
+    beatWidth: d.beatWidth,
+    lastBeat: d.beats - 1,
+    multiLane: d.lanes > 1,
+    laneWidth: d.laneWidth,
+    lastLane: d.lastLanes - 1,
+    partial,
+    lastLanes: d.lastLanes,
+    lastKeep: `${d.lanes}'b${'0'.repeat(d.lanes - d.lastLanes)}${'1'.repeat(d.lastLanes)}`,
+    gray: g ? { bits: g.bits } : null,
+    line,
+    grid,
+    logPe,
+    popcountModule: popcountModule(d.name),
+    xnor: d.similarity === 'xnor',
+    andGray: d.similarity === 'and' && g !== null,
+    andPlain: d.similarity === 'and' && g === null,
+  };
+  files.push({ path: `${module}.sv`, content: renderTemplate('xnor_attention/xnor_attention.sv.hbs', context), kind: 'sv' });
+  return files;
+}

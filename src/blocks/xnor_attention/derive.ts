@@ -1,0 +1,124 @@
+/**
+ * XNOR-attention engine derived parameters (SPEC §3). The one place every width of the
+ * engine is computed: D, G, B_max, S_max = D + G + B_max, the score width, lanes and beats,
+ * the popcount architecture and the pipeline latency. Gray-PE and Log-PE parameters come
+ * from their own derive() functions, never recomputed here.
+ */
+import { bitlen, clog2, indexWidth } from '../../core/bits.js';
+import { ConfigError } from '../../core/errors.js';
+import { deriveGeometry, requireDim, type Geometry } from '../geometry.js';
+import { deriveGray, type GrayDerived } from '../gray_rom/derive.js';
+import { deriveLogPe, deriveLogPeLanes, type LogPeDerived, type LogPeLanes } from '../logpe_bias/derive.js';
+import type { ResolvedConfig } from '../types.js';
+
+export type PopcountArch = 'loop' | 'carry-tree' | 'gpc63';
+export type Similarity = 'xnor' | 'and';
+
+export interface XnorDerived {
+  /** Module-name prefix (config `name`). */
+  name: string;
+  geometry: Geometry;
+  /** N, T, D. */
+  seqLen: number;
+  timesteps: number;
+  dim: number;
+  similarity: Similarity;
+  /** Gray-PE parameters, or null when disabled. */
+  gray: GrayDerived | null;
+  /** Log-PE parameters and the lanes core's widths, or null when disabled. */
+  logPe: LogPeDerived | null;
+  logPeLanes: LogPeLanes | null;
+  /** G: Gray code bits appended to every q and k row (0 without Gray-PE). */
+  grayBits: number;
+  /** B_max: the largest Log-PE bias (0 without Log-PE). */
+  maxBias: number;
+  /** S_max = D + G + B_max. */
+  maxScore: number;
+  /** SW = bitlen(S_max): bits of one score. */
+  scoreWidth: number;
+  /** Bits counted by each lane's popcount: D + G (the paper's fused formulation). */
+  countBits: number;
+  /** bitlen(D + G): width of a popcount result. */
+  countWidth: number;
+  /** Scores per output beat (1 … N). */
+  lanes: number;
+  /** Beats per query row: ceil(N / lanes). */
+  beats: number;
+  /** Real lanes of the last beat of a row: N − (beats − 1)·lanes. */
+  lastLanes: number;
+  /** max(1, clog2(N)): query / key index width (sideband, Log-PE ports). */
+  idxWidth: number;
+  /** max(1, clog2(beats)): beat-number width. */
+  beatWidth: number;
+  /** max(1, clog2(lanes)): key-buffer lane-counter width. */
+  laneWidth: number;
+  popcount: PopcountArch;
+  /** Where `popcount` came from: the config, or "auto" for the target. */
+  popcountSource: 'config' | 'auto';
+  target: 'ice40' | 'lut6';
+  /**
+   * Register stages from a beat's issue (the clock edge that takes its Q row or its next
+   * key-buffer word) to the output register: operands, counts (+1 with Log-PE: score sum).
+   */
+  latency: number;
+}
+
+/** Popcount architecture per target when the config says "auto" (SV-STYLE.md, popcount). */
+export const AUTO_POPCOUNT: Record<'ice40' | 'lut6', PopcountArch> = { ice40: 'carry-tree', lut6: 'gpc63' };
+
+export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
+  const geometry = deriveGeometry(cfg);
+  const dim = requireDim(cfg);
+  const n = geometry.seqLen;
+  if (cfg.lanes > n) {
+    throw new ConfigError('lanes', cfg.lanes, `allowed: an integer from 1 to seqLen = ${n} (scores per output beat)`);
+  }
+  const gray = cfg.grayPe.enabled ? deriveGray(cfg) : null;
+  const logPe = cfg.logPe.enabled ? deriveLogPe(cfg) : null;
+  const logPeLanes = logPe ? deriveLogPeLanes(logPe, cfg.lanes) : null;
+  const grayBits = gray ? gray.bits : 0;
+  const maxBias = logPe ? logPe.maxBias : 0;
+  const maxScore = dim + grayBits + maxBias;
+  const lanes = cfg.lanes;
+  const beats = Math.ceil(n / lanes);
+  const popcount = cfg.popcount === 'auto' ? AUTO_POPCOUNT[cfg.target] : cfg.popcount;
+  return {
+    name: cfg.name,
+    geometry,
+    seqLen: n,
+    timesteps: geometry.timesteps,
+    dim,
+    similarity: cfg.similarity,
+    gray,
+    logPe,
+    logPeLanes,
+    grayBits,
+    maxBias,
+    maxScore,
+    scoreWidth: bitlen(maxScore),
+    countBits: dim + grayBits,
+    countWidth: bitlen(dim + grayBits),
+    lanes,
+    beats,
+    lastLanes: n - (beats - 1) * lanes,
+    idxWidth: indexWidth(n),
+    beatWidth: Math.max(1, clog2(beats)),
+    laneWidth: Math.max(1, clog2(lanes)),
+    popcount,
+    popcountSource: cfg.popcount === 'auto' ? 'auto' : 'config',
+    target: cfg.target,
+    latency: logPe ? 3 : 2,
+  };
+}
+
+/**
+ * Clock cycles of a full-throughput run (no input gaps, no back-pressure) over `timesteps`
+ * timesteps back to back (all sequences together), from reset release to the last score
+ * beat inclusive: the first timestep's N keys load (N cycles), then N·beats score beats per
+ * timestep with the next timestep's keys loading into the other buffer half meanwhile
+ * (N ≤ N·beats, so they are always ready), then the pipeline latency.
+ */
+export function engineCycles(d: XnorDerived, timesteps: number): number {
+  if (timesteps === 0) return 0;
+  return d.seqLen + timesteps * d.seqLen * d.beats + d.latency;
+}
