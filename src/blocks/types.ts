@@ -95,6 +95,11 @@ export interface BlockVectors<D, I, O> {
   outputs(d: D, inputs: I, out: O): Record<string, unknown>;
   /** Inputs back to vector-file form (for `golden` and for saving a failing case). */
   inputsToJson(d: D, inputs: I): Record<string, unknown>;
+  /**
+   * Output keys the golden model produces but the RTL does not expose (internal values);
+   * the co-simulation compares every other key.
+   */
+  modelOnly?: string[];
 }
 
 export interface BlockDef<D, I, O> {

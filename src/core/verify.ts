@@ -7,6 +7,7 @@ import type { StimulusCase } from '../blocks/types.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cosimCompare, failWithWaveform, buildDesignModel, simulate } from '../cosim/cosim.js';
+import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
 import type { Design } from './generate.js';
 import { Rng } from './rng.js';
 
@@ -18,6 +19,8 @@ export interface VerifyOptions {
   trace: boolean;
   /** Where waveforms go. */
   traceDir: string;
+  /** Default `verilator`. */
+  simulator?: SimulatorName;
   log?: (line: string) => void;
 }
 
@@ -42,11 +45,17 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   const rng = new Rng(opts.seed);
   const cases: StimulusCase<unknown>[] = block.harness.stimulus(derived, rng, opts.vectors);
   const expected = cases.map((c) => block.vectors.outputs(derived, c.inputs, block.model(derived, c.inputs)));
-  const values = expected.reduce((n, e) => n + Object.values(e).reduce((m: number, v) => m + countValues(v), 0), 0);
+  // Values the RTL is compared on (internal values such as the head's scores are model-only).
+  const modelOnly = new Set(block.vectors.modelOnly ?? []);
+  const values = expected.reduce(
+    (n, e) => n + Object.entries(e).reduce((m: number, [key, v]) => m + (modelOnly.has(key) ? 0 : countValues(v)), 0),
+    0,
+  );
   log(`golden model: ${cases.length} cases, ${values} output values`);
 
-  log('building the Verilator model (cached by content hash)...');
-  const model = await buildDesignModel(design);
+  const sim = SIMULATORS[opts.simulator ?? 'verilator'];
+  log(`building the ${sim.name === 'verilator' ? 'Verilator' : 'Icarus'} model (cached by content hash)...`);
+  const model = await buildDesignModel(design, sim);
   log(model.cacheHit ? `model: cache hit (${model.key})` : `model: built in ${model.seconds.toFixed(1)} s (${model.key})`);
 
   const settings = [
@@ -59,13 +68,13 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   for (const s of settings) {
     log(`simulating (${s.label}: pValid ${s.pValid}, pReady ${s.pReady}, seed ${s.seed})...`);
     const { label, ...run } = s;
-    const check = await cosimCompare(design, cases, expected, run, model);
+    const check = await cosimCompare(design, cases, expected, run, model, sim);
     if (check.fault || check.mismatch) await failWithWaveform(design, cases, check, opts.traceDir, label);
     runs.push({ label, pValid: s.pValid, pReady: s.pReady, cycles: check.run.cycles, seconds: check.run.seconds });
     if (opts.trace && label === 'back-pressure') {
       mkdirSync(resolve(opts.traceDir), { recursive: true });
       tracePath = join(resolve(opts.traceDir), `${design.config.name}_${label}_seed${s.seed}.vcd`);
-      await simulate(design, cases.map((c) => c.inputs), { ...run, tracePath }, model);
+      await simulate(design, cases.map((c) => c.inputs), { ...run, tracePath }, model, sim);
     }
   }
   const full = runs[0]!;
