@@ -5,12 +5,14 @@
 import { ConfigError } from '../core/errors.js';
 import { BLOCK_NAMES, type BlockName } from '../core/config.js';
 import { grayRom } from './gray_rom/index.js';
+import { logPeBias } from './logpe_bias/index.js';
 import { lifArray } from './lif_array/index.js';
 import { xnorAttention } from './xnor_attention/index.js';
 import type { AnyBlock } from './types.js';
 
 export const blocks: Partial<Record<BlockName, AnyBlock>> = {
   gray_rom: grayRom,
+  logpe_bias: logPeBias,
   lif_array: lifArray,
   xnor_attention: xnorAttention,
 };
