@@ -37,8 +37,9 @@ function ice40Blocks(depth: number, width: number): number {
 }
 
 /**
- * Entries below this many bits stay in LUTs: measured with Yosys 0.23 `synth_ice40`, a
- * registered-read ROM maps onto SB_RAM40_4K from about this size (docs/logpe_bias.md).
+ * ROMs up to this many bits stay in LUTs; larger registered-read ROMs become SB_RAM40_4K.
+ * Measured with Yosys 0.23 `synth_ice40` on this generator's ROMs: 867 and 1024 bits
+ * stayed in LUTs, 1200 bits and up went to block RAM (docs/logpe_bias.md).
  */
 export const BRAM_MIN_BITS = 1024;
 
@@ -46,22 +47,16 @@ export const BRAM_MIN_BITS = 1024;
 export function logPeMemory(l: LogPeDerived, lanes: number): string {
   const w = l.biasWidth;
   if (l.impl === 'logic') return 'none (subtract, priority encoder; no memory)';
+  const where = (bits: number, depth: number, unit: string) =>
+    bits <= BRAM_MIN_BITS
+      ? 'small enough that Yosys synth_ice40 keeps it in LUTs'
+      : `Yosys synth_ice40 infers block RAM: at most ${ice40Blocks(depth, w)} SB_RAM40_4K per ${unit} (1024x4 or 2048x2 organisation; Yosys may pack tighter)`;
   if (l.impl === 'distance-rom') {
     const depth = distanceRomDepth(l);
-    return (
-      `distance ROM ${depth}x${w} bits (${depth * w} bits), registered read, ${lanes} read port(s): ` +
-      `${depth * w < BRAM_MIN_BITS ? 'LUTs' : 'block RAM (SB_RAM40_4K) or LUTs, as Yosys chooses'}`
-    );
+    return `distance ROM ${depth}x${w} bits, registered read, ${lanes} read port(s) (a copy per port in block RAM): ${where(depth * w, depth, 'copy')}`;
   }
-  const beats = Math.ceil(l.geometry.seqLen / lanes);
-  const depth = l.geometry.seqLen * beats;
-  const blocks = ice40Blocks(depth, w);
-  return (
-    `table ROM, ${lanes} bank(s) of ${depth}x${w} bits (${lanes * depth * w} bits), registered read: ` +
-    (depth * w < BRAM_MIN_BITS
-      ? 'small enough that Yosys keeps it in LUTs'
-      : `block RAM, ${lanes * blocks} SB_RAM40_4K on iCE40 (${blocks} per bank)`)
-  );
+  const depth = l.geometry.seqLen * Math.ceil(l.geometry.seqLen / lanes);
+  return `table ROM, ${lanes} bank(s) of ${depth}x${w} bits (${lanes * depth * w} bits), registered read: ${where(depth * w, depth, 'bank')}`;
 }
 
 /** Depth of the distance ROM: every |i − j| (1-D), or every {|dr|, |dc|} (grid), padded to a power of two. */
