@@ -40,6 +40,18 @@ bench: setup
 clean:
 	rm -rf dist rtl-out .cache
 
+# Long verification runs (docs/verification.md). `make test` runs bounded versions of both.
+# mutation: 40 seeded mutants per registered block through the co-simulation, report in
+#   docs/mutation.md; fails if a block's kill rate is below 95% or a survivor is unexplained.
+# fuzz: >= 500 random valid and >= 500 invalid configs (seed printed; replay with
+#   SPIKEFORGE_FUZZ_SEED=<seed> make fuzz); a failure is saved to test/fixtures/fuzz-regressions/.
+MUTANTS_PER_BLOCK ?= 40
+mutation: setup
+	node --import tsx src/mutation/main.ts --per-block $(MUTANTS_PER_BLOCK) --jobs 2 --out docs/mutation.md
+
+fuzz: setup
+	SPIKEFORGE_FUZZ=long $(NODE_BIN)/vitest run test/fuzz.test.ts
+
 # The example design-space sweep (docs/sweeps.md): synthesis + place-and-route of every point,
 # results.csv, results.json and report.html in rtl-out/sweeps/attention-space/. Resumes if interrupted.
 SWEEP_EXAMPLE ?= examples/sweep-attention.yaml

@@ -22,6 +22,7 @@ import { ToolFailedError } from '../core/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
+import { removeStaleBuilds } from './cache.js';
 
 export const ICARUS_FLAGS = ['-g2012'];
 
@@ -56,14 +57,21 @@ export function icarusTestbench(spec: HarnessSpec): string {
  * `binary` is the compiled `sim.vvp`; runs happen in `rtlDir` so `$readmemh` finds the
  * `.mem` files.
  */
+/** The cache key of a model: every input of the build (RTL, testbench, Icarus version, flags). */
+export async function icarusModelKey(files: GeneratedFile[], spec: HarnessSpec): Promise<string> {
+  const tb = icarusTestbench(spec);
+  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
+  const version = await toolVersion('iverilog', '-V');
+  return sha256(
+    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: ICARUS_FLAGS, top: spec.top }),
+  ).slice(0, 24);
+}
+
 export async function buildIcarusModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 300): Promise<BuiltModel> {
   const started = performance.now();
   const tb = icarusTestbench(spec);
   const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const version = await toolVersion('iverilog', '-V');
-  const key = sha256(
-    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: ICARUS_FLAGS, top: spec.top }),
-  ).slice(0, 24);
+  const key = await icarusModelKey(files, spec);
   const root = join(CACHE_DIR, 'icarus');
   const dir = join(root, key);
   const binary = join(dir, 'sim.vvp');
@@ -72,6 +80,7 @@ export async function buildIcarusModel(files: GeneratedFile[], spec: HarnessSpec
   if (existsSync(binary)) return { ...done(), cacheHit: true };
 
   mkdirSync(root, { recursive: true });
+  removeStaleBuilds(root);
   const tmp = join(root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(join(tmp, 'rtl'), { recursive: true });
   try {

@@ -15,6 +15,7 @@ import { CACHE_DIR } from '../core/paths.js';
 import { sha256, canonicalJson } from '../core/hash.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
+import { removeStaleBuilds } from './cache.js';
 
 /** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
 export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
@@ -33,14 +34,21 @@ export function harnessSource(spec: HarnessSpec): string {
   return renderTemplate('harness/verilator_tb.cpp.hbs', spec);
 }
 
+/** The cache key of a model: every input of the build (RTL, harness, Verilator version, flags). */
+export async function verilatorModelKey(files: GeneratedFile[], spec: HarnessSpec): Promise<string> {
+  const tb = harnessSource(spec);
+  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
+  const version = await toolVersion('verilator');
+  return sha256(
+    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: VERILATOR_FLAGS, top: spec.top }),
+  ).slice(0, 24);
+}
+
 export async function buildModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 600): Promise<BuiltModel> {
   const started = performance.now();
   const tb = harnessSource(spec);
   const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const version = await toolVersion('verilator');
-  const key = sha256(
-    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: VERILATOR_FLAGS, top: spec.top }),
-  ).slice(0, 24);
+  const key = await verilatorModelKey(files, spec);
   const root = join(CACHE_DIR, 'verilator');
   const dir = join(root, key);
   const binary = join(dir, 'obj', 'Vsim');
@@ -50,6 +58,7 @@ export async function buildModel(files: GeneratedFile[], spec: HarnessSpec, time
   }
 
   mkdirSync(root, { recursive: true });
+  removeStaleBuilds(root);
   const tmp = join(root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(join(tmp, 'rtl'), { recursive: true });
   try {
@@ -77,6 +86,10 @@ export async function buildModel(files: GeneratedFile[], spec: HarnessSpec, time
         'obj',
         '--top-module',
         spec.top,
+        // A fixed class name: Verilator mangles some identifiers (e.g. a double underscore)
+        // in the class it names after the top module.
+        '--prefix',
+        'Vtop',
         '-o',
         'Vsim',
         ...VERILATOR_FLAGS,

@@ -2,7 +2,7 @@
  * Atomic folder writes: files go to a temporary sibling folder that is renamed into place
  * in one step, so readers see the old folder or the new one, never half of either.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from '../core/errors.js';
@@ -17,6 +17,15 @@ export function writeFolderAtomically(dir: string, files: FileToWrite[]): void {
   const parent = dirname(target);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmp = join(parent, `.${basename(target)}.tmp-${tag}`);
+  // A read-only output folder is the user's "do not touch": refuse before writing anything
+  // (otherwise it would be swapped out and, being undeletable, left beside the new one).
+  if (existsSync(target)) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (e) {
+      throw new OutputError(`cannot write ${target}: the output folder is read-only (${(e as NodeJS.ErrnoException).code ?? 'EACCES'})`);
+    }
+  }
   try {
     mkdirSync(parent, { recursive: true });
     mkdirSync(tmp);

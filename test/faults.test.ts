@@ -1,0 +1,408 @@
+/**
+ * Bad files and tool faults: each gives a clear message and the right exit status, leaves
+ * no half-written output and leaves the build cache usable. Also the CLI contract of SPEC
+ * §7 (`check` exits 0/1/2, `golden -o` writes the expected values) on every registered
+ * block's reference vector file.
+ *
+ * End-to-end tests run the built CLI (`node bin/spikeforge.js`; `make test` builds first).
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type Options } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { blocks } from '../src/blocks/index.js';
+import type { BlockName } from '../src/core/config.js';
+import { ToolFailedError, ToolTimeoutError } from '../src/core/errors.js';
+import { CACHE_DIR, PACKAGE_ROOT } from '../src/core/paths.js';
+import { buildDesignModel } from '../src/cosim/cosim.js';
+import { icarusModelKey } from '../src/cosim/icarus.js';
+import { SIMULATORS } from '../src/cosim/simulators.js';
+import { verilatorModelKey } from '../src/cosim/verilator.js';
+import { design, expectBitExact, mutate, VECTORS_DIR } from './helpers/design.js';
+
+const BIN = join(PACKAGE_ROOT, 'bin', 'spikeforge.js');
+const tmp = (tag = 'sf-faults-') => mkdtempSync(join(tmpdir(), tag));
+const NO_TRACE = /\n\s+at \S+ \(|internal error/;
+
+async function run(args: string[], opts: Options = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const r = await execa(process.execPath, [BIN, ...args], { reject: false, timeout: 300_000, cwd: PACKAGE_ROOT, ...opts });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+function vectorFile(name: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(VECTORS_DIR, name), 'utf8'));
+}
+
+/** Writes a vector file next to copies of the Log-PE tables it may name. */
+function writeVectors(dir: string, vf: unknown, name = 'v.json'): string {
+  for (const f of readdirSync(VECTORS_DIR).filter((x) => x.startsWith('logpe-'))) writeFileSync(join(dir, f), readFileSync(join(VECTORS_DIR, f)));
+  const path = join(dir, name);
+  writeFileSync(path, typeof vf === 'string' ? vf : JSON.stringify(vf));
+  return path;
+}
+
+/** The first reference vector file of each block (by name). */
+function referenceFileOf(top: BlockName): string | null {
+  for (const f of readdirSync(VECTORS_DIR).filter((x) => x.endsWith('.json')).sort()) {
+    const raw = vectorFile(f);
+    if (raw['format'] === 'spikeforge.vectors.v1' && raw['config']?.top === top) return f;
+  }
+  return null;
+}
+
+describe('malformed vector files exit 2 naming the place', () => {
+  const xa = Boolean(blocks.xnor_attention);
+  const xaName = (what: string) => (xa ? what : `PENDING (xnor_attention not registered): ${what}`);
+
+  it('bad JSON names the file and the parse error', async () => {
+    const dir = tmp();
+    const path = writeVectors(dir, '{"format": "spikeforge.vectors.v1", "cases": [');
+    const r = await run(['check', path]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`vector file ${path} is not valid JSON`));
+    expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
+  it('a wrong format tag, cases that are not an array, a case without a name, a duplicate name', async () => {
+    const dir = tmp();
+    const base = vectorFile('pub_gray.json');
+    const variants: [unknown, RegExp][] = [
+      [{ ...base, format: 'spikeforge.vectors.v0' }, /"format" must be "spikeforge\.vectors\.v1" \(got "spikeforge\.vectors\.v0"\)/],
+      [{ ...base, cases: {} }, /"cases" must be an array/],
+      [{ ...base, cases: [{ inputs: base.cases[0].inputs }] }, /cases\[0\]: "name" must be a string/],
+      [{ ...base, cases: [base.cases[0], base.cases[0]] }, /cases\[1\]: duplicate case name "positions_0"/],
+      [{ ...base, config: { ...base.config, seqLen: 0 } }, /config: config key "seqLen": value 0/],
+    ];
+    for (const [vf, message] of variants) {
+      const r = await run(['check', writeVectors(dir, vf)]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+  });
+
+  it('positions of the wrong type or shape (gray_rom)', async () => {
+    const dir = tmp();
+    const base = vectorFile('pub_gray.json');
+    const variants: [unknown, RegExp][] = [
+      [{ ...base, cases: [{ name: 'a', inputs: { positions: '1,2' } }] }, /cases\[0\] \("a"\): inputs\.positions: must be an array \(got "1,2"\)/],
+      [{ ...base, cases: [{ name: 'a', inputs: { positions: [1, 2.5] } }] }, /inputs\.positions\[1\]: must be an integer from 0 to 119 \(got 2\.5\)/],
+      [{ ...base, cases: [{ name: 'a', inputs: {} }] }, /cases\[0\] \("a"\): inputs\.positions: missing/],
+      [{ ...base, cases: [{ name: 'a', inputs: { positions: [1] }, expected: [3] }] }, /cases\[0\]: "expected" must be an object/],
+    ];
+    for (const [vf, message] of variants) {
+      const r = await run(['check', writeVectors(dir, vf)]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('an unknown expected key names the key and the block outputs', async () => {
+    const dir = tmp();
+    const vf = vectorFile('pub_gray.json');
+    vf.cases[1].expected = { ...vf.cases[1].expected, scores: [1] };
+    const r = await run(['check', writeVectors(dir, vf)]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/case "positions_1": expected key "scores" is not an output of gray_rom \(outputs: codes\)/);
+  });
+
+  it.skipIf(!xa)(xaName('hex rows: a wrong digit count, a non-hex digit, bits above D, wrong T and N shapes'), async () => {
+    const dir = tmp();
+    const base = vectorFile('pub_xa_grid4x4_d10.json');
+    const edit = (fn: (c: any) => void) => {
+      const vf = JSON.parse(JSON.stringify(base));
+      fn(vf.cases[0]);
+      return vf;
+    };
+    const name = base.cases[0].name;
+    const at = `cases\\[0\\] \\("${name}"\\): inputs`;
+    const variants: [unknown, RegExp][] = [
+      [edit((c) => (c.inputs.q[0][1] = `0${c.inputs.q[0][1]}`)), new RegExp(`${at}\\.q\\[0\\]\\[1\\]: must have 3 hex digits for 10 bits, has 4`)],
+      [edit((c) => (c.inputs.k[0][2] = 'g00')), new RegExp(`${at}\\.k\\[0\\]\\[2\\]: is not hex`)],
+      [edit((c) => (c.inputs.q[0][3] = 'fff')), new RegExp(`${at}\\.q\\[0\\]\\[3\\]: has bits set above bit 9`)],
+      [edit((c) => c.inputs.q.push(c.inputs.q[0])), new RegExp(`${at}\\.q: must have 1 entries, has 2`)],
+      [edit((c) => c.inputs.k[0].pop()), new RegExp(`${at}\\.k\\[0\\]: must have 16 entries, has 15`)],
+      [edit((c) => (c.inputs.q[0][0] = 5)), new RegExp(`${at}\\.q\\[0\\]\\[0\\]: must be a hex string of 3 digits`)],
+    ];
+    for (const [vf, message] of variants) {
+      const r = await run(['check', writeVectors(dir, vf)]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+  });
+
+  it.skipIf(!blocks.lif_array)(blocks.lif_array ? 'lif currents: out of range and a T×M shape error' : 'PENDING (lif_array not registered): lif currents', async () => {
+    const dir = tmp();
+    const base = vectorFile('pub_lif_k2_soft.json');
+    const tooMany = JSON.parse(JSON.stringify(base));
+    tooMany.cases[0].inputs.currents[0].push(0);
+    let r = await run(['check', writeVectors(dir, tooMany)]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/cases\[0\] \("[^"]+"\): inputs\.currents\[0\]: must have 8 entries, has 9/);
+    const huge = JSON.parse(JSON.stringify(base));
+    huge.cases[0].inputs.currents[1][2] = 1e30;
+    r = await run(['check', writeVectors(dir, huge)]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/inputs\.currents\[1\]\[2\]: must be an integer from/);
+  });
+});
+
+describe('the CLI contract of SPEC §7 on every registered block', () => {
+  for (const top of ['gray_rom', 'logpe_bias', 'xnor_attention', 'lif_array', 'ssa_head'] as BlockName[]) {
+    const f = referenceFileOf(top);
+    const ready = Boolean(blocks[top]) && f !== null;
+    it.skipIf(!ready)(ready ? `${top} (${f}): check exits 0, then 1 on one changed value (model and RTL), golden -o rewrites the expected values` : `PENDING ${top}: not registered`, async () => {
+      const dir = tmp();
+      const original = vectorFile(f!);
+      const ok = await run(['check', writeVectors(dir, original, 'ok.json')]);
+      expect(ok.exitCode, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/^PASS /);
+
+      // Change the first expected number of the first case that has one.
+      const changed = JSON.parse(JSON.stringify(original));
+      const c = changed.cases.find((x: any) => x.expected && Object.keys(x.expected).length);
+      const key = Object.keys(c.expected)[0]!;
+      const path: number[] = [];
+      let holder: any = c.expected;
+      let k: string | number = key;
+      while (Array.isArray(holder[k])) {
+        holder = holder[k];
+        k = 0;
+        path.push(0);
+      }
+      const before = holder[k];
+      holder[k] = typeof before === 'string' ? before.slice(0, -1) + (parseInt(before.slice(-1), 16) ^ 1).toString(16) : Number(before) + 1;
+      const bad = writeVectors(dir, changed, 'changed.json');
+      const m = await run(['check', bad]);
+      expect(m.exitCode, m.stderr).toBe(1);
+      expect(m.stderr).toContain(`case "${c.name}": ${key}${path.map((i) => `[${i}]`).join('')}: expected ${JSON.stringify(holder[k])}, got ${JSON.stringify(before)}`);
+      const rtl = await run(['check', bad, '--sim', 'both', '--trace-dir', dir]);
+      expect(rtl.exitCode, rtl.stderr).toBe(1);
+
+      // golden -o on the file with expected removed gives back the published values.
+      const stripped = JSON.parse(JSON.stringify(original));
+      for (const x of stripped.cases) delete x.expected;
+      const out = join(dir, 'golden.json');
+      const g = await run(['golden', writeVectors(dir, stripped, 'stripped.json'), '-o', out]);
+      expect(g.exitCode, g.stderr).toBe(0);
+      const filled = JSON.parse(readFileSync(out, 'utf8'));
+      for (let i = 0; i < original.cases.length; i++) {
+        for (const [key2, value] of Object.entries(original.cases[i].expected ?? {})) expect(filled.cases[i].expected[key2]).toEqual(value);
+      }
+    });
+  }
+
+  it('rejects an unknown --sim with exit 2 and names the choices', async () => {
+    const r = await run(['check', join(VECTORS_DIR, 'pub_gray.json'), '--sim', 'modelsim']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/Allowed choices are verilator, icarus, both/);
+  });
+});
+
+/** Entries of a cache root that belong to `key` (the entry and any temporary build folder). */
+function cacheEntries(sim: 'verilator' | 'icarus', key: string): string[] {
+  const root = join(CACHE_DIR, sim);
+  return existsSync(root) ? readdirSync(root).filter((e) => e.includes(key)) : [];
+}
+
+describe('tool faults', () => {
+  it('a Verilator compile error is reported clearly and leaves no cache entry; the next good build works', async () => {
+    const d = design({ top: 'gray_rom', name: `fault_cc_${process.pid}`, seqLen: 12 });
+    const broken = mutate(d, `fault_cc_${process.pid}_gray_rom.sv`, (sv) => sv.replace('assign pos_ready_o = !valid_q || code_ready_i;', 'assign pos_ready_o = !valid_q || ;'));
+    const err = await buildDesignModel(broken).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolFailedError);
+    expect((err as Error).message).toMatch(/^verilator failed while building the co-simulation model of fault_cc_\d+_gray_rom:/);
+    expect((err as Error).message).toMatch(/%Error: rtl\/fault_cc_\d+_gray_rom\.sv:\d+:\d+: syntax error/);
+    expect((err as ToolFailedError).exitCode).toBe(3);
+    // Nothing under the broken design's key: no entry and no temporary folder.
+    const key = await verilatorModelKey(broken.files, broken.block.harness.spec(broken.derived));
+    expect(cacheEntries('verilator', key)).toEqual([]);
+    // The cache still works: the good design builds, is cached, and verifies.
+    const good = await buildDesignModel(d);
+    expect(existsSync(good.binary)).toBe(true);
+    expect((await buildDesignModel(d)).cacheHit).toBe(true);
+    await expectBitExact(d, 2);
+  });
+
+  it('an Icarus compile error is reported clearly and leaves no cache entry', async () => {
+    const d = design({ top: 'gray_rom', name: `fault_ic_${process.pid}`, seqLen: 12 });
+    const broken = mutate(d, `fault_ic_${process.pid}_gray_rom.sv`, (sv) => sv.replace('endmodule', 'endmodule endmodule'));
+    const err = await buildDesignModel(broken, SIMULATORS.icarus).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolFailedError);
+    expect((err as Error).message).toMatch(/^iverilog failed while compiling the co-simulation model of fault_ic_\d+_gray_rom:[\s\S]*syntax error/);
+    expect(cacheEntries('icarus', await icarusModelKey(broken.files, broken.block.harness.spec(broken.derived)))).toEqual([]);
+    expect((await buildDesignModel(d, SIMULATORS.icarus)).cacheHit).toBe(false);
+    expect((await buildDesignModel(d, SIMULATORS.icarus)).cacheHit).toBe(true);
+  });
+
+  it('a design that never answers hits the harness cycle limit with a clear message (both simulators)', async () => {
+    const d = design({ top: 'gray_rom', name: 'fault_hang', seqLen: 12 });
+    const dead = mutate(d, 'fault_hang_gray_rom.sv', (sv) => sv.replace('assign code_valid_o = valid_q;', "assign code_valid_o = 1'b0;"));
+    const t0 = performance.now();
+    await expect(expectBitExact(dead, 2)).rejects.toThrow(/simulation time-out: harness: time-out after \d+ cycles: code 0 of \d+ beats; pos \d+ of \d+ inputs taken/);
+    expect(performance.now() - t0).toBeLessThan(120_000);
+    const { verifyDesign } = await import('../src/core/verify.js');
+    await expect(verifyDesign(dead, { vectors: 1, seed: 1, trace: false, traceDir: tmp(), simulator: 'icarus' })).rejects.toThrow(
+      /simulation time-out: harness: time-out after \d+ cycles: code 0 of \d+ beats; pos \d+ inputs taken;.*\(under icarus\)/,
+    );
+  });
+
+  it('a simulation that runs past the wall-clock limit is stopped with a clear message (both simulators)', async () => {
+    const d = design({ top: 'gray_rom', name: 'fault_hang', seqLen: 12 });
+    const dead = mutate(d, 'fault_hang_gray_rom.sv', (sv) => sv.replace('assign code_valid_o = valid_q;', "assign code_valid_o = 1'b0;"));
+    const spec = dead.block.harness.spec(dead.derived);
+    for (const sim of [SIMULATORS.verilator, SIMULATORS.icarus]) {
+      const model = await sim.build(dead.files, spec);
+      const t0 = performance.now();
+      const err = await sim
+        .run(model, spec, { pos: [[1n], [2n]] }, { code: 2 }, { seed: 1, pValid: 1, pReady: 1, maxCycles: 1e12, timeoutSeconds: 2 })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ToolTimeoutError);
+      expect((err as Error).message).toMatch(/did not finish simulating fault_hang_gray_rom within 2 s and was stopped/);
+      expect(performance.now() - t0).toBeLessThan(30_000);
+    }
+  });
+
+  it('a missing simulator gives the install hint and exit 3', async () => {
+    const bin = tmp('sf-path-');
+    symlinkSync('/bin/sh', join(bin, 'sh'));
+    for (const [sim, tool] of [
+      ['verilator', 'verilator'],
+      ['icarus', 'iverilog'],
+    ]) {
+      const r = await run(['check', join(VECTORS_DIR, 'pub_gray.json'), '--sim', sim!], { env: { PATH: bin } });
+      expect(r.exitCode, r.stderr).toBe(3);
+      expect(r.stderr).toContain(`${tool} was not found on PATH. Install it with \`make setup\``);
+      expect(r.stderr).toContain('apt-get install -y verilator yosys iverilog');
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+  });
+});
+
+describe('output folders', () => {
+  // Root ignores permissions: run the CLI as nobody then (as a normal user it is a no-op).
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+  function configDir(): { dir: string; cfg: string } {
+    const dir = tmp();
+    chmodSync(dir, 0o755);
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ro', seqLen: 9 }));
+    chmodSync(cfg, 0o644);
+    return { dir, cfg };
+  }
+
+  it('a read-only parent folder: exit 2, a clear message, nothing written', async () => {
+    const { dir, cfg } = configDir();
+    const ro = join(dir, 'ro');
+    mkdirSync(ro, { mode: 0o555 });
+    chmodSync(ro, 0o555);
+    const r = await run(['generate', cfg, '-o', join(ro, 'out')], asUser);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/error\[SF_OUTPUT_UNWRITABLE\]: cannot write .*\/ro\/out: EACCES/);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(readdirSync(ro)).toEqual([]);
+  });
+
+  it('a read-only output folder: exit 2, its old content untouched, nothing left beside it', async () => {
+    const { dir, cfg } = configDir();
+    const parent = join(dir, 'w');
+    mkdirSync(parent);
+    chmodSync(parent, 0o777);
+    const out = join(parent, 'out');
+    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    const before = readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
+    chmodSync(out, 0o555);
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ro', seqLen: 10 }));
+    const r = await run(['generate', cfg, '-o', out], asUser);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/cannot write .*\/w\/out: the output folder is read-only \(EACCES\)/);
+    expect(readdirSync(parent)).toEqual(['out']);
+    expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before);
+  });
+
+  it('concurrent generate runs into one folder leave exactly one complete design', async () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    const cfgs = [9, 30].map((n, i) => {
+      const path = join(dir, `c${i}.json`);
+      writeFileSync(path, JSON.stringify({ top: 'gray_rom', name: 'race', seqLen: n, grayPe: { impl: i ? 'rom' : 'logic' } }));
+      return path;
+    });
+    // Reference output of each config, written alone.
+    const refs = await Promise.all(
+      cfgs.map(async (c, i) => {
+        const ref = join(dir, `ref${i}`);
+        expect((await run(['generate', c, '-o', ref])).exitCode).toBe(0);
+        return Object.fromEntries(readdirSync(ref).map((f) => [f, readFileSync(join(ref, f), 'utf8')]));
+      }),
+    );
+    for (let round = 0; round < 2; round++) {
+      const results = await Promise.all([0, 1, 0, 1].map((i) => run(['generate', cfgs[i]!, '-o', out])));
+      for (const r of results) expect(r.exitCode, r.stderr).toBe(0);
+      const got = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+      expect([JSON.stringify(refs[0]), JSON.stringify(refs[1])]).toContain(JSON.stringify(got));
+      expect(readdirSync(dir).filter((f) => f.startsWith('.out.'))).toEqual([]);
+    }
+  });
+});
+
+describe('the build cache under concurrency', () => {
+  it('two concurrent builds of the same new model in one process give one complete entry', async () => {
+    const d = design({ top: 'gray_rom', name: `race_b_${process.pid}_${Date.now() % 100000}`, seqLen: 7 });
+    const [a, b] = await Promise.all([buildDesignModel(d), buildDesignModel(d)]);
+    expect(a.key).toBe(b.key);
+    expect(a.cacheHit || b.cacheHit).toBe(false);
+    expect(existsSync(a.binary)).toBe(true);
+    expect(cacheEntries('verilator', a.key)).toEqual([a.key]);
+    await expectBitExact(d, 2);
+  });
+
+  it('two concurrent check --rtl processes on the same new design both pass and leave one entry', async () => {
+    const dir = tmp();
+    const vf = vectorFile('pub_gray.json');
+    vf.config.name = `race_p_${process.pid}_${Date.now() % 100000}`;
+    const path = writeVectors(dir, vf);
+    const results = await Promise.all([0, 1].map(() => run(['check', path, '--sim', 'both', '--trace-dir', dir])));
+    for (const r of results) {
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/PASS .* and the RTL under verilator and icarus/);
+    }
+    const vfFile = await import('../src/vectors/file.js');
+    const d = vfFile.loadVectorFile(path).design;
+    const m = await buildDesignModel(d);
+    expect(m.cacheHit).toBe(true);
+    expect(cacheEntries('verilator', m.key)).toEqual([m.key]);
+    const mi = await buildDesignModel(d, SIMULATORS.icarus);
+    expect(mi.cacheHit).toBe(true);
+    expect(cacheEntries('icarus', mi.key)).toEqual([mi.key]);
+  });
+
+  it('a build killed half-way leaves no usable-looking entry, and the next run builds and passes', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'cfg.json');
+    const name = `killed_${process.pid}_${Date.now() % 100000}`;
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name, seqLen: 11 }));
+    const child = execa(process.execPath, [BIN, 'verify', cfg, '-o', join(dir, 'out'), '-n', '2'], { reject: false, cwd: PACKAGE_ROOT });
+    // Wait until the build has started (its temporary folder exists), then kill it.
+    const d = design({ top: 'gray_rom', name, seqLen: 11 });
+    const root = join(CACHE_DIR, 'verilator');
+    for (let i = 0; i < 600; i++) {
+      if (existsSync(root) && readdirSync(root).some((e) => e.includes(`.tmp-${child.pid}-`))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await child;
+    const key = await verilatorModelKey(d.files, d.block.harness.spec(d.derived));
+    // Killed before the rename: no entry under the key, only the dead build's temporary folder.
+    expect(cacheEntries('verilator', key).filter((e) => !e.includes(`.tmp-${child.pid}-`))).toEqual([]);
+    const m = await buildDesignModel(d);
+    expect(m.cacheHit).toBe(false);
+    expect(existsSync(m.binary)).toBe(true);
+    // The next build removed the dead build's temporary folder.
+    expect(cacheEntries('verilator', key)).toEqual([key]);
+    await expectBitExact(d, 2);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Mutation testing, bounded: the operators on known text, the deterministic draw, and a
+ * small seeded sample of mutants per registered block, each of which the co-simulation
+ * must kill (or src/mutation/equivalents.ts must explain). `make mutation` runs 40 per
+ * block and writes docs/mutation.md.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blocks } from '../src/blocks/index.js';
+import { BLOCK_NAMES } from '../src/core/config.js';
+import { applySite, enumerateSites, isWidthOnly, memSites, svSites, tokenize, type MutationSite } from '../src/mutation/operators.js';
+import { mutationMarkdown } from '../src/mutation/report.js';
+import { drawOrder, mutateBlock, verifyMutant, type BlockMutationReport } from '../src/mutation/run.js';
+import { subjectsFor } from '../src/mutation/subjects.js';
+import { design } from './helpers/design.js';
+
+const PER_BLOCK = Number(process.env['SPIKEFORGE_MUTANTS'] ?? 4);
+
+const SV = `module m_x (
+  input  logic clk_i,
+  input  logic rst_ni,
+  input  logic in_valid_i,
+  output logic in_ready_o,
+  input  logic [3:0] a_i,
+  output logic [3:0] y_o
+);
+  localparam int W = 4;
+  localparam int Shift = 1;
+  localparam logic [W-1:0] Top = 4'd9;
+  logic [W-1:0] y_q, y_d;
+  logic unused_a;
+  assign unused_a = ^a_i;
+  assign in_ready_o = !y_q[0] || in_valid_i;
+  assign y_d = (a_i ^ Top) + W'(a_i >> Shift);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      y_q <= '0;
+    end else if (in_ready_o && a_i < Top) begin
+      y_q <= y_d;
+    end
+  end
+  for (genvar i = 0; i < W; i++) begin : g_x
+  end
+  assign y_o = y_q;
+endmodule
+`;
+
+describe('mutation operators', () => {
+  const sites = svSites('m_x.sv', SV);
+  const at = (line: number) => sites.filter((s) => s.line === line).map((s) => `${s.cls} ${s.op}: ${s.mutated.trim()}`);
+
+  it('never touches ports, declarations, loop headers or lint sinks', () => {
+    for (const line of [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 23, 24]) expect(at(line), `line ${line}`).toEqual([]);
+  });
+
+  it('mutates operators, constants, ties and ready logic of an assign', () => {
+    expect(at(15)).toEqual([
+      'operator drop !: assign in_ready_o = y_q[0] || in_valid_i;',
+      'constant const+1: assign in_ready_o = !y_q[1] || in_valid_i;',
+      'operator ||->&&: assign in_ready_o = !y_q[0] && in_valid_i;',
+      "ignore-ready in_ready_o=1: assign in_ready_o = 1'b1;",
+      "tie tie0: assign in_ready_o = '0;",
+      "tie tie1: assign in_ready_o = '1;",
+    ]);
+    expect(at(16)).toEqual([
+      'operator ^->|: assign y_d = (a_i | Top) + W\'(a_i >> Shift);',
+      'operator +->-: assign y_d = (a_i ^ Top) - W\'(a_i >> Shift);',
+      "tie tie0: assign y_d = '0;",
+      "tie tie1: assign y_d = '1;",
+    ]);
+  });
+
+  it('widens a value parameter but only narrows a pure width', () => {
+    // W also bounds the generate loop, so it is not a pure width here: both directions.
+    expect(at(9)).toEqual(['constant const-1: localparam int W = 3;', 'constant const+1: localparam int W = 5;']);
+    const noLoop = svSites('m_x.sv', SV.replace('  for (genvar i = 0; i < W; i++) begin : g_x\n  end\n', ''));
+    expect(noLoop.filter((s) => s.line === 9).map((s) => s.mutated.trim())).toEqual(['localparam int W = 3;']);
+    expect(at(10)).toEqual(['constant const-1: localparam int Shift = 0;', 'constant const+1: localparam int Shift = 2;']);
+    expect(at(11)).toEqual(["constant const-1: localparam logic [W-1:0] Top = 4'd8;", "constant const+1: localparam logic [W-1:0] Top = 4'd10;"]);
+    const lines = SV.split('\n');
+    expect(isWidthOnly(lines, 'W', 8)).toBe(false); // also the genvar bound
+    expect(isWidthOnly(lines.filter((l) => !l.includes('genvar')), 'W', 8)).toBe(true);
+  });
+
+  it('mutates conditions (ready/enable forced, relations), holds registers, flips reset values', () => {
+    expect(at(18)).toEqual(['operator drop !: if (rst_ni) begin']);
+    expect(at(19)).toEqual(["constant fill->'1: y_q <= '1;"]);
+    expect(at(20)).toEqual([
+      "ignore-ready in_ready_o->1: end else if (1'b1 && a_i < Top) begin",
+      'operator &&->||: end else if (in_ready_o || a_i < Top) begin',
+      'operator <-><=: end else if (in_ready_o && a_i <= Top) begin',
+    ]);
+    expect(at(21)).toEqual(['hold-register hold: y_q <= y_q;']);
+  });
+
+  it('tokenizes literals, casts and multi-character operators', () => {
+    expect(tokenize("a >>> 2 <= 4'sd3 + W'(b) - '1").map((t) => `${t.kind}:${t.text}`)).toEqual([
+      'id:a',
+      'op:>>>',
+      'num:2',
+      'op:<=',
+      "sized:4'sd3",
+      'op:+',
+      'id:W',
+      "punct:'",
+      'punct:(',
+      'id:b',
+      'punct:)',
+      'op:-',
+      "fill:'1",
+    ]);
+  });
+
+  it('flips ROM bits only in reachable words and below the widest value', () => {
+    const mem = memSites('r.mem', '0\n3\n5\n0\n0\n');
+    expect(mem.map((s) => `${s.line}:${s.mutated}`)).toEqual(['1:1', '1:2', '1:4', '2:2', '2:1', '2:7', '3:4', '3:7', '3:1']);
+  });
+
+  it('applies a site to exactly one line and refuses a stale one', () => {
+    const files = [{ path: 'm_x.sv', content: SV, kind: 'sv' as const }];
+    const site = sites.find((s) => s.op === 'hold')!;
+    const out = applySite(files, site);
+    const diff = out[0]!.content.split('\n').filter((l, i) => l !== SV.split('\n')[i]);
+    expect(diff).toEqual(['      y_q <= y_q;']);
+    expect(() => applySite(out, site)).toThrow(/does not match/);
+  });
+});
+
+describe('mutant selection', () => {
+  const subjects = subjectsFor('gray_rom');
+  it('is the same for the same seed and different for another', () => {
+    const key = (o: { site: MutationSite }[]) => o.slice(0, 12).map((c) => `${c.site.file}:${c.site.line}:${c.site.op}`);
+    expect(key(drawOrder(subjects, 1, 'gray_rom'))).toEqual(key(drawOrder(subjects, 1, 'gray_rom')));
+    expect(key(drawOrder(subjects, 1, 'gray_rom'))).not.toEqual(key(drawOrder(subjects, 2, 'gray_rom')));
+  });
+  it('visits every class round-robin and every site once', () => {
+    const order = drawOrder(subjects, 1, 'gray_rom');
+    const all = subjects.reduce((n, s) => n + enumerateSites(s.design.files).length, 0);
+    expect(order.length).toBe(all);
+    expect(new Set(order.slice(0, 6).map((c) => c.site.cls)).size).toBe(6);
+  });
+});
+
+describe('a surviving mutant is reported, not hidden', () => {
+  it('an equivalent widening survives the co-simulation and shows as UNEXPLAINED in the report', async () => {
+    const d = design({ top: 'gray_rom', name: 'mut_probe', seqLen: 12 });
+    const file = 'mut_probe_gray_rom.sv';
+    const original = d.files.find((f) => f.path === file)!.content.split('\n');
+    const line = original.findIndex((l) => l.includes('localparam int Bits = 4;'));
+    const site: MutationSite = { file, line: line + 1, cls: 'constant', op: 'const+1', original: original[line]!, mutated: original[line]!.replace('= 4;', '= 5;') };
+    const opts = { perBlock: 1, seed: 1, vectors: 2, simulator: 'verilator' as const, jobs: 1 };
+    const r = await verifyMutant({ ...d, files: applySite(d.files, site) }, opts, mkdtempSync(join(tmpdir(), 'sf-mut-')));
+    expect(r.outcome).toBe('survived');
+    const report: BlockMutationReport = {
+      block: 'gray_rom',
+      subjects: ['probe'],
+      sites: { operator: 0, constant: 1, 'rom-bit': 0, tie: 0, 'ignore-ready': 0, 'hold-register': 0 },
+      mutants: [{ block: 'gray_rom', subject: 'probe', prefix: 'mut_probe', site, outcome: 'survived', detail: '', seconds: 1 }],
+      killed: 0,
+      survived: 1,
+      equivalent: 0,
+      stillborn: 0,
+      killRate: 0,
+      rawKillRate: 0,
+      seconds: 1,
+    };
+    const md = mutationMarkdown([report], { options: opts, date: '2026-01-01', tools: {}, seconds: 1, target: 0.95 });
+    expect(md).toMatch(/\| gray_rom \| 1 \| 1 \| 1 \| 0 \| 0 \| 1 \| 0 \| 0\.0% \*\*below target\*\*/);
+    expect(md).toMatch(/UNEXPLAINED: a test gap/);
+  });
+});
+
+describe(`mutation sample (${PER_BLOCK} mutants per block, Verilator)`, () => {
+  for (const b of BLOCK_NAMES) {
+    const name = blocks[b] ? `${b}: every sampled mutant is killed or explained as equivalent` : `PENDING ${b}: block not registered yet`;
+    it.skipIf(!blocks[b])(name, async () => {
+      const r = await mutateBlock(b, { perBlock: PER_BLOCK, seed: 1, vectors: 4, simulator: 'verilator', jobs: 1 });
+      const counted = r.killed + r.survived + r.equivalent;
+      expect(counted).toBe(PER_BLOCK);
+      const survivors = r.mutants.filter((m) => m.outcome === 'survived').map((m) => `${m.site.file}:${m.site.line} ${m.site.op}: ${m.site.mutated.trim()}`);
+      expect(survivors, 'unexplained survivors (a test gap, or add the reason to src/mutation/equivalents.ts)').toEqual([]);
+      for (const m of r.mutants.filter((x) => x.outcome === 'killed')) expect(m.detail).not.toBe('');
+    });
+  }
+});
