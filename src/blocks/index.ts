@@ -8,6 +8,7 @@ import { grayRom } from './gray_rom/index.js';
 import { logPeBias } from './logpe_bias/index.js';
 import { lifArray } from './lif_array/index.js';
 import { xnorAttention } from './xnor_attention/index.js';
+import { ssaHead } from './ssa_head/index.js';
 import type { AnyBlock } from './types.js';
 
 export const blocks: Partial<Record<BlockName, AnyBlock>> = {
@@ -15,6 +16,7 @@ export const blocks: Partial<Record<BlockName, AnyBlock>> = {
   logpe_bias: logPeBias,
   lif_array: lifArray,
   xnor_attention: xnorAttention,
+  ssa_head: ssaHead,
 };
 
 export function blockFor(top: BlockName): AnyBlock {
