@@ -158,6 +158,24 @@ describe('running a sweep', () => {
     expect(third.stderr).toMatch(/everything cached/);
   });
 
+  it('stops on SIGTERM with exit 130, writing the results of the points finished so far', async () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    const sweep = writeSweep(dir, { name: 'term', base: GRAY_BASE, axes: { seqLen: [3, 6, 12, 24, 48, 96] }, synth: { target: 'ice40' } });
+    const child = execa('node', [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out], { reject: false });
+    const t0 = Date.now();
+    while (Date.now() - t0 < 120_000 && !(existsSync(join(out, 'points')) && readdirSync(join(out, 'points')).length >= 1)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(String(r.stderr)).toMatch(/SIGTERM: stopped; finished points are cached in .* run the same command again to resume/);
+    const res = results(out);
+    expect(res.points.length).toBeGreaterThanOrEqual(1);
+    expect(res.points.length).toBeLessThan(6);
+  });
+
   it('records a time-out, an invalid config and the estimator error, and completes the rest', async () => {
     const dir = tmp();
     const out = join(dir, 'out');

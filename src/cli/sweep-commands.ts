@@ -12,7 +12,7 @@ import { loadConfigFile } from '../io/config-file.js';
 import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
 import { fmtNum } from '../sweep/svg.js';
 import { mergeResults, readResults, type SweepResults } from '../sweep/results.js';
-import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs } from '../sweep/run.js';
+import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs, type SweepRunOptions } from '../sweep/run.js';
 import { loadSweepFile, parseShard, SweepFileError } from '../sweep/spec.js';
 import { formatSynth, synthDesign } from '../synth/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
@@ -142,26 +142,32 @@ export function registerSweepCommands(program: Command, io: Io): void {
       const out = sweepOutDir(spec, opts.out, shard);
       const tty = Boolean(process.stderr.isTTY);
       let stopping = false;
+      const runOpts: SweepRunOptions = {
+        out,
+        jobs: opts.jobs,
+        shard,
+        verify: opts.verify,
+        synth,
+        retryFailed: Boolean(opts.retryFailed),
+        progress: (line, final) => io.err(tty ? `\r\x1b[K${line}${final ? '\n' : ''}` : `${line}\n`),
+        stopped: () => stopping,
+      };
       const onSignal = (sig: NodeJS.Signals) => {
         if (stopping) return;
         stopping = true;
-        io.err(`${tty ? '\n' : ''}spikeforge: ${sig}: stopping; finished points are cached in ${rel(join(out, 'points'))} — run the same command again to resume\n`);
+        try {
+          runOpts.flush?.();
+        } catch {
+          // The per-point cache is what resuming needs; the summary files are rewritten then.
+        }
+        io.err(`${tty ? '\n' : ''}spikeforge: ${sig}: stopped; finished points are cached in ${rel(join(out, 'points'))} — run the same command again to resume\n`);
         // Running tools are killed as the process exits (execa cleans up its children).
         process.exit(130);
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const outcome = await runSweep(spec, {
-          out,
-          jobs: opts.jobs,
-          shard,
-          verify: opts.verify,
-          synth,
-          retryFailed: Boolean(opts.retryFailed),
-          progress: (line, final) => io.err(tty ? `\r\x1b[K${line}${final ? '\n' : ''}` : `${line}\n`),
-          stopped: () => stopping,
-        });
+        const outcome = await runSweep(spec, runOpts);
         io.out(`${summaryLines(outcome.results)}${outcome.ran} points run, ${outcome.cached} from cache, ${outcome.seconds.toFixed(1)} s\n`);
         io.out(`results: ${rel(join(outcome.out, 'results.csv'))}, ${rel(join(outcome.out, 'results.json'))}, ${rel(join(outcome.out, 'report.html'))}\n`);
       } finally {
@@ -195,19 +201,20 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .addOption(intOption('-j, --jobs <n>', 'syntheses in parallel', defaultJobs()))
     .addOption(new Option('--timeout <seconds>', 'time limit of each synthesis').default(600).argParser(seconds))
     .option('--file <path>', 'calibration file to update', DEFAULT_CALIBRATION_PATH)
+    .option('--refit', 'no synthesis: fit again to the Yosys counts stored in the file (after changing a model\'s terms, not the RTL)')
     .description(
       'Fit the resource model to Yosys: synthesise each block\'s calibration set (listed in\n' +
         'src/estimate/blocks/<block>.ts), fit the coefficients per target and resource, and\n' +
         'write them with the samples and the fit error into calibration/estimator.json. Other\n' +
         'blocks\' entries are kept.',
     )
-    .action(async (opts: { block?: BlockName[]; target: EstimateTarget[]; jobs: number; timeout: number; file: string }) => {
+    .action(async (opts: { block?: BlockName[]; target: EstimateTarget[]; jobs: number; timeout: number; file: string; refit?: boolean }) => {
       const have = blocksWithModels();
       const blocks = opts.block ?? have;
       for (const b of blocks) {
         if (!have.includes(b)) throw new SweepFileError('--block', b, `allowed: a block with a resource model: ${have.join(', ')}`);
       }
-      const file = await calibrate({ blocks, targets: opts.target, jobs: Math.max(1, opts.jobs), timeoutSeconds: opts.timeout, path: resolve(opts.file), log: (l) => io.err(`${l}\n`) });
+      const file = await calibrate({ blocks, targets: opts.target, jobs: Math.max(1, opts.jobs), timeoutSeconds: opts.timeout, path: resolve(opts.file), refit: Boolean(opts.refit), log: (l) => io.err(`${l}\n`) });
       for (const b of blocks) {
         for (const t of opts.target) {
           const e = file.blocks[b]?.[t];

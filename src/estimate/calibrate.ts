@@ -6,7 +6,7 @@
  * Blocks not named keep their entries, so each block owner can calibrate their own.
  */
 import type { BlockName } from '../core/config.js';
-import { generateDesign } from '../core/generate.js';
+import { deriveDesign, generateDesign } from '../core/generate.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
 import { VERSION } from '../core/version.js';
 import { resolveConfig } from '../io/config-file.js';
@@ -26,6 +26,11 @@ export interface CalibrateOptions {
   timeoutSeconds: number;
   path: string;
   log: (line: string) => void;
+  /**
+   * Fit again from the Yosys counts stored in the file (no synthesis): after a change to a
+   * model's terms, not to the generated RTL.
+   */
+  refit?: boolean;
 }
 
 interface Measured {
@@ -56,7 +61,7 @@ function predict(s: Measured, coefficients: Record<string, number>, resource: Re
 }
 
 export async function calibrate(opts: CalibrateOptions): Promise<CalibrationFile> {
-  const yosys = await toolVersion('yosys', '-V');
+  const yosys = opts.refit ? '' : await toolVersion('yosys', '-V');
   clearCalibrationCache();
   const file = loadCalibration(opts.path);
   for (const block of opts.blocks) {
@@ -64,19 +69,41 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationFile
     if (!model) continue;
     const set = model.calibrationSet();
     for (const target of opts.targets) {
-      opts.log(`${block} / ${target}: synthesising ${set.length} configs...`);
-      const samples: (Measured | null)[] = new Array(set.length).fill(null);
-      await runPool(
+      let samples: (Measured | null)[];
+      let toolLine = yosys;
+      const stored = file.blocks[block]?.[target];
+      if (opts.refit) {
+        if (!stored) {
+          opts.log(`${block} / ${target}: no stored samples to refit; run calibrate without --refit`);
+          continue;
+        }
+        toolLine = stored.obtained.yosys;
+        samples = stored.samples.map((smp) => {
+          const { derived } = deriveDesign(resolveConfig({ name: 'cal', ...smp.config }, PACKAGE_ROOT));
+          const terms = model.terms(derived, target);
+          return {
+            config: smp.config,
+            features: Object.fromEntries(RESOURCES.map((res) => [res, Object.fromEntries(terms[res].map((t) => [t.name, t.value]))])) as Measured['features'],
+            priors: Object.fromEntries(RESOURCES.map((res) => [res, Object.fromEntries(terms[res].map((t) => [t.name, t.prior]))])) as Measured['priors'],
+            measured: smp.measured,
+          };
+        });
+        opts.log(`${block} / ${target}: refitting ${samples.length} stored samples...`);
+      } else {
+        opts.log(`${block} / ${target}: synthesising ${set.length} configs...`);
+        samples = new Array(set.length).fill(null);
+      }
+      if (!opts.refit) await runPool(
         set.map((raw, i) => ({ raw, i })),
         opts.jobs,
         async ({ raw, i }) => {
-          const cfg = resolveConfig({ name: 'cal', ...raw }, PACKAGE_ROOT, `${block} calibration config ${i}`);
-          const design = generateDesign(cfg);
+          let design;
           let r;
           try {
+            design = generateDesign(resolveConfig({ name: 'cal', ...raw }, PACKAGE_ROOT, `${block} calibration config ${i}`));
             r = await synthesize(design.files, design.topModule, target, opts.timeoutSeconds);
           } catch (e) {
-            // One config that does not synthesise (or times out) is left out of the fit, and said so.
+            // A config that does not generate or synthesise (or times out) is left out of the fit, and said so.
             opts.log(`  ${i + 1}/${set.length} ${JSON.stringify(raw)}: left out: ${(e as Error).message.split('\n')[0]}`);
             return;
           }
@@ -106,11 +133,11 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationFile
       ) as TargetCalibration['fitError'];
       const entry: TargetCalibration = {
         obtained: {
-          command: `spikeforge calibrate --block ${block} --target ${target}`,
-          yosys,
+          command: `spikeforge calibrate --block ${block} --target ${target}${opts.refit ? ' --refit (from the stored samples)' : ''}`,
+          yosys: toolLine,
           generatorVersion: VERSION,
           points: out.length,
-          method: 'Yosys cell counts of the calibration set; per resource, non-negative least squares of the terms on relative error (rows divided by max(count, 4))',
+          method: 'Yosys cell counts of the calibration set; per resource, non-negative least squares of the terms on relative error (rows divided by max(count, floor), floor = max(4, median count / 4))',
         },
         coefficients,
         fitError,

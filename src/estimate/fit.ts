@@ -74,8 +74,12 @@ export function nnls(a: number[][], y: number[], maxIter = 200): number[] {
   return x;
 }
 
-/** Relative-error NNLS: each row is divided by max(|y|, floor). */
-export function fitRelative(a: number[][], y: number[], floor = 4): number[] {
+/**
+ * Relative-error NNLS: each row is divided by max(|y|, floor). The default floor, a quarter
+ * of the median count (at least 4), keeps a design of a handful of LUTs in a set of
+ * larger ones from dominating the fit.
+ */
+export function fitRelative(a: number[][], y: number[], floor = Math.max(4, (median(y.map(Math.abs)) ?? 0) / 4)): number[] {
   const wa = a.map((row, r) => row.map((v) => v / Math.max(Math.abs(y[r]!), floor)));
   const wy = y.map((v) => v / Math.max(Math.abs(v), floor));
   return nnls(wa, wy);

@@ -12,9 +12,17 @@ import { deriveDesign } from '../core/generate.js';
 import { loadCalibration, type CalibrationFile } from './calibration.js';
 import { RESOURCES, type AnyResourceModel, type EstimateTarget, type Rate, type Resource } from './model.js';
 import { grayRomModel } from './blocks/gray_rom.js';
+import { xnorAttentionModel } from './blocks/xnor_attention.js';
+import { lifArrayModel } from './blocks/lif_array.js';
+import { logPeBiasModel } from './blocks/logpe_bias.js';
+import { ssaHeadModel } from './blocks/ssa_head.js';
 
 export const resourceModels: Partial<Record<BlockName, AnyResourceModel>> = {
   gray_rom: grayRomModel,
+  logpe_bias: logPeBiasModel,
+  xnor_attention: xnorAttentionModel,
+  lif_array: lifArrayModel,
+  ssa_head: ssaHeadModel,
 };
 
 export function resourceModelFor(block: BlockName): AnyResourceModel | null {

@@ -56,6 +56,8 @@ export interface SweepRunOptions {
   progress: (line: string, final: boolean) => void;
   /** Stops taking new points (Ctrl-C); finished points stay cached. */
   stopped?: () => boolean;
+  /** Filled in by runSweep: writes the outputs for the points finished so far (for a signal handler). */
+  flush?: () => void;
 }
 
 export interface SweepRunOutcome {
@@ -132,7 +134,9 @@ function prepare(spec: SweepSpec, points: SweepPoint[], target: 'ice40' | 'gener
       if (e instanceof ConfigError || e instanceof InputFileError) {
         return { point, cfg: null, derived: null, invalid: invalidRecord(point, timeout, e, 'config'), estimate: null, synth: false, key: null, timeout };
       }
-      throw e;
+      // A bug in a block's derive() or resource model: this point fails, the sweep goes on.
+      const failed: PointResult = { ...baseRecord(point, timeout), status: 'failed', stage: 'derive', message: `internal error: ${(e as Error).stack ?? String(e)}` };
+      return { point, cfg: null, derived: null, invalid: failed, estimate: null, synth: false, key: null, timeout };
     }
   });
 }
@@ -336,12 +340,14 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   let fresh = 0;
   let lastWrite = 0;
   const snapshot = () => buildResults(info, [...done.values()]);
+  opts.flush = () => writeOutputs(out, snapshot());
   const line = (last: string) => {
     const n = done.size;
     const elapsed = (performance.now() - freshStart) / 1000;
     const eta = fresh > 0 ? ((todo.length - fresh) * elapsed) / fresh : NaN;
     const c = ['ok', 'estimated', 'invalid', 'failed', 'timeout'].filter((s) => counts[s]).map((s) => `${s} ${counts[s]}`).join(', ');
-    return `sweep ${spec.name}: ${n}/${total} (${total ? Math.floor((100 * n) / total) : 100}%) [${c}${cached ? `; ${cached} cached` : ''}] elapsed ${formatDuration(elapsed)}, ETA ${fresh < todo.length ? formatDuration(eta) : '0s'}${last ? ` | ${last}` : ''}`;
+    const detail = [c, cached ? `${cached} cached` : ''].filter(Boolean).join('; ');
+    return `sweep ${spec.name}: ${n}/${total} (${total ? Math.floor((100 * n) / total) : 100}%)${detail ? ` [${detail}]` : ''} elapsed ${formatDuration(elapsed)}, ETA ${fresh < todo.length ? formatDuration(eta) : '0s'}${last ? ` | ${last}` : ''}`;
   };
   opts.progress(line(todo.length ? `${todo.length} to run, ${opts.jobs} at a time` : 'everything cached'), false);
 
