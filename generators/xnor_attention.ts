@@ -79,7 +79,9 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
     files.push(...renderLogPeLanes(d.logPe, d.lanes, meta));
     logPe = { module: logPeLanesModule(d.logPe), biasWidth: d.logPeLanes.biasWidth, beatWidth: d.logPeLanes.beatWidth };
   }
-  files.push(...renderPopcount(d.name, d.countBits, d.popcount, meta));
+  // The similarity is counted inside the popcount (AND on the data bits for "and", XNOR
+  // on everything else), so a LUT6 counter tree can absorb it into its first level.
+  files.push(...renderPopcount(d.name, d.countBits, d.popcount, meta, { andBits: d.similarity === 'and' ? d.dim : 0 }));
   const partial = d.lastLanes < d.lanes;
   const context = {
     header: header(
@@ -87,7 +89,7 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
       [
         'XNOR-popcount attention engine (SPEC §3):',
         `S_t[i][j] = ${d.similarity === 'xnor' ? 'D - popcount(q_i ^ k_j)' : 'popcount(q_i & k_j)'}` +
-          `${g ? ' + gray_term(i, j)' : ''}${d.logPe ? ' + bias(i, j)' : ''}, streamed row by row, Lanes scores per beat.`,
+          `${g ? (g.position === 'timestep-token' ? ' + gray_term(t, i, j)' : ' + gray_term(i, j)') : ''}${d.logPe ? ' + bias(i, j)' : ''}, streamed row by row, Lanes scores per beat.`,
         ...(g ? ['Gray-PE fused: the G code bits ride with q and k and are counted by the same popcount (XNOR on the code bits).'] : []),
         'Keys load into one half of a double buffer while the queries read the other; one beat per clock when not stalled.',
       ],
@@ -119,9 +121,12 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
     grid,
     logPe,
     popcountModule: popcountModule(d.name),
-    xnor: d.similarity === 'xnor',
-    andGray: d.similarity === 'and' && g !== null,
-    andPlain: d.similarity === 'and' && g === null,
+    similarityComment:
+      d.similarity === 'xnor'
+        ? 'Count of matching bits, D + G XNORs: sim + gray_term in one popcount.'
+        : g
+          ? 'popcount(q & k) on the D data bits + matching code bits (SPEC §1: G - popcount(cq ^ ck)).'
+          : 'popcount(q & k) (Spikformer AND similarity).',
   };
   files.push({ path: `${module}.sv`, content: renderTemplate('xnor_attention/xnor_attention.sv.hbs', context), kind: 'sv' });
   return files;
