@@ -349,6 +349,26 @@ describe('output folders', () => {
   });
 });
 
+describe('concurrent sweeps into one folder', () => {
+  it('three sweep runs at once all finish, every point file and the results are whole, and a re-run is all cache', async () => {
+    const dir = tmp();
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(file, 'name: race\nbase:\n  top: gray_rom\n  name: sw\naxes:\n  seqLen: [4, 5, 6, 7]\n  grayPe.impl: [logic, rom]\n');
+    const out = join(dir, 'out');
+    const runs = await Promise.all([0, 1, 2].map(() => run(['sweep', file, '-o', out, '--synth', 'none', '--verify', '0'])));
+    for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.points).toHaveLength(8);
+    const points = readdirSync(join(out, 'points'));
+    expect(points.filter((p) => !/^[0-9a-f]+\.json$/.test(p))).toEqual([]);
+    for (const p of points) expect(() => JSON.parse(readFileSync(join(out, 'points', p), 'utf8'))).not.toThrow();
+    expect(readdirSync(out).filter((f) => f.includes('.tmp'))).toEqual([]);
+    const again = await run(['sweep', file, '-o', out, '--synth', 'none', '--verify', '0']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr + again.stdout).toMatch(/0 points run, 8 from cache/);
+  });
+});
+
 describe('the build cache under concurrency', () => {
   it('two concurrent builds of the same new model in one process give one complete entry', async () => {
     const d = design({ top: 'gray_rom', name: `race_b_${process.pid}_${Date.now() % 100000}`, seqLen: 7 });

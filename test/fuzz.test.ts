@@ -20,7 +20,8 @@ import { describe, expect, it } from 'vitest';
 import { blocks } from '../src/blocks/index.js';
 import { BLOCK_NAMES, type BlockName } from '../src/core/config.js';
 import { BOUNDED_CAPS, invalidConfigArb, LONG_CAPS, VALID_ARBITRARIES, type InvalidCase, type RawConfig } from '../src/fuzz/configs.js';
-import { checkInvalidConfig, checkValidConfig } from '../src/fuzz/check.js';
+import { checkInvalidConfig, checkValidConfig, VALID_STAGES, type ValidStage } from '../src/fuzz/check.js';
+import { shortHash } from '../src/core/hash.js';
 
 const LONG = process.env['SPIKEFORGE_FUZZ'] === 'long';
 const SEED = Number(process.env['SPIKEFORGE_FUZZ_SEED'] ?? (LONG ? Date.now() % 2 ** 31 : 20261128));
@@ -38,7 +39,7 @@ say(`${LONG ? 'long' : 'bounded'} run, seed ${SEED} (replay with SPIKEFORGE_FUZZ
 
 function saveFixture(name: string, body: Record<string, unknown>, dir = FIXTURES): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}-seed${SEED}.json`);
+  const path = join(dir, `${name}-seed${SEED}-${shortHash(body).slice(0, 8)}.json`);
   writeFileSync(path, `${JSON.stringify({ ...body, seed: SEED, found: new Date().toISOString().slice(0, 10) }, null, 2)}\n`);
   return path;
 }
@@ -98,6 +99,7 @@ describe('valid configs', () => {
       name,
       async () => {
         const stats = { configs: 0, yosys: 0, cosim: 0 };
+        let failedAt: ValidStage = 'co-simulation';
         await fuzz(
           b,
           VALID_ARBITRARIES[b](caps),
@@ -111,7 +113,10 @@ describe('valid configs', () => {
               if (yosys) stats.yosys++;
               if (cosim) stats.cosim++;
             }
-            return checkValidConfig(raw, { yosys, cosim, vectors: 3, seed: SEED });
+            // While shrinking, only the stages up to the one that failed need to run.
+            const problem = await checkValidConfig(raw, { yosys, cosim, vectors: 3, seed: SEED, stopAfter: shrinking ? failedAt : undefined });
+            if (problem && !shrinking) failedAt = VALID_STAGES.find((s) => problem.startsWith(`${s}:`)) ?? 'co-simulation';
+            return problem;
           },
           (config, problem) => ({ name: `valid-${b}`, body: { kind: 'valid', block: b, config, problem } }),
         );

@@ -23,9 +23,15 @@ import { compileIcarus, lintVerilator } from '../tools/portability.js';
 import { synthesize } from '../tools/yosys.js';
 import type { InvalidCase, RawConfig } from './configs.js';
 
+/** The stages of a valid config's check, in order. */
+export const VALID_STAGES = ['config', 'generate', 'verilator -Wall lint', 'iverilog -g2012', 'yosys synth_ice40', 'co-simulation'] as const;
+export type ValidStage = (typeof VALID_STAGES)[number];
+
 export interface ValidChecks {
   yosys: boolean;
   cosim: boolean;
+  /** Stop after this stage (shrinking a failure only needs the stages up to the failing one). */
+  stopAfter?: ValidStage;
   /** Random cases of the co-simulation. */
   vectors: number;
   seed: number;
@@ -37,23 +43,28 @@ function errorText(e: unknown): string {
 
 /** Runs every check of a valid config; the first problem, or null. */
 export async function checkValidConfig(raw: RawConfig, checks: ValidChecks): Promise<string | null> {
-  let stage = 'config';
+  let stage: ValidStage = 'config';
+  const last = VALID_STAGES.indexOf(checks.stopAfter ?? 'co-simulation');
+  const past = (s: ValidStage) => VALID_STAGES.indexOf(s) > last;
   try {
     const cfg = resolveConfig(raw, PACKAGE_ROOT);
+    if (past('generate')) return null;
     stage = 'generate';
     const design = generateDesign(cfg);
     const again = generateDesign(resolveConfig(JSON.parse(JSON.stringify(raw)), PACKAGE_ROOT));
     if (JSON.stringify(again.files) !== JSON.stringify(design.files)) return 'generate: two runs of the same config differ';
     for (const f of design.files) if (f.content.includes('{{')) return `generate: ${f.path} holds an unrendered '{{'`;
+    if (past('verilator -Wall lint')) return null;
     stage = 'verilator -Wall lint';
     await lintVerilator(design.files, design.topModule);
+    if (past('iverilog -g2012')) return null;
     stage = 'iverilog -g2012';
     await compileIcarus(design.files, design.topModule);
-    if (checks.yosys) {
+    if (checks.yosys && !past('yosys synth_ice40')) {
       stage = 'yosys synth_ice40';
       await synthesize(design.files, design.topModule, 'ice40');
     }
-    if (checks.cosim) {
+    if (checks.cosim && !past('co-simulation')) {
       stage = 'co-simulation';
       mkdirSync(CACHE_DIR, { recursive: true });
       const traceDir = mkdtempSync(join(CACHE_DIR, 'fuzz-'));

@@ -177,8 +177,19 @@ function ssaHeadArb(caps: Caps): fc.Arbitrary<RawConfig> {
     )
     .chain(([name, g, dim, timesteps, similarity, scale, lif]) =>
       fc
-        .tuple(fc.integer({ min: 1, max: g.seqLen }), grayPeArb(g.seqLen, timesteps, g.grid !== null, fc.boolean()), logPeArb(g.seqLen, g.grid, fc.boolean()))
-        .map(([lanes, grayPe, logPe]) => ({ top: 'ssa_head', name, ...g, dim, timesteps, similarity, lanes, grayPe, logPe, scale, lif })),
+        .tuple(
+          fc.integer({ min: 1, max: g.seqLen }),
+          grayPeArb(g.seqLen, timesteps, g.grid !== null, fc.boolean()),
+          logPeArb(g.seqLen, g.grid, fc.boolean()),
+          fc.integer({ min: 1, max: 2 }),
+        )
+        .map(([lanes, grayPe, logPe, heads]) => {
+          // Vr' = vReset / scale must be a multiple of 2^-F (SPEC §6, §5): with a scale that is
+          // not a power of two only vReset = 0 is valid.
+          const dyadic = Number.isInteger(Math.log2(scale));
+          const l = dyadic ? lif : { ...lif, vReset: 0 };
+          return { top: 'ssa_head', name, ...g, dim, timesteps, similarity, lanes, grayPe, logPe, scale, heads, lif: l };
+        }),
     );
 }
 

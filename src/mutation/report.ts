@@ -1,5 +1,5 @@
 /** docs/mutation.md: the kill rate per block, every mutant, every survivor with its explanation. */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { BlockMutationReport, MutantResult, MutationOptions } from './run.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -36,11 +36,15 @@ export function mutationMarkdown(reports: BlockMutationReport[], ctx: ReportCont
     'initial state). A mutant the verification rejects is **killed**. This file is written by',
     '`make mutation`; `make test` runs a bounded sample of the same machinery (test/mutation.test.ts).',
     '',
-    `- date: ${ctx.date}; machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work`,
+    `- date: ${ctx.date}; machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work (load average ${loadavg()[0]!.toFixed(1)} at the end)`,
     `- tools: ${Object.entries(ctx.tools).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `- simulator: ${o.simulator}; seed ${o.seed}; ${o.perBlock} counted mutants per block; ${o.jobs} at a time; total ${(ctx.seconds / 60).toFixed(1)} min`,
-    `- kill rate = killed / (killed + survived); equivalent mutants (proved unobservable, reason given) are not counted;`,
-    '  stillborn mutants (the simulator rejects the text) are replaced by the next draw and listed for completeness.',
+    `- kill rate = killed / (killed + survived); equivalent mutants are not counted. A survivor is equivalent when Yosys`,
+    '  gives the identical netlist for original and mutant (src/mutation/equivalence.ts: dead generate branches,',
+    '  changes that optimise away), or when src/mutation/equivalents.ts gives a checkable reason; every other survivor',
+    '  is a test gap. Stillborn mutants (the simulator rejects the text) are replaced by the next draw.',
+    '- not generated: widening (+1) a `localparam int` used only as a width or depth (values sized by the generator',
+    '  only gain a zero bit: equivalent by construction); its narrowing (−1) is generated.',
     `- target: at least ${pct(ctx.target)} for every block`,
     '',
     '## Summary',

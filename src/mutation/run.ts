@@ -5,7 +5,8 @@
  *
  * Outcomes: killed (the verification failed: mismatch, protocol violation, time-out, X,
  * a crash), survived (it passed: a test gap, unless the mutant is equivalent), equivalent
- * (it survived and src/mutation/equivalents.ts explains why no test can see it), stillborn
+ * (it survived and either Yosys gives the identical netlist — src/mutation/equivalence.ts —
+ * or src/mutation/equivalents.ts explains why no test can see it), stillborn
  * (the simulator does not compile it; not counted, another site is drawn instead).
  *
  * Selection is deterministic: the sites of all subjects of a block are grouped by mutation
@@ -22,6 +23,7 @@ import { Rng } from '../core/rng.js';
 import { verifyDesign } from '../core/verify.js';
 import type { SimulatorName } from '../cosim/simulators.js';
 import { explainEquivalent } from './equivalents.js';
+import { NETLIST_REASON, sameNetlist } from './equivalence.js';
 import { applySite, enumerateSites, MUTATION_CLASSES, type MutationClass, type MutationSite } from './operators.js';
 import { subjectsFor, type Subject } from './subjects.js';
 
@@ -170,6 +172,9 @@ export async function mutateBlock(block: BlockName, opts: MutationOptions): Prom
       if (r.outcome === 'survived') {
         const why = explainEquivalent(block, prefix, site);
         if (why) Object.assign(result, { outcome: 'equivalent', detail: why });
+        else if (await sameNetlist(subject.design.files, mutant.files, subject.design.topModule)) {
+          Object.assign(result, { outcome: 'equivalent', detail: `equivalent, ${NETLIST_REASON}` });
+        }
       }
       byIndex.set(index, result);
       log(`${block} #${index}: ${result.outcome.padEnd(10)} ${site.file}:${site.line} ${site.op} | ${site.mutated.trim()}${result.detail ? ` | ${result.detail}` : ''}`);

@@ -50,6 +50,8 @@ export const MUTATION_SUBJECTS: Record<BlockName, Record<string, unknown>[]> = {
     // both spike and carry charge over to the next timestep.
     { seqLen: 5, dim: 6, timesteps: 2, lanes: 2, grayPe: { enabled: true }, logPe: { enabled: true }, scale: 0.03125, lif: { threshold: 0.5 } },
     { seqLen: 4, dim: 5, timesteps: 3, lanes: 1, similarity: 'and', scale: 0.5, lif: { reset: 'soft', threshold: 1 } },
+    // One beat per row (lanes = N): every beat is both first and last of its row.
+    { seqLen: 4, dim: 4, timesteps: 2, lanes: 4, grayPe: { enabled: true }, logPe: { enabled: true, mode: 'table', table: oddTable(4) }, scale: 0.0625, lif: { threshold: 0.5, tauLog2: 2 } },
   ],
 };
 
