@@ -114,8 +114,8 @@ describe('running a sweep', () => {
     const sweep = writeSweep(dir, {
       name: 'resume',
       base: GRAY_BASE,
-      axes: { seqLen: [3, 6, 12, 24, 48, 96, 192, 384], 'grayPe.impl': ['logic'] },
-      synth: { target: 'ice40' },
+      axes: { seqLen: [3, 6, 12, 24, 48, 96, 192, 384, 768, 1536], 'grayPe.impl': ['logic'] },
+      synth: { target: 'generic' },
     });
     const args = [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out];
     const child = execa('node', args, { reject: false });
@@ -130,12 +130,12 @@ describe('running a sweep', () => {
     expect(killed.signal).toBe('SIGKILL');
     const finished = readdirSync(pointsDir).filter((f) => f.endsWith('.json'));
     expect(finished.length).toBeGreaterThanOrEqual(2);
-    expect(finished.length).toBeLessThan(8);
+    expect(finished.length).toBeLessThan(10);
     const before = new Map(finished.map((f) => [f, { mtime: statSync(join(pointsDir, f)).mtimeMs, text: readFileSync(join(pointsDir, f), 'utf8') }]));
 
     const again = await execa('node', args, { reject: false });
     expect(again.exitCode).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`${8 - finished.length} points run, ${finished.length} from cache`));
+    expect(again.stdout).toMatch(new RegExp(`${10 - finished.length} points run, ${finished.length} from cache`));
     // The finished points' records were not rewritten…
     for (const [f, b] of before) {
       expect(statSync(join(pointsDir, f)).mtimeMs).toBe(b.mtime);
@@ -150,11 +150,11 @@ describe('running a sweep', () => {
       expect(second.some((l) => l.includes('start: point') && l.includes(key))).toBe(false);
     }
     const r = results(out);
-    expect(r.summary.counts.ok).toBe(8);
-    expect(r.points.map((p: PointResult) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(r.summary.counts.ok).toBe(10);
+    expect(r.points.map((p: PointResult) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // A third run does nothing at all.
     const third = await cli(['sweep', sweep, '-o', out]);
-    expect(third.stdout).toMatch(/0 points run, 8 from cache/);
+    expect(third.stdout).toMatch(/0 points run, 10 from cache/);
     expect(third.stderr).toMatch(/everything cached/);
   });
 
@@ -182,7 +182,7 @@ describe('running a sweep', () => {
     const sweep = writeSweep(dir, {
       name: 'mixed',
       base: GRAY_BASE,
-      axes: { seqLen: [0, 12, 40, 1000], 'grayPe.impl': ['rom'] },
+      axes: { seqLen: [0, 12, 40, 1000], 'grayPe.impl': ['logic'] },
       synth: { target: 'ice40', timeout: 120 },
       overrides: [{ when: { seqLen: 1000 }, synth: { timeout: 0.05 } }],
     });

@@ -58,13 +58,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('--json', 'print the result as JSON instead of a table')
     .option('-o, --out <dir>', 'design folder (default: rtl-out/<name>)')
     .description(
-      'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY,\n' +
-        'SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr\n' +
-        '(ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered\n' +
-        'inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K\n' +
-        'by default and report Fmax, or say that it does not fit. The analytic estimate and its\n' +
-        'error are shown alongside. The RTL and synth-<target>.json go into the design folder.\n' +
-        'Each tool run is stopped after --timeout seconds (exit 3).',
+      'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder. Each tool run is stopped after --timeout seconds (exit 3).',
     )
     .action(async (config: string, opts: { target: 'ice40' | 'generic'; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string }) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
@@ -88,10 +82,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .addOption(targetOption())
     .option('--json', 'print the estimate as JSON')
     .description(
-      'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived\n' +
-        'parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown.\n' +
-        'Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`);\n' +
-        'terms without a fitted coefficient use their prior and are marked so.',
+      'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown. Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`); terms without a fitted coefficient use their prior and are marked so.',
     )
     .action((config: string, opts: { target: EstimateTarget; json?: boolean }) => {
       const cfg = loadConfigFile(config);
@@ -125,14 +116,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('--retry-failed', 're-run points whose cached result is failed or timeout')
     .option('-o, --out <dir>', 'sweep folder (default: rtl-out/sweeps/<name>, or rtl-out/sweeps/<name>-shard-K-of-N)')
     .description(
-      'Run a design-space sweep: every combination of the axes\' values (the cartesian product)\n' +
-        'is generated, optionally co-simulated (--verify) and synthesised (with place-and-route\n' +
-        'when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line\n' +
-        'and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so\n' +
-        'a re-run, or a run after an interruption, does only what is missing. A config error\n' +
-        'makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a\n' +
-        '"timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots\n' +
-        'of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>.',
+      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>.',
     )
     .action(async (file: string, opts: { jobs: number; shard?: string; verify?: number; synth: string; retryFailed?: boolean; out?: string }) => {
       const spec = loadSweepFile(file);
@@ -181,9 +165,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .argument('<dirs...>', 'sweep folders (the shards of one sweep)')
     .requiredOption('-o, --out <dir>', 'folder for the merged results.json, results.csv and report.html')
     .description(
-      'Join the results of shards of one sweep (`sweep --shard K/N`, e.g. from CI jobs) into one\n' +
-        'results.json, results.csv and report.html, as if the sweep had run in one piece. Every\n' +
-        'folder must come from the same sweep definition (checked by its hash).',
+      'Join the results of shards of one sweep (`sweep --shard K/N`, e.g. from CI jobs) into one results.json, results.csv and report.html, as if the sweep had run in one piece. Every folder must come from the same sweep definition (checked by its hash).',
     )
     .action((dirs: string[], opts: { out: string }) => {
       const parts = dirs.map((dir) => ({ dir, results: readResults(dir) }));
@@ -203,10 +185,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('--file <path>', 'calibration file to update', DEFAULT_CALIBRATION_PATH)
     .option('--refit', 'no synthesis: fit again to the Yosys counts stored in the file (after changing a model\'s terms, not the RTL)')
     .description(
-      'Fit the resource model to Yosys: synthesise each block\'s calibration set (listed in\n' +
-        'src/estimate/blocks/<block>.ts), fit the coefficients per target and resource, and\n' +
-        'write them with the samples and the fit error into calibration/estimator.json. Other\n' +
-        'blocks\' entries are kept.',
+      'Fit the resource model to Yosys: synthesise each block\'s calibration set (listed in src/estimate/blocks/<block>.ts), fit the coefficients per target and resource, and write them with the samples and the fit error into calibration/estimator.json. Other blocks\' entries are kept.',
     )
     .action(async (opts: { block?: BlockName[]; target: EstimateTarget[]; jobs: number; timeout: number; file: string; refit?: boolean }) => {
       const have = blocksWithModels();

@@ -129,7 +129,7 @@ function throughputPanel(r: SweepResults): string {
     logY: wideRange(marks.map((k) => k.y)),
     marks,
     lines: [{ points: frontPts, color: '#cf222e', step: true, width: 1.5 }],
-    legend: legendFor(colour, [{ color: '#cf222e', label: 'Pareto front (larger marks)' }]),
+    legend: legendFor(colour, [{ color: '#cf222e', label: 'Pareto front' }]),
   });
 }
 

@@ -73,6 +73,7 @@ interface Prepared {
   point: SweepPoint;
   cfg: ResolvedConfig | null;
   derived: unknown;
+  /** Set when the point ends before running: a config error (invalid) or a generator fault (failed). */
   invalid: PointResult | null;
   estimate: EstimateSummary | null;
   synth: boolean;
@@ -287,10 +288,24 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   const tools = await toolKey(spec, mine.some((p) => p.synth), verify);
   for (const p of mine) {
     if (p.invalid) continue;
+    // The generated files are part of the key: a generator change re-runs the points it
+    // affects even when the version number stayed the same.
+    let rtl: string;
+    try {
+      rtl = shortHash(generateDesign(p.cfg!).files.map((f) => [f.path, f.content]));
+    } catch (e) {
+      const stage = 'generate';
+      p.invalid =
+        e instanceof ConfigError || e instanceof InputFileError
+          ? invalidRecord(p.point, p.timeout, e, stage)
+          : { ...baseRecord(p.point, p.timeout), status: 'failed', stage, message: `internal error: ${(e as Error).stack ?? String(e)}` };
+      continue;
+    }
     p.key = shortHash({
       cache: CACHE_VERSION,
       version: VERSION,
       config: p.cfg,
+      rtl,
       verify: verify > 0 ? { vectors: verify, seed: 1, verilator: tools['verilator'] } : null,
       synth: p.synth ? { target: spec.synth.target, pnr: spec.synth.pnr, device: spec.synth.pnr ? spec.synth.device : null, seed: spec.synth.pnr ? spec.synth.seed : null, yosys: tools['yosys'], nextpnr: tools['nextpnr'] ?? null } : null,
     });

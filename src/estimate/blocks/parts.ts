@@ -3,37 +3,58 @@
  * engine and the head) and the Log-PE lanes core. Terms are named `<prefix>…` so a block
  * that embeds a piece gets its own fitted coefficients.
  */
-import { planPopcount } from '../../../generators/popcount.js';
+import { planPopcount, type MatchInputs } from '../../../generators/popcount.js';
 import type { PopcountArch } from '../../blocks/xnor_attention/derive.js';
 import type { LogPeDerived } from '../../blocks/logpe_bias/derive.js';
 import { bitlen } from '../../core/bits.js';
 import { ice40Brams, term, type EstimateTarget, type Term } from '../model.js';
 
 /**
- * The popcount plan's own cost, from the generator's plan (a pure function of n and the
- * architecture): carry tree: one LUT4 per sum bit of each small adder (two for a 1-bit
- * node) and its carry cells; counter tree: one LUT6 per counter output bit plus the final
- * adder; loop: n input bits (Yosys rebuilds it as one multi-operand adder).
+ * The popcount plan's own cost, from the generator's plan (a pure function of n, the
+ * architecture and the match): carry tree: one LUT4 per sum bit of each small adder (two
+ * for a 1-bit node), two per two-pair leaf (the XNOR / AND folded in), one per match bit
+ * that enters the tree on its own; counter tree: one LUT6 per output bit of each counter
+ * (the first level folds the match in) plus the final adder; loop: n match bits and n
+ * counted bits (Yosys rebuilds it as one multi-operand adder).
  */
-export function popcountShape(n: number, arch: PopcountArch): { treeLuts: number; treeCarries: number; gpcLuts: number; loopBits: number } {
-  const plan = planPopcount(n, arch);
+export function popcountShape(
+  n: number,
+  arch: PopcountArch,
+  match: MatchInputs | null,
+): { treeLuts: number; treeCarries: number; pairLeaves: number; gpcLuts: number; loopBits: number; matchBits: number } {
+  const plan = planPopcount(n, arch, match);
+  const shape = { treeLuts: 0, treeCarries: 0, pairLeaves: 0, gpcLuts: 0, loopBits: 0, matchBits: 0 };
   if (arch === 'carry-tree') {
     const adds = plan.nodes.filter((x) => x.cell === 'add');
-    return { treeLuts: adds.reduce((s, x) => s + (x.size === 1 ? 2 : x.size), 0), treeCarries: adds.reduce((s, x) => s + x.size, 0), gpcLuts: 0, loopBits: 0 };
+    const pairs = plan.nodes.filter((x) => x.cell === 'pairs');
+    shape.treeLuts = adds.reduce((s, x) => s + (x.size === 1 ? 2 : x.size), 0);
+    shape.treeCarries = adds.reduce((s, x) => s + x.size, 0);
+    shape.pairLeaves = pairs.length;
+    shape.matchBits = match ? n - pairs.reduce((s, x) => s + x.size, 0) : 0;
+  } else if (arch === 'gpc63') {
+    shape.gpcLuts = plan.nodes.reduce((s, x) => s + (x.cell === 'add' ? x.size : x.outWidth), 0);
+  } else {
+    shape.loopBits = n;
+    shape.matchBits = match ? n : 0;
   }
-  if (arch === 'gpc63') {
-    const luts = plan.nodes.reduce((s, x) => s + (x.cell === 'count' ? x.outWidth : x.size), 0);
-    return { treeLuts: 0, treeCarries: 0, gpcLuts: luts, loopBits: 0 };
-  }
-  return { treeLuts: 0, treeCarries: 0, gpcLuts: 0, loopBits: n };
+  return shape;
 }
 
-/** `copies` popcounts of n bits: LUT and carry terms. */
-export function popcountTerms(prefix: string, copies: number, n: number, arch: PopcountArch, target: EstimateTarget): { luts: Term[]; carries: Term[] } {
-  const s = popcountShape(n, arch);
+/** `copies` popcounts of the match of two n-bit rows: LUT and carry terms. */
+export function popcountTerms(
+  prefix: string,
+  copies: number,
+  n: number,
+  arch: PopcountArch,
+  match: MatchInputs | null,
+  target: EstimateTarget,
+): { luts: Term[]; carries: Term[] } {
+  const s = popcountShape(n, arch, match);
   return {
     luts: [
+      term(`${prefix}match_bits`, copies * s.matchBits, 1, 'XNOR / AND of a q and a k bit outside the counter leaves, per lane'),
       term(`${prefix}pc_tree_luts`, copies * s.treeLuts, target === 'ice40' ? 1 : 0.9, 'carry-tree popcounts: LUTs of their small adders (from the popcount plan)'),
+      term(`${prefix}pc_pair_leaves`, copies * s.pairLeaves, 2, 'carry-tree popcounts: two-pair leaves (match + count in two LUTs)'),
       term(`${prefix}pc_gpc_luts`, copies * s.gpcLuts, target === 'ice40' ? 1.6 : 1, 'counter-tree popcounts: counter output bits + final adder (from the plan)'),
       term(`${prefix}pc_loop_bits`, copies * s.loopBits, target === 'ice40' ? 2.03 : 1.55, 'loop popcounts: input bits (SV-STYLE.md: 2.03 LUT4, 1.55 LUT6 per bit)'),
     ],

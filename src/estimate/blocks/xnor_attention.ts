@@ -1,8 +1,9 @@
 /**
  * Resource model of `xnor_attention` (SPEC §3; generators/xnor_attention.ts).
  *
- * Per lane: the match vector (XNOR, or AND on the D spike bits) of D + G bits, its
- * popcount (cost taken from the generator's own popcount plan), the count register, and
+ * Per lane: the popcount of the match (XNOR, or AND on the D spike bits) of D + G bits,
+ * its cost taken from the generator's own popcount plan (which folds the match into its
+ * leaves where it can), the count register, and
  * with Log-PE a bias lane and the count + bias adder; one key-buffer bank of
  * 2·2^clog2(beats) words × (D + G) bits. Shared: the Q row register, Gray-code generation,
  * the load/issue counters and the pipeline's valid/index registers.
@@ -34,7 +35,9 @@ export const xnorAttentionModel: BlockResourceModel<XnorDerived> = {
     const rowBits = d.countBits;
     const words = keyBufferWords(d);
     const bram = keyBufferInBram(d, target);
-    const pc = popcountTerms('', lanes, rowBits, d.popcount, target);
+    // The engine counts the match of q and k inside the popcount: AND on the D spike bits
+    // (similarity "and"), XNOR on the rest (SPEC §3; generators/popcount.ts).
+    const pc = popcountTerms('', lanes, rowBits, d.popcount, { andBits: d.similarity === 'and' ? d.dim : 0 }, target);
     const lp = d.logPe ? logPeLaneTerms('', d.logPe, lanes, target) : { luts: [], ffs: [], carries: [], brams: [] };
     const logPeOn = d.logPe !== null;
     const posBits = d.gray ? (d.gray.grid ? d.gray.grid.rowBits + d.gray.grid.colBits : d.gray.posWidth) : 0;
@@ -42,7 +45,6 @@ export const xnorAttentionModel: BlockResourceModel<XnorDerived> = {
     const muxLevels = Math.log2(words);
     return terms(
       [
-        term('match_bits', lanes * rowBits, 1, 'XNOR / AND of q and k, per lane and row bit'),
         ...pc.luts,
         term('keybuf_mux_bits', bram ? 0 : lanes * rowBits * muxLevels, target === 'ice40' ? 1 : 0.4, 'key buffer in flip-flops: read mux, per lane, row bit and address bit'),
         term('keybuf_write', bram ? 0 : lanes * words, 1, 'key buffer in flip-flops: word write enables'),
