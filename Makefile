@@ -7,7 +7,8 @@ NODE_BIN := node_modules/.bin
 APT_PACKAGES := verilator yosys iverilog ccache nextpnr-ice40 fpga-icestorm
 DEMO_CONFIG ?= examples/demo_ssa_n12.json
 
-.PHONY: setup build demo test test-quick bench fuzz mutation clean tools sweep-example calibrate
+PHONY_EXTRA := test-full verify-presets
+.PHONY: $(PHONY_EXTRA) setup build demo test test-quick bench fuzz mutation clean tools sweep-example calibrate
 
 # Installs what is missing and is a no-op when everything is there.
 setup: tools node_modules/.installed build
@@ -33,6 +34,15 @@ demo: setup
 
 test: setup
 	$(NODE_BIN)/vitest run
+
+# The issues' whole grids (larger N, every configuration, slow Yosys runs): about 30+ minutes.
+test-full: setup
+	SPIKEFORGE_FULL=1 $(NODE_BIN)/vitest run
+
+# Every paper preset in examples/ through `verify` with 200 random sequences (slow for N = 168).
+PRESETS := ts_n12_gray ts_n12_log patch_8x8 ts_n168_gray ts_n168_log
+verify-presets: setup
+	@for p in $(PRESETS); do node bin/spikeforge.js verify examples/$$p.json --vectors 200 || exit 1; done
 
 bench: setup
 	node --import tsx bench/run.ts

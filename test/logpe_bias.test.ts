@@ -1,3 +1,4 @@
+import { FULL, FULL_ONLY } from './helpers/tier.js';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,6 +176,8 @@ async function twoAtATime<T>(work: () => Promise<T>): Promise<T> {
 
 /** A test that builds or synthesises RTL: runs under twoAtATime. */
 const rtlIt = (name: string, body: () => Promise<void>) => it(name, () => twoAtATime(body));
+/** The same, in the full tier only (`make test-full`): the issue's large sizes. */
+const rtlItFull = (name: string, body: () => Promise<void>) => it.skipIf(!FULL)(`${name}${FULL_ONLY}`, () => twoAtATime(body));
 
 /** A deterministic table that is a function of neither |i - j| nor (|dr|, |dc|). */
 function scrambled(n: number, seed: number): number[][] {
@@ -218,7 +221,7 @@ describe.concurrent('logpe_bias RTL: exhaustive co-simulation of the three imple
     await expectGroupPortable(d);
   });
 
-  rtlIt('N = 168: logic, distance-rom, table-rom with the authors\' torch 2.x table (block RAM)', async () => {
+  rtlItFull('N = 168: logic, distance-rom, table-rom with the authors\' torch 2.x table (block RAM)', async () => {
     const d = biasGroup('lp168', {
       logic: paper('logic', { seqLen: 168 }),
       drom: paper('distance-rom', { seqLen: 168 }),
@@ -233,7 +236,7 @@ describe.concurrent('logpe_bias RTL: exhaustive co-simulation of the three imple
     expect(synth['logic']!.luts + synth['logic']!.carries + synth['logic']!.ffs).toBeLessThan(168 * 168 * 4);
   });
 
-  rtlIt('N = 256: logic, distance-rom, table-rom', async () => {
+  rtlItFull('N = 256: logic, distance-rom, table-rom', async () => {
     const d = biasGroup('lp256', three({ seqLen: 256 }));
     const report = await expectBitExact(d, 4);
     expect(report.values).toBeGreaterThan(3 * 2 * 65536);
@@ -251,13 +254,13 @@ describe.concurrent('logpe_bias RTL: exhaustive co-simulation of the three imple
     await expectGroupPortable(d);
   });
 
-  rtlIt('16x16 grid: logic, distance-rom, table-rom', async () => {
+  rtlItFull('16x16 grid: logic, distance-rom, table-rom', async () => {
     const d = biasGroup('lpg16', three({ seqLen: 256, grid: { rows: 16, cols: 16 } }));
     await expectBitExact(d, 4);
     await expectGroupPortable(d, ['tpaper']);
   });
 
-  rtlIt('N = 1 (bias always 0, 1-bit ports) passes the portability gate in every implementation', async () => {
+  rtlItFull('N = 1 (bias always 0, 1-bit ports) passes the portability gate in every implementation', async () => {
     for (const impl of ['logic', 'distance-rom', 'table-rom']) {
       await expectPortable(design({ ...base, name: `lp1_${impl.replace('-', '_')}`, seqLen: 1, logPe: { impl } }));
     }
@@ -289,7 +292,7 @@ describe.concurrent('Log-PE lanes core (the XNOR engine\'s contract)', () => {
     await expectGroupPortable(d);
   });
 
-  rtlIt('7x7 grid, 3 lanes: every implementation bit-exact on every beat, lint-clean', async () => {
+  rtlItFull('7x7 grid, 3 lanes: every implementation bit-exact on every beat, lint-clean', async () => {
     const d = lanesGroup('lng7', 3, {
       ...three({ seqLen: 49, grid: { rows: 7, cols: 7 } }),
       tscrambled: { seqLen: 49, grid: { rows: 7, cols: 7 }, logPe: { mode: 'table', table: scrambled(49, 5) } },
