@@ -44,10 +44,13 @@ export async function simulate<O>(
   const inputs = harness.encode(design.derived, cases);
   const expected = harness.expectedBeats(design.derived, cases);
   const beats = Object.values(inputs).reduce((n, b) => n + b.length, 0) + Object.values(expected).reduce((n, b) => n + b, 0);
+  const maxCycles = cycleBudget(design, cases, beats, settings);
   const run = await sim.run(built, spec, inputs, expected, {
     ...settings,
-    maxCycles: cycleBudget(design, cases, beats, settings),
-    timeoutSeconds: settings.timeoutSeconds ?? 300,
+    maxCycles,
+    // Wall-clock limit: 5 minutes, or longer for long runs (at 1,000 cycles/s of the budget's
+    // ideal count — slower than any simulator here on the largest presets).
+    timeoutSeconds: settings.timeoutSeconds ?? Math.max(300, Math.ceil(maxCycles / 8000)),
   });
   const extraBeats: Record<string, number> = {};
   for (const s of spec.outputs) {
