@@ -11,13 +11,14 @@ import { xnorAttention } from './xnor_attention/index.js';
 import { ssaHead } from './ssa_head/index.js';
 import type { AnyBlock } from './types.js';
 
+// `satisfies` makes a block name without a registered block a type error.
 export const blocks: Partial<Record<BlockName, AnyBlock>> = {
   gray_rom: grayRom,
   logpe_bias: logPeBias,
   lif_array: lifArray,
   xnor_attention: xnorAttention,
   ssa_head: ssaHead,
-};
+} satisfies Record<BlockName, AnyBlock>;
 
 export function blockFor(top: BlockName): AnyBlock {
   const block = blocks[top];
