@@ -97,10 +97,10 @@ describe('sweep file', () => {
     const good = writeSweep(dir, { base: GRAY_BASE, axes: { seqLen: [4] } });
     const s = await cli(['sweep', good, '--shard', '3/2', '-o', join(dir, 'o')]);
     expect(s.exitCode).toBe(2);
-    expect(s.stderr).toMatch(/sweep key "--shard": value "3\/2"/);
+    expect(s.stderr).toMatch(/option --shard: value "3\/2" is not allowed; allowed: K\/N/);
     const k = await cli(['sweep', good, '--synth', 'best', '-o', join(dir, 'o')]);
     expect(k.exitCode).toBe(2);
-    expect(k.stderr).toMatch(/"--synth".*top-K/);
+    expect(k.stderr).toMatch(/option --synth: value "best".*top-K/);
     const y = await cli(['sweep', writeSweep(dir, 'axes: [1, 2', 'broken.yaml')]);
     expect(y.exitCode).toBe(2);
     expect(y.stderr).toMatch(/broken\.yaml is not valid YAML/);

@@ -4,6 +4,7 @@
  * area against each swept parameter, Fmax, throughput against area with the Pareto front,
  * and the estimator's error against Yosys.
  */
+import { isAbsolute, relative } from 'node:path';
 import { canonicalJson } from '../core/hash.js';
 import { writeFileAtomically } from '../io/write.js';
 import { areaOf, throughputOf, type PointResult, type SweepResults } from './results.js';
@@ -113,6 +114,8 @@ function throughputPanel(r: SweepResults): string {
     hollow: !p.synth,
     r: front.has(p.index) ? 5.5 : 3.5,
     label: front.has(p.index) ? `#${p.index}` : undefined,
+    // Alternate above and below along the front so close neighbours stay readable.
+    labelBelow: r.summary.pareto.indexOf(p.index) % 2 === 1,
     title: `#${p.index} ${describe(p)}: ${areaOf(p)} LUTs, ${fmtNum(throughputOf(p, basis)!)} ${item}/${basis === 'per-second' ? 's' : 'cycle'}${front.has(p.index) ? ' (Pareto)' : ''}`,
   }));
   const frontPts = r.summary.pareto
@@ -241,6 +244,12 @@ if(x===''&&y!=='')return 1;if(y===''&&x!=='')return -1;
 if(num){var fx=parseFloat(x),fy=parseFloat(y);var nx=isNaN(fx),ny=isNaN(fy);if(nx!==ny)return nx?1:-1;if(!nx&&fx!==fy)return (fx-fy)*dir;}
 return x<y?-dir:x>y?dir:0;});rows.forEach(function(r){body.appendChild(r);});});})(ths[i]);})();`;
 
+/** The sweep file relative to the current folder when it is inside it (reports get shared). */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
 export function renderReport(r: SweepResults): string {
   const s = r.summary;
   const c = s.counts;
@@ -268,7 +277,7 @@ export function renderReport(r: SweepResults): string {
 <html lang="en"><head><meta charset="utf-8"><title>spikeforge sweep: ${esc(r.sweep.name)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head><body>
 <h1>Sweep <code>${esc(r.sweep.name)}</code></h1>
-<p class="sub">${esc(r.sweep.file)} · ${r.sweep.axes.map((a) => `${esc(a.key)} ∈ {${a.values.map((v) => esc(valueText(v))).join(', ')}}`).join(' × ')} · synthesis ${esc(sy.target)}${sy.pnr ? ` + nextpnr (${esc(pnrDevice ?? sy.device)}, seed ${sy.seed})` : ''}, --synth ${esc(r.sweep.synthMode)}${r.sweep.verify ? `, co-simulation ${r.sweep.verify} vectors per point` : ''}${r.sweep.shards ? ` · shards ${r.sweep.shards.join(', ')}` : ''}</p>
+<p class="sub">${esc(shownPath(r.sweep.file))} · ${r.sweep.axes.map((a) => `${esc(a.key)} ∈ {${a.values.map((v) => esc(valueText(v))).join(', ')}}`).join(' × ')} · synthesis ${esc(sy.target)}${sy.pnr ? ` + nextpnr (${esc(pnrDevice ?? sy.device)}, seed ${sy.seed})` : ''}, --synth ${esc(r.sweep.synthMode)}${r.sweep.verify ? `, co-simulation ${r.sweep.verify} vectors per point` : ''}${r.sweep.shards ? ` · shards ${r.sweep.shards.join(', ')}` : ''}</p>
 <div class="cards">${cards.map(([v, l]) => `<div class="card"><b>${esc(v!)}</b><span>${esc(l!)}</span></div>`).join('')}</div>
 <h2>Throughput and area</h2>
 <div class="grid">${throughputPanel(r)}${estimatorPanel(r)}</div>

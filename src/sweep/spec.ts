@@ -30,7 +30,9 @@ export class SweepFileError extends SpikeforgeError {
     readonly allowed: string,
     readonly where?: string,
   ) {
-    super('SF_PARAM_INVALID', `${where ? `${where}: ` : ''}sweep key "${key}": value ${describeValue(value)} is not allowed; ${allowed}`, 2);
+    // A key starting with "--" is a command-line option, not a key of the file.
+    const what = key.startsWith('--') ? `option ${key}` : `sweep key "${key}"`;
+    super('SF_PARAM_INVALID', `${where ? `${where}: ` : ''}${what}: value ${describeValue(value)} is not allowed; ${allowed}`, 2);
   }
 }
 

@@ -10,8 +10,9 @@ export interface Mark {
   hollow?: boolean;
   /** Tooltip text. */
   title: string;
-  /** Small text next to the mark. */
+  /** Small text next to the mark (below it with labelBelow, so neighbours do not overlap). */
   label?: string;
+  labelBelow?: boolean;
   r?: number;
 }
 
@@ -203,7 +204,7 @@ export function scatter(spec: PlotSpec): string {
     const r = k.r ?? 4;
     const style = k.hollow ? `fill="white" stroke="${k.color}" stroke-width="1.5"` : `fill="${k.color}" stroke="white" stroke-width="0.8"`;
     parts.push(`<circle cx="${f(sx(k.x))}" cy="${f(sy(k.y))}" r="${r}" ${style}><title>${esc(k.title)}</title></circle>`);
-    if (k.label) parts.push(`<text x="${f(sx(k.x) + r + 2)}" y="${f(sy(k.y) - r)}" class="ml">${esc(k.label)}</text>`);
+    if (k.label) parts.push(`<text x="${f(sx(k.x) + r + 2)}" y="${f(k.labelBelow ? sy(k.y) + r + 9 : sy(k.y) - r)}" class="ml">${esc(k.label)}</text>`);
   }
   legend.forEach((it, i) => {
     const x = 20 + (i % perRow) * 165;
