@@ -197,7 +197,12 @@ export function registerSweepCommands(program: Command, io: Io): void {
       for (const b of blocks) {
         for (const t of opts.target) {
           const e = file.blocks[b]?.[t];
-          if (e) io.out(`${b} ${t}: ${e.obtained.points} points, median |error| LUTs ${e.fitError.luts.medianAbsPct ?? '-'}%, FFs ${e.fitError.ffs.medianAbsPct ?? '-'}%\n`);
+          if (e) {
+            io.out(
+              `${b} ${t}: ${e.obtained.points} points, median |error| LUTs ${e.fitError.luts.medianAbsPct ?? '-'}% ` +
+                `(leave-one-out ${e.fitError.luts.leaveOneOutMedianAbsPct ?? '-'}%), FFs ${e.fitError.ffs.medianAbsPct ?? '-'}%\n`,
+            );
+          }
         }
       }
       io.out(`wrote ${rel(resolve(opts.file))}\n`);

@@ -128,7 +128,20 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationFile
       const fitError = Object.fromEntries(
         RESOURCES.map((res) => {
           const errs = out.map((s) => errorPct(s.estimate[res], s.measured[res])).filter((e): e is number => e !== null).map(Math.abs);
-          return [res, { medianAbsPct: round1(median(errs)), maxAbsPct: errs.length ? round1(Math.max(...errs)) : null }];
+          // Leave-one-out: each sample predicted by a fit to the others — what to expect on a
+          // config outside the set (the in-sample error flatters a model with many terms).
+          const loo = ok
+            .map((smp, i) => errorPct(predict(smp, fitResource(ok.filter((_, j) => j !== i), res), res), smp.measured[res]))
+            .filter((e): e is number => e !== null)
+            .map(Math.abs);
+          return [
+            res,
+            {
+              medianAbsPct: round1(median(errs)),
+              maxAbsPct: errs.length ? round1(Math.max(...errs)) : null,
+              leaveOneOutMedianAbsPct: ok.length > 1 ? round1(median(loo)) : null,
+            },
+          ];
         }),
       ) as TargetCalibration['fitError'];
       const entry: TargetCalibration = {
@@ -145,7 +158,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationFile
       };
       file.blocks[block] = { ...(file.blocks[block] ?? {}), [target]: entry };
       opts.log(
-        `${block} / ${target}: median |error| ${RESOURCES.map((res) => `${res} ${fitError[res].medianAbsPct ?? '-'}%`).join(', ')}`,
+        `${block} / ${target}: median |error| ${RESOURCES.map((res) => `${res} ${fitError[res].medianAbsPct ?? '-'}%`).join(', ')}; leave-one-out LUTs ${fitError.luts.leaveOneOutMedianAbsPct ?? '-'}%`,
       );
     }
   }

@@ -31,8 +31,11 @@ export interface TargetCalibration {
     method: string;
   };
   coefficients: Record<Resource, Record<string, number>>;
-  /** In-sample error of the fitted model, per resource (percent of the Yosys count). */
-  fitError: Record<Resource, { medianAbsPct: number | null; maxAbsPct: number | null }>;
+  /**
+   * Error of the fitted model per resource, percent of the Yosys count: in-sample median and
+   * largest, and the leave-one-out median (each sample predicted by a fit to the others).
+   */
+  fitError: Record<Resource, { medianAbsPct: number | null; maxAbsPct: number | null; leaveOneOutMedianAbsPct: number | null }>;
   samples: CalibrationSample[];
 }
 
