@@ -9,5 +9,12 @@ if (!existsSync(entry)) {
   process.stderr.write('spikeforge: not built yet; run `make setup` (or `npm run build`) in the spikeforge folder\n');
   process.exit(2);
 }
+// `spikeforge … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
 const { main } = await import(entry);
 process.exitCode = await main(process.argv.slice(2));
