@@ -42,9 +42,10 @@ function writeVectors(dir: string, vf: unknown, name = 'v.json'): string {
   return path;
 }
 
-/** The first reference vector file of each block (by name). */
+/** A reference vector file of each block: the public ones (smaller designs) first. */
 function referenceFileOf(top: BlockName): string | null {
-  for (const f of readdirSync(VECTORS_DIR).filter((x) => x.endsWith('.json')).sort()) {
+  const files = readdirSync(VECTORS_DIR).filter((x) => x.endsWith('.json'));
+  for (const f of [...files.filter((x) => x.startsWith('pub_')).sort(), ...files.filter((x) => !x.startsWith('pub_')).sort()]) {
     const raw = vectorFile(f);
     if (raw['format'] === 'spikeforge.vectors.v1' && raw['config']?.top === top) return f;
   }

@@ -23,7 +23,7 @@ export interface Caps {
   neurons: number;
 }
 
-export const BOUNDED_CAPS: Caps = { seqLen: 8, dim: 12, timesteps: 3, neurons: 8 };
+export const BOUNDED_CAPS: Caps = { seqLen: 6, dim: 8, timesteps: 2, neurons: 6 };
 export const LONG_CAPS: Caps = { seqLen: 16, dim: 70, timesteps: 4, neurons: 12 };
 
 const clog2 = (x: number) => (x <= 1 ? 0 : Math.ceil(Math.log2(x)));

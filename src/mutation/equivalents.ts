@@ -124,6 +124,41 @@ export const EQUIVALENTS: Equivalent[] = [
   },
 ];
 
+/**
+ * Survivors that are NOT equivalent: real bugs the block's verification does not catch
+ * reliably, reported to the block's owner. They count as survived in the kill rate; they
+ * are listed so the report says who owes which test instead of calling them unexplained.
+ */
+export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
+  {
+    blocks: ['xnor_attention', 'ssa_head'],
+    file: '<name>_xnor_attention.sv',
+    op: 'k_fire->1',
+    mutated: "if (1'b1 && k_done) wbank_q <= !wbank_q;",
+    owner: 'xnor_attention (inherited by ssa_head)',
+    reason:
+      'the key-bank toggle ignores the handshake: while the last key row of a timestep waits (k_done, no k_fire) the ' +
+      'write bank flips every cycle. It is visible only when the key stream idles an odd number of cycles there while ' +
+      'the other bank is free (mostly the first timestep), so the random schedule kills it for about 1 seed in 3 ' +
+      '(measured over seeds 1–6 with 4 and 8 cases). Needed: a directed run that stalls k for one cycle before the ' +
+      'last key row of the first timestep, or a per-stream gap schedule in the harness',
+  },
+];
+
+/** The known test gap a surviving mutant belongs to (with its owner), or null. */
+export function knownGap(block: BlockName, prefix: string, site: MutationSite): string | null {
+  const norm = (s: string) => s.split(prefix).join('<name>').trim();
+  const g = KNOWN_GAPS.find(
+    (q) =>
+      (!q.blocks || q.blocks.includes(block)) &&
+      matches(q.file, norm(site.file)) &&
+      matches(q.op, site.op) &&
+      matches(q.mutated, norm(site.mutated)) &&
+      (!q.subject || matches(q.subject, prefix)),
+  );
+  return g ? `known test gap, owner ${g.owner}: ${g.reason}` : null;
+}
+
 function matches(pattern: string | RegExp, text: string): boolean {
   return typeof pattern === 'string' ? pattern === text : pattern.test(text);
 }

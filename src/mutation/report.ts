@@ -17,6 +17,8 @@ export interface ReportContext {
   seconds: number;
   /** Target kill rate (killed / (killed + survived)). */
   target: number;
+  /** How warm the model cache was (the times depend on it). */
+  cache?: string;
 }
 
 function mutantRow(r: MutantResult, i: number): string {
@@ -39,6 +41,7 @@ export function mutationMarkdown(reports: BlockMutationReport[], ctx: ReportCont
     `- date: ${ctx.date}; machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work (load average ${loadavg()[0]!.toFixed(1)} at the end)`,
     `- tools: ${Object.entries(ctx.tools).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `- simulator: ${o.simulator}; seed ${o.seed}; ${o.perBlock} counted mutants per block; ${o.jobs} at a time; total ${(ctx.seconds / 60).toFixed(1)} min`,
+    ...(ctx.cache ? [`- model cache: ${ctx.cache}`] : []),
     `- kill rate = killed / (killed + survived); equivalent mutants are not counted. A survivor is equivalent when Yosys`,
     '  gives the identical netlist for original and mutant (src/mutation/equivalence.ts: dead generate branches,',
     '  changes that optimise away), or when src/mutation/equivalents.ts gives a checkable reason; every other survivor',
@@ -71,7 +74,11 @@ export function mutationMarkdown(reports: BlockMutationReport[], ctx: ReportCont
   for (const m of survivors) {
     lines.push(
       `- **${m.block}**, ${m.site.file}:${m.site.line} (${m.site.cls} \`${m.site.op}\`): ${code(m.site.original.trim())} → ${code(m.site.mutated.trim())}`,
-      m.outcome === 'equivalent' ? `  - ${m.detail}` : '  - **UNEXPLAINED: a test gap**; the block owner should add a test that kills it.',
+      m.outcome === 'equivalent'
+        ? `  - ${m.detail}`
+        : m.detail
+          ? `  - **${m.detail}**`
+          : '  - **UNEXPLAINED: a test gap**; the block owner should add a test that kills it.',
     );
   }
 

@@ -22,7 +22,7 @@ import { CACHE_DIR } from '../core/paths.js';
 import { Rng } from '../core/rng.js';
 import { verifyDesign } from '../core/verify.js';
 import type { SimulatorName } from '../cosim/simulators.js';
-import { explainEquivalent } from './equivalents.js';
+import { explainEquivalent, knownGap } from './equivalents.js';
 import { NETLIST_REASON, sameNetlist } from './equivalence.js';
 import { applySite, enumerateSites, MUTATION_CLASSES, type MutationClass, type MutationSite } from './operators.js';
 import { subjectsFor, type Subject } from './subjects.js';
@@ -49,6 +49,8 @@ export interface BlockMutationReport {
   mutants: MutantResult[];
   killed: number;
   survived: number;
+  /** Survivors that are neither equivalent nor a known gap reported to the block owner. */
+  unexplained: number;
   equivalent: number;
   stillborn: number;
   /** killed / (killed + survived): equivalent mutants are not counted. */
@@ -174,6 +176,8 @@ export async function mutateBlock(block: BlockName, opts: MutationOptions): Prom
         if (why) Object.assign(result, { outcome: 'equivalent', detail: why });
         else if (await sameNetlist(subject.design.files, mutant.files, subject.design.topModule)) {
           Object.assign(result, { outcome: 'equivalent', detail: `equivalent, ${NETLIST_REASON}` });
+        } else {
+          result.detail = knownGap(block, prefix, site) ?? '';
         }
       }
       byIndex.set(index, result);
@@ -201,6 +205,7 @@ export async function mutateBlock(block: BlockName, opts: MutationOptions): Prom
     mutants: results,
     killed,
     survived,
+    unexplained: results.filter((r) => r.outcome === 'survived' && !r.detail).length,
     equivalent,
     stillborn: count('stillborn'),
     killRate: killed + survived ? killed / (killed + survived) : 1,
