@@ -4,8 +4,11 @@
  * process died (killed, machine rebooted) leaves its temporary folder behind; it is never
  * used as an entry, and the next build of any model removes it.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { GeneratedFile } from '../blocks/types.js';
+import { canonicalJson, sha256 } from '../core/hash.js';
 
 function alive(pid: number): boolean {
   try {
@@ -32,4 +35,82 @@ export function removeStaleBuilds(root: string): string[] {
     removed.push(e);
   }
   return removed;
+}
+
+/** The cache key of a model: every input of the build (RTL, testbench, tool version, flags, top). */
+export function modelKey(files: GeneratedFile[], tb: string, version: string, flags: readonly string[], top: string): string {
+  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
+  return sha256(canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags, top })).slice(0, 24);
+}
+
+export interface CachedModel {
+  dir: string;
+  binary: string;
+  /** Folder holding the RTL and .mem files; simulators run here so $readmemh finds them. */
+  rtlDir: string;
+  cacheHit: boolean;
+  seconds: number;
+  key: string;
+}
+
+export interface ModelBuild {
+  /** Cache folder of this simulator (.cache/verilator, .cache/icarus). */
+  root: string;
+  /** The design's files; only SV and .mem go into a build. */
+  files: GeneratedFile[];
+  /** Testbench file name and text. */
+  tbName: string;
+  tb: string;
+  /** Tool version and flags: part of the key, so a tool upgrade rebuilds. */
+  version: string;
+  flags: readonly string[];
+  top: string;
+  /** The built binary, relative to the entry folder. */
+  binary: string;
+  /** Compiles in `tmp` (holding rtl/ and the testbench); `svPaths` are relative to it. */
+  compile: (tmp: string, svPaths: string[]) => Promise<void>;
+}
+
+/**
+ * A model built once per content hash of everything that goes into it (RTL, testbench,
+ * tool version, flags, top). The build runs in a temporary folder renamed into place, so
+ * concurrent or interrupted builds never leave a broken entry.
+ */
+export async function buildCachedModel(b: ModelBuild): Promise<CachedModel> {
+  const started = performance.now();
+  const rtl = b.files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
+  const key = modelKey(b.files, b.tb, b.version, b.flags, b.top);
+  const dir = join(b.root, key);
+  const result = (cacheHit: boolean): CachedModel => ({
+    dir,
+    binary: join(dir, b.binary),
+    rtlDir: join(dir, 'rtl'),
+    cacheHit,
+    seconds: (performance.now() - started) / 1000,
+    key,
+  });
+  if (existsSync(join(dir, b.binary))) return result(true);
+
+  mkdirSync(b.root, { recursive: true });
+  removeStaleBuilds(b.root);
+  const tmp = join(b.root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(join(tmp, 'rtl'), { recursive: true });
+  try {
+    for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
+    writeFileSync(join(tmp, b.tbName), b.tb);
+    await b.compile(
+      tmp,
+      rtl.filter((f) => f.kind === 'sv').map((f) => join('rtl', f.path)),
+    );
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      // Another process finished the same build first: use theirs.
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return result(false);
 }

@@ -12,17 +12,15 @@
  * Builds are cached by content hash like the Verilator models (temporary folder renamed
  * into place: concurrent runs and failed compiles never leave a broken entry).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
 import { CACHE_DIR } from '../core/paths.js';
-import { canonicalJson, sha256 } from '../core/hash.js';
 import { ToolFailedError } from '../core/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
-import { removeStaleBuilds } from './cache.js';
+import { buildCachedModel, modelKey } from './cache.js';
 
 export const ICARUS_FLAGS = ['-g2012'];
 
@@ -57,56 +55,33 @@ export function icarusTestbench(spec: HarnessSpec): string {
  * `binary` is the compiled `sim.vvp`; runs happen in `rtlDir` so `$readmemh` finds the
  * `.mem` files.
  */
-/** The cache key of a model: every input of the build (RTL, testbench, Icarus version, flags). */
+/** The cache key of an Icarus model (see modelKey). */
 export async function icarusModelKey(files: GeneratedFile[], spec: HarnessSpec): Promise<string> {
-  const tb = icarusTestbench(spec);
-  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const version = await toolVersion('iverilog', '-V');
-  return sha256(
-    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: ICARUS_FLAGS, top: spec.top }),
-  ).slice(0, 24);
+  return modelKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), ICARUS_FLAGS, spec.top);
 }
 
 export async function buildIcarusModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 300): Promise<BuiltModel> {
-  const started = performance.now();
-  const tb = icarusTestbench(spec);
-  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const key = await icarusModelKey(files, spec);
-  const root = join(CACHE_DIR, 'icarus');
-  const dir = join(root, key);
-  const binary = join(dir, 'sim.vvp');
-  const rtlDir = join(dir, 'rtl');
-  const done = () => ({ dir, binary, rtlDir, seconds: (performance.now() - started) / 1000, key });
-  if (existsSync(binary)) return { ...done(), cacheHit: true };
-
-  mkdirSync(root, { recursive: true });
-  removeStaleBuilds(root);
-  const tmp = join(root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(join(tmp, 'rtl'), { recursive: true });
-  try {
-    for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
-    writeFileSync(join(tmp, 'tb.sv'), tb);
-    const svPaths = rtl.filter((f) => f.kind === 'sv').map((f) => join('rtl', f.path));
-    const r = await runTool(
-      'iverilog',
-      [...ICARUS_FLAGS, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths],
-      `compiling the co-simulation model of ${spec.top}`,
-      { cwd: tmp, timeoutSeconds },
-    );
-    // Icarus accepts some constructs it then ignores, with "sorry:"; a model built from
-    // them would not be the design.
-    if (/sorry:/i.test(r.stderr)) throw new ToolFailedError('iverilog', `compiling the co-simulation model of ${spec.top}`, r.stderr);
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      // Another process finished the same build first: use theirs.
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return { ...done(), cacheHit: false };
+  return buildCachedModel({
+    root: join(CACHE_DIR, 'icarus'),
+    files,
+    tbName: 'tb.sv',
+    tb: icarusTestbench(spec),
+    version: await toolVersion('iverilog', '-V'),
+    flags: ICARUS_FLAGS,
+    top: spec.top,
+    binary: 'sim.vvp',
+    compile: async (tmp, svPaths) => {
+      const r = await runTool(
+        'iverilog',
+        [...ICARUS_FLAGS, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths],
+        `compiling the co-simulation model of ${spec.top}`,
+        { cwd: tmp, timeoutSeconds },
+      );
+      // Icarus accepts some constructs it then ignores, with "sorry:"; a model built from
+      // them would not be the design.
+      if (/sorry:/i.test(r.stderr)) throw new ToolFailedError('iverilog', `compiling the co-simulation model of ${spec.top}`, r.stderr);
+    },
+  });
 }
 
 function formatBeat(beat: bigint[]): string {

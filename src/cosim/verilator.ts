@@ -6,112 +6,79 @@
  * or another seed reuses the binary. Builds happen in a temporary folder renamed into
  * place, so concurrent runs and interrupted builds never leave a broken cache entry.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
 import { CACHE_DIR } from '../core/paths.js';
-import { sha256, canonicalJson } from '../core/hash.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
-import { removeStaleBuilds } from './cache.js';
+import { buildCachedModel, modelKey, type CachedModel } from './cache.js';
 
 /** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
 export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
 
-export interface BuiltModel {
-  dir: string;
-  binary: string;
-  /** Folder holding the RTL and .mem files; the simulator runs here so $readmemh finds them. */
-  rtlDir: string;
-  cacheHit: boolean;
-  seconds: number;
-  key: string;
-}
+/** A built simulation model (either simulator), as the build cache returns it. */
+export type BuiltModel = CachedModel;
 
 export function harnessSource(spec: HarnessSpec): string {
   return renderTemplate('harness/verilator_tb.cpp.hbs', spec);
 }
 
-/** The cache key of a model: every input of the build (RTL, harness, Verilator version, flags). */
+/** The cache key of a Verilator model (see modelKey). */
 export async function verilatorModelKey(files: GeneratedFile[], spec: HarnessSpec): Promise<string> {
-  const tb = harnessSource(spec);
-  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const version = await toolVersion('verilator');
-  return sha256(
-    canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags: VERILATOR_FLAGS, top: spec.top }),
-  ).slice(0, 24);
+  return modelKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top);
 }
 
 export async function buildModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 600): Promise<BuiltModel> {
-  const started = performance.now();
-  const tb = harnessSource(spec);
-  const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const key = await verilatorModelKey(files, spec);
-  const root = join(CACHE_DIR, 'verilator');
-  const dir = join(root, key);
-  const binary = join(dir, 'obj', 'Vsim');
-  const rtlDir = join(dir, 'rtl');
-  if (existsSync(binary)) {
-    return { dir, binary, rtlDir, cacheHit: true, seconds: (performance.now() - started) / 1000, key };
-  }
-
-  mkdirSync(root, { recursive: true });
-  removeStaleBuilds(root);
-  const tmp = join(root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(join(tmp, 'rtl'), { recursive: true });
-  try {
-    for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
-    writeFileSync(join(tmp, 'tb.cpp'), tb);
-    const svPaths = rtl.filter((f) => f.kind === 'sv').map((f) => join('rtl', f.path));
-    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-    if (await hasTool('ccache')) {
-      // Verilator's runtime library is the same for every design: ccache makes the
-      // second and later builds of a session (and of a CI run) much cheaper.
-      env['OBJCACHE'] = 'ccache';
-      env['CCACHE_DIR'] = join(CACHE_DIR, 'ccache');
-      env['CCACHE_BASEDIR'] = tmp;
-      env['CCACHE_NOHASHDIR'] = '1';
-    }
-    await runTool(
-      'verilator',
-      [
-        '--cc',
-        '--exe',
-        '--build',
-        '-j',
-        String(Math.max(1, cpus().length)),
-        '--Mdir',
-        'obj',
-        '--top-module',
-        spec.top,
-        // A fixed class name: Verilator mangles some identifiers (e.g. a double underscore)
-        // in the class it names after the top module.
-        '--prefix',
-        'Vtop',
-        '-o',
-        'Vsim',
-        ...VERILATOR_FLAGS,
-        '-CFLAGS',
-        '-O1',
-        ...svPaths,
-        'tb.cpp',
-      ],
-      `building the co-simulation model of ${spec.top}`,
-      { cwd: tmp, timeoutSeconds, env },
-    );
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      // Another process finished the same build first: use theirs.
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return { dir, binary, rtlDir, cacheHit: false, seconds: (performance.now() - started) / 1000, key };
+  return buildCachedModel({
+    root: join(CACHE_DIR, 'verilator'),
+    files,
+    tbName: 'tb.cpp',
+    tb: harnessSource(spec),
+    version: await toolVersion('verilator'),
+    flags: VERILATOR_FLAGS,
+    top: spec.top,
+    binary: join('obj', 'Vsim'),
+    compile: async (tmp, svPaths) => {
+      const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+      if (await hasTool('ccache')) {
+        // Verilator's runtime library is the same for every design: ccache makes the
+        // second and later builds of a session (and of a CI run) much cheaper.
+        env['OBJCACHE'] = 'ccache';
+        env['CCACHE_DIR'] = join(CACHE_DIR, 'ccache');
+        env['CCACHE_BASEDIR'] = tmp;
+        env['CCACHE_NOHASHDIR'] = '1';
+      }
+      await runTool(
+        'verilator',
+        [
+          '--cc',
+          '--exe',
+          '--build',
+          '-j',
+          String(Math.max(1, cpus().length)),
+          '--Mdir',
+          'obj',
+          '--top-module',
+          spec.top,
+          // A fixed class name: Verilator mangles some identifiers (e.g. a double underscore)
+          // in the class it names after the top module.
+          '--prefix',
+          'Vtop',
+          '-o',
+          'Vsim',
+          ...VERILATOR_FLAGS,
+          '-CFLAGS',
+          '-O1',
+          ...svPaths,
+          'tb.cpp',
+        ],
+        `building the co-simulation model of ${spec.top}`,
+        { cwd: tmp, timeoutSeconds, env },
+      );
+    },
+  });
 }
 
 export interface RunSettings {
