@@ -19,6 +19,7 @@ import { generateDesign } from '../src/core/generate.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import type { LogPeDerived, LogPeImpl } from '../src/blocks/logpe_bias/derive.js';
 import { synthesize, type SynthReport } from '../src/tools/yosys.js';
+import { pool } from './pool.js';
 
 const IMPLS: LogPeImpl[] = ['logic', 'distance-rom', 'table-rom'];
 const sizes = (process.env['LOGPE_SIZES'] ?? '12,64,168,256').split(',').map(Number);
@@ -34,20 +35,6 @@ interface Row {
   lut6: SynthReport | null;
 }
 
-/** Runs jobs with at most `limit` in flight (the machine's cores are shared). */
-async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, jobs.length) }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        out[i] = await jobs[i]!();
-      }
-    }),
-  );
-  return out;
-}
 
 /** Every iCE40 cell that costs a logic cell or a RAM block. */
 const ice40Cells = (r: SynthReport) => r.luts + r.carries + r.ffs + r.brams;

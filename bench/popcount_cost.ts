@@ -18,6 +18,7 @@ import type { GeneratedFile } from '../src/blocks/types.js';
 import { synthesize, type SynthReport } from '../src/tools/yosys.js';
 import { runTool } from '../src/tools/run.js';
 import { withRtlDir } from '../src/tools/workdir.js';
+import { pool } from './pool.js';
 
 const ARCHS: PopcountArch[] = ['loop', 'carry-tree', 'gpc63'];
 const sizes = (process.env['POPCOUNT_SIZES'] ?? '64,256,512').split(',').map(Number);
@@ -50,20 +51,6 @@ async function lut6Depth(files: GeneratedFile[], top: string): Promise<number> {
   });
 }
 
-/** Runs jobs with at most `limit` in flight (the machine's cores are shared). */
-async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, jobs.length) }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        out[i] = await jobs[i]!();
-      }
-    }),
-  );
-  return out;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -23,6 +23,7 @@ import type { GeneratedFile } from '../src/blocks/types.js';
 import { synthesize } from '../src/tools/yosys.js';
 import { runTool } from '../src/tools/run.js';
 import { withRtlDir } from '../src/tools/workdir.js';
+import { pool } from './pool.js';
 
 const n = Number(process.env['XNOR_COST_N'] ?? 12);
 const archs = (process.env['XNOR_COST_ARCHS'] ?? 'loop,carry-tree,gpc63').split(',');
@@ -66,19 +67,6 @@ const peSets: [string, Record<string, unknown>][] = [
   ['Gray + Log-PE', { grayPe: { enabled: true }, logPe: { enabled: true } }],
 ];
 
-async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, jobs.length) }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        out[i] = await jobs[i]!();
-      }
-    }),
-  );
-  return out;
-}
 
 interface Job {
   pe: string;
