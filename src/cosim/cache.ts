@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { GeneratedFile } from '../blocks/types.js';
+import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
 import { canonicalJson, sha256 } from '../core/hash.js';
 
 function alive(pid: number): boolean {
@@ -113,4 +113,42 @@ export async function buildCachedModel(b: ModelBuild): Promise<CachedModel> {
     throw e;
   }
   return result(false);
+}
+
+/** One beat as the harnesses read it: hex fields separated by spaces. */
+function formatBeat(beat: bigint[]): string {
+  return beat.map((v) => v.toString(16)).join(' ');
+}
+
+export interface HarnessRun {
+  seed: number;
+  pValid: number;
+  pReady: number;
+  maxCycles: number;
+  tracePath?: string;
+}
+
+/**
+ * Writes the input beats into `runDir` and returns the plusargs both harnesses (Verilator
+ * C++ and Icarus SV) take: seed, valid/ready probabilities, cycle limit, one input file and
+ * one output file per stream, the expected beat counts and an optional waveform path.
+ */
+export function harnessArgs(
+  runDir: string,
+  spec: HarnessSpec,
+  inputs: StreamBeats,
+  expected: Record<string, number>,
+  run: HarnessRun,
+): string[] {
+  const args = [`+seed=${run.seed}`, `+pvalid=${run.pValid}`, `+pready=${run.pReady}`, `+maxcycles=${run.maxCycles}`];
+  for (const s of spec.inputs) {
+    const path = join(runDir, `in_${s.name}.txt`);
+    writeFileSync(path, (inputs[s.name] ?? []).map((b) => `${formatBeat(b)}\n`).join(''));
+    args.push(`+in_${s.name}=${path}`);
+  }
+  for (const s of spec.outputs) {
+    args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
+  }
+  if (run.tracePath) args.push(`+trace=${run.tracePath}`);
+  return args;
 }

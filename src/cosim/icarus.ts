@@ -12,7 +12,7 @@
  * Builds are cached by content hash like the Verilator models (temporary folder renamed
  * into place: concurrent runs and failed compiles never leave a broken entry).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
 import { CACHE_DIR } from '../core/paths.js';
@@ -20,7 +20,7 @@ import { ToolFailedError } from '../core/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
-import { buildCachedModel, modelKey } from './cache.js';
+import { buildCachedModel, harnessArgs, modelKey } from './cache.js';
 
 export const ICARUS_FLAGS = ['-g2012'];
 
@@ -84,10 +84,6 @@ export async function buildIcarusModel(files: GeneratedFile[], spec: HarnessSpec
   });
 }
 
-function formatBeat(beat: bigint[]): string {
-  return beat.map((v) => v.toString(16)).join(' ');
-}
-
 /** Status of a run whose output had X/Z: on a handshake (from the testbench) or in a delivered beat. */
 export const STATUS_UNDEFINED = 5;
 
@@ -102,23 +98,7 @@ export async function runIcarusModel(
   mkdirSync(CACHE_DIR, { recursive: true });
   const runDir = mkdtempSync(join(CACHE_DIR, 'run-'));
   try {
-    const args = [
-      '-n',
-      model.binary,
-      `+seed=${settings.seed}`,
-      `+pvalid=${settings.pValid}`,
-      `+pready=${settings.pReady}`,
-      `+maxcycles=${settings.maxCycles}`,
-    ];
-    for (const s of spec.inputs) {
-      const path = join(runDir, `in_${s.name}.txt`);
-      writeFileSync(path, (inputs[s.name] ?? []).map((b) => `${formatBeat(b)}\n`).join(''));
-      args.push(`+in_${s.name}=${path}`);
-    }
-    for (const s of spec.outputs) {
-      args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
-    }
-    if (settings.tracePath) args.push(`+trace=${settings.tracePath}`);
+    const args = ['-n', model.binary, ...harnessArgs(runDir, spec, inputs, expected, settings)];
     const r = await runTool('vvp', args, `simulating ${spec.top}`, { cwd: model.rtlDir, timeoutSeconds: settings.timeoutSeconds });
     const statusLine = /^status (\d+)$/m.exec(r.stdout);
     if (!statusLine) throw new ToolFailedError('vvp', `simulating ${spec.top} (the testbench ended without a status)`, `${r.stdout}\n${r.stderr}`);

@@ -6,14 +6,14 @@
  * or another seed reuses the binary. Builds happen in a temporary folder renamed into
  * place, so concurrent runs and interrupted builds never leave a broken cache entry.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
 import { CACHE_DIR } from '../core/paths.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
-import { buildCachedModel, modelKey, type CachedModel } from './cache.js';
+import { buildCachedModel, harnessArgs, modelKey, type CachedModel } from './cache.js';
 
 /** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
 export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
@@ -104,10 +104,6 @@ export interface RunOutcome {
   seconds: number;
 }
 
-function formatBeat(beat: bigint[]): string {
-  return beat.map((v) => v.toString(16)).join(' ');
-}
-
 export async function runModel(
   model: BuiltModel,
   spec: HarnessSpec,
@@ -118,22 +114,10 @@ export async function runModel(
   const runDir = mkdtempSync(join(CACHE_DIR, 'run-'));
   try {
     const args = [
-      `+seed=${settings.seed}`,
-      `+pvalid=${settings.pValid}`,
-      `+pready=${settings.pReady}`,
-      `+maxcycles=${settings.maxCycles}`,
+      ...harnessArgs(runDir, spec, inputs, expected, settings),
       `+verilator+seed+${(settings.seed % 2147483646) + 1}`,
       '+verilator+rand+reset+2',
     ];
-    for (const s of spec.inputs) {
-      const path = join(runDir, `in_${s.name}.txt`);
-      writeFileSync(path, (inputs[s.name] ?? []).map((b) => `${formatBeat(b)}\n`).join(''));
-      args.push(`+in_${s.name}=${path}`);
-    }
-    for (const s of spec.outputs) {
-      args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
-    }
-    if (settings.tracePath) args.push(`+trace=${settings.tracePath}`);
     const r = await runTool(model.binary, args, `simulating ${spec.top}`, {
       cwd: model.rtlDir,
       timeoutSeconds: settings.timeoutSeconds,
