@@ -1,5 +1,5 @@
 /**
- * Every vector file in ../shared/reference/vectors/ — including the two computed by the
+ * Every vector file in test/fixtures/reference/vectors/ — including the two computed by the
  * paper authors' own PyTorch code — must pass on the golden model and on the RTL.
  * A file whose block is not registered yet shows up as skipped under its own name.
  */

@@ -17,7 +17,7 @@ import { PACKAGE_ROOT } from '../core/paths.js';
 import { resolveConfig } from '../io/config-file.js';
 
 /** The shared reference vectors (Log-PE tables are resolved against this folder). */
-export const REFERENCE_VECTORS_DIR = join(PACKAGE_ROOT, '..', 'shared', 'reference', 'vectors');
+export const REFERENCE_VECTORS_DIR = join(PACKAGE_ROOT, 'test', 'fixtures', 'reference', 'vectors');
 
 /** A small Log-PE table that is not a function of distance (so it needs the table ROM). */
 function oddTable(n: number): number[][] {

@@ -9,7 +9,8 @@ import { portabilityGate, type GateReport } from '../../src/tools/portability.js
 import { CACHE_DIR } from '../../src/core/paths.js';
 import type { GeneratedFile } from '../../src/blocks/types.js';
 
-export const REFERENCE_DIR = resolve(__dirname, '../../../shared/reference');
+/** Reference data copied into the repo (see test/fixtures/reference/README.md). */
+export const REFERENCE_DIR = resolve(__dirname, '../fixtures/reference');
 export const VECTORS_DIR = join(REFERENCE_DIR, 'vectors');
 
 export function design(raw: Record<string, unknown>, baseDir = VECTORS_DIR): Design {
