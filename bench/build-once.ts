@@ -1,6 +1,6 @@
 /** Builds one design's Verilator model and prints the seconds it took (used by bench/run.ts for a cold build in a private cache). */
 import { resolveConfig } from '../src/io/config-file.js';
-import { generateDesign } from '../src/core/generate.js';
+import { generateDesign } from '../src/design/design.js';
 import { buildDesignModel } from '../src/cosim/cosim.js';
 
 const model = await buildDesignModel(generateDesign(resolveConfig(JSON.parse(process.argv[2]!), '.')));

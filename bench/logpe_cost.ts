@@ -15,7 +15,7 @@
  * minutes and the number only says "do not do this".
  */
 import { cpus } from 'node:os';
-import { generateDesign } from '../src/core/generate.js';
+import { generateDesign } from '../src/design/design.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import type { LogPeDerived, LogPeImpl } from '../src/blocks/logpe_bias/derive.js';
 import { synthesize, type SynthReport } from '../src/tools/yosys.js';

@@ -12,9 +12,10 @@
  *   POPCOUNT_SIZES=64,100 npx tsx ...         other sizes
  */
 import { cpus } from 'node:os';
-import { renderPopcount, popcountModule, type MatchInputs } from '../generators/popcount.js';
+import { renderPopcount, popcountModule } from '../generators/parts/popcount.js';
+import type { MatchInputs } from '../src/parts/popcount.js';
 import type { PopcountArch } from '../src/blocks/xnor_attention/derive.js';
-import type { GeneratedFile } from '../src/blocks/types.js';
+import type { GeneratedFile } from '../src/render/files.js';
 import { synthesize, type SynthReport } from '../src/tools/yosys.js';
 import { runTool } from '../src/tools/run.js';
 import { withRtlDir } from '../src/tools/workdir.js';

@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../src/io/config-file.js';
-import { generateDesign, type Design } from '../src/core/generate.js';
-import { Rng } from '../src/core/rng.js';
+import { generateDesign, type Design } from '../src/design/design.js';
+import { Rng } from '../src/base/rng.js';
 import { simulate, buildDesignModel } from '../src/cosim/cosim.js';
 import { toolVersion } from '../src/tools/run.js';
 

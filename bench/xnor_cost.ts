@@ -16,10 +16,10 @@
  */
 import { cpus } from 'node:os';
 import { resolveConfig } from '../src/io/config-file.js';
-import { generateDesign } from '../src/core/generate.js';
+import { generateDesign } from '../src/design/design.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratedFile } from '../src/blocks/types.js';
+import type { GeneratedFile } from '../src/render/files.js';
 import { synthesize } from '../src/tools/yosys.js';
 import { runTool } from '../src/tools/run.js';
 import { withRtlDir } from '../src/tools/workdir.js';

@@ -8,8 +8,8 @@
  */
 import { cpus } from 'node:os';
 import { resolveConfig } from '../src/io/config-file.js';
-import { generateDesign } from '../src/core/generate.js';
-import { Rng } from '../src/core/rng.js';
+import { generateDesign } from '../src/design/design.js';
+import { Rng } from '../src/base/rng.js';
 import { deriveXnor, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
 import { scores, type XnorInputs } from '../src/blocks/xnor_attention/model.js';
 import { buildDesignModel, simulate } from '../src/cosim/cosim.js';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const sim = await simulate(design, simCases, { seed: 1, pValid: 1, pReady: 1 }, model);
   const wall = (performance.now() - t0) / 1000;
   const beats = sim.run.out['score']?.length ?? 0;
-  const expectedCycles = design.block.harness.expectedCycles!(design.derived, simCases);
+  const expectedCycles = design.block.cycles(design.derived, simCases);
 
   console.log(`XNOR-attention speed — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
   console.log('');

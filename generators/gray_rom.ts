@@ -4,17 +4,13 @@
  * The XNOR engine instantiates the core; `top: "gray_rom"` emits both.
  */
 import type { GrayDerived } from '../src/blocks/gray_rom/derive.js';
+import { grayCodeModule, grayRomModule } from '../src/blocks/gray_rom/index.js';
+import type { BlockGenerator } from './types.js';
 import { positionCode } from '../src/blocks/gray_rom/model.js';
-import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
+import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
 import { renderTemplate } from '../src/render/templates.js';
-import { header, memFile } from './header.js';
+import { header, memFile } from '../src/render/header.js';
 
-export function grayCodeModule(g: GrayDerived): string {
-  return `${g.name}_gray_code`;
-}
-export function grayRomModule(g: GrayDerived): string {
-  return `${g.name}_gray_rom`;
-}
 
 function grayParams(g: GrayDerived): Record<string, string | number> {
   return {
@@ -28,7 +24,7 @@ function grayParams(g: GrayDerived): Record<string, string | number> {
 /** The combinational core, plus its ROM image when impl = "rom". */
 export function renderGrayCode(g: GrayDerived, meta: RenderMeta): GeneratedFile[] {
   const module = grayCodeModule(g);
-  const romDepth = 2 ** g.posWidth;
+  const romDepth = g.romDepth;
   const memName = `${module}.mem`;
   const files: GeneratedFile[] = [];
   const context = {
@@ -79,3 +75,5 @@ export function renderGrayRom(g: GrayDerived, meta: RenderMeta): GeneratedFile[]
     { path: `${module}.sv`, content: renderTemplate('gray_rom/gray_rom.sv.hbs', context), kind: 'sv' },
   ];
 }
+
+export const grayRomGenerator: BlockGenerator<GrayDerived> = { render: renderGrayRom };

@@ -6,16 +6,15 @@
  * units, its own range).
  */
 import type { LifDerived } from '../src/blocks/lif_array/derive.js';
-import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
-import { indexWidth } from '../src/core/bits.js';
+import { lifArrayModule } from '../src/blocks/lif_array/index.js';
+import type { BlockGenerator } from './types.js';
+import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
+import { indexWidth } from '../src/base/bits.js';
 import { renderTemplate } from '../src/render/templates.js';
-import { header } from './header.js';
+import { header } from '../src/render/header.js';
 
 export function lifNeuronModule(d: LifDerived): string {
   return `${d.name}_lif_neuron`;
-}
-export function lifArrayModule(d: LifDerived): string {
-  return `${d.name}_lif_array`;
 }
 
 /** A signed W-bit constant as SV source: `14'sd48`, `-14'sd64`, or the minimum as a pattern. */
@@ -134,3 +133,5 @@ export function renderLifArray(d: LifDerived, meta: RenderMeta): GeneratedFile[]
     { path: `${module}.sv`, content: renderTemplate('lif_array/lif_array.sv.hbs', context), kind: 'sv' },
   ];
 }
+
+export const lifArrayGenerator: BlockGenerator<LifDerived> = { render: renderLifArray };

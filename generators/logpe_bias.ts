@@ -9,63 +9,20 @@
  *                         valid/ready pair stream; one pair per clock, latency 1.
  */
 import { deriveLogPeLanes, type LogPeDerived, type LogPeLanes } from '../src/blocks/logpe_bias/derive.js';
+import { logPeBiasModule, logPeLanesModule, logPeMemory } from '../src/blocks/logpe_bias/index.js';
+import type { BlockGenerator } from './types.js';
 import { logPeBias } from '../src/blocks/logpe_bias/model.js';
-import { bitlen, clog2 } from '../src/core/bits.js';
-import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
+import { bitlen, clog2 } from '../src/base/bits.js';
+import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
 import { renderTemplate } from '../src/render/templates.js';
-import { header, memFile } from './header.js';
+import { header, memFile } from '../src/render/header.js';
 
-export function logPeLanesModule(l: LogPeDerived): string {
-  return `${l.name}_logpe_lanes`;
-}
 export function logPeBitlenModule(l: LogPeDerived): string {
   return `${l.name}_logpe_bitlen`;
 }
-export function logPeBiasModule(l: LogPeDerived): string {
-  return `${l.name}_logpe_bias`;
-}
 
-/** SB_RAM40_4K is 4096 bits, organised 256×16, 512×8, 1024×4 or 2048×2. */
-function ice40Blocks(depth: number, width: number): number {
-  const shapes = [
-    { words: 2048, bits: 2 },
-    { words: 1024, bits: 4 },
-    { words: 512, bits: 8 },
-    { words: 256, bits: 16 },
-  ];
-  return Math.min(...shapes.map((s) => Math.ceil(depth / s.words) * Math.ceil(width / s.bits)));
-}
-
-/**
- * ROMs up to this many bits stay in LUTs; larger registered-read ROMs become SB_RAM40_4K.
- * Measured with Yosys 0.23 `synth_ice40` on this generator's ROMs: 867 and 1024 bits
- * stayed in LUTs, 1200 bits and up went to block RAM (docs/logpe_bias.md).
- */
-export const BRAM_MIN_BITS = 1024;
-
-/** What memory an implementation needs, in words for the manifest and the RTL header. */
-export function logPeMemory(l: LogPeDerived, lanes: number): string {
-  const w = l.biasWidth;
-  if (l.impl === 'logic') return 'none (subtract, priority encoder; no memory)';
-  const where = (bits: number, depth: number, unit: string) =>
-    bits <= BRAM_MIN_BITS
-      ? 'small enough that Yosys synth_ice40 keeps it in LUTs'
-      : `Yosys synth_ice40 infers block RAM: at most ${ice40Blocks(depth, w)} SB_RAM40_4K per ${unit} (1024x4 or 2048x2 organisation; Yosys may pack tighter)`;
-  if (l.impl === 'distance-rom') {
-    const depth = distanceRomDepth(l);
-    return `distance ROM ${depth}x${w} bits, registered read, ${lanes} read port(s) (a copy per port in block RAM): ${where(depth * w, depth, 'copy')}`;
-  }
-  const depth = l.geometry.seqLen * Math.ceil(l.geometry.seqLen / lanes);
-  return `table ROM, ${lanes} bank(s) of ${depth}x${w} bits (${lanes * depth * w} bits), registered read: ${where(depth * w, depth, 'bank')}`;
-}
-
-/** Depth of the distance ROM: every |i − j| (1-D), or every {|dr|, |dc|} (grid), padded to a power of two. */
-function distanceRomDepth(l: LogPeDerived): number {
-  return l.grid ? 2 ** (l.grid.rowWidth + l.grid.colWidth) : 2 ** l.idxWidth;
-}
-
-function distanceRomValues(l: LogPeDerived): number[] {
-  const depth = distanceRomDepth(l);
+/** Distance ROM contents: entry d (1-D) or {dr, dc} (grid) holds the bias at that distance. */
+function distanceRomValues(l: LogPeDerived, depth: number): number[] {
   if (!l.grid) {
     // Entry d: the bias of (0, d), which holds for every pair at distance d.
     return Array.from({ length: depth }, (_, d) => (d < l.geometry.seqLen ? logPeBias(l, 0, d) : 0));
@@ -129,7 +86,7 @@ export function renderLogPeLanes(l: LogPeDerived, lanes: number, meta: RenderMet
   let tableRom: object | null = null;
   const memName = `${module}.mem`;
   if (l.impl === 'distance-rom') {
-    files.push({ path: memName, content: memFile(distanceRomValues(l), l.biasWidth), kind: 'mem' });
+    files.push({ path: memName, content: memFile(distanceRomValues(l, g.rom!.depth), l.biasWidth), kind: 'mem' });
   }
   if (l.grid && l.impl !== 'table-rom') {
     grid = {
@@ -147,18 +104,18 @@ export function renderLogPeLanes(l: LogPeDerived, lanes: number, meta: RenderMet
               lastCol: l.grid.cols - 1,
             }
           : null,
-      rom: l.impl === 'distance-rom' ? { depth: distanceRomDepth(l), memFile: memName } : null,
+      rom: l.impl === 'distance-rom' ? { depth: g.rom!.depth, memFile: memName } : null,
     };
   } else if (l.impl === 'distance-rom') {
-    distance1d = { depth: distanceRomDepth(l), memFile: memName };
+    distance1d = { depth: g.rom!.depth, memFile: memName };
   }
   if (l.impl === 'table-rom') {
-    const depth = n * g.beats;
+    const depth = g.rom!.depth;
     const banks = Array.from({ length: g.lanes }, (_, lane) => ({ lane, memFile: `${module}_bank${lane}.mem` }));
     for (const b of banks) {
       files.push({ path: b.memFile, content: memFile(tableBankValues(l, g, b.lane), l.biasWidth), kind: 'mem' });
     }
-    tableRom = { addrWidth: Math.max(1, clog2(depth)), depth, beats: g.beats, banks };
+    tableRom = { addrWidth: g.rom!.addrWidth, depth, beats: g.beats, banks };
   }
 
   const context = {
@@ -229,3 +186,5 @@ export function renderLogPeBias(l: LogPeDerived, meta: RenderMeta): GeneratedFil
     { path: `${module}.sv`, content: renderTemplate('logpe_bias/logpe_bias.sv.hbs', context), kind: 'sv' },
   ];
 }
+
+export const logPeBiasGenerator: BlockGenerator<LogPeDerived> = { render: renderLogPeBias };

@@ -7,36 +7,21 @@
  */
 import type { SsaDerived } from '../src/blocks/ssa_head/derive.js';
 import { ssaCycleFormula } from '../src/blocks/ssa_head/derive.js';
-import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
+import { ssaHeadModule, ssaParams } from '../src/blocks/ssa_head/index.js';
+import { lifArrayModule } from '../src/blocks/lif_array/index.js';
+import { xnorAttentionModule } from '../src/blocks/xnor_attention/index.js';
+import type { BlockGenerator } from './types.js';
+import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
 import { renderTemplate } from '../src/render/templates.js';
-import { header } from './header.js';
-import { lifArrayModule, lifParams, renderLifArray } from './lif_array.js';
-import { renderXnorAttention, xnorAttentionModule, xnorParams } from './xnor_attention.js';
+import { header } from '../src/render/header.js';
+import { lifParams, renderLifArray } from './lif_array.js';
+import { renderXnorAttention, xnorParams } from './xnor_attention.js';
 
-export function ssaHeadModule(s: SsaDerived): string {
-  return `${s.name}_ssa_head`;
-}
 function attnHeadModule(s: SsaDerived): string {
   return `${s.name}_attn_head`;
 }
 function attnVModule(s: SsaDerived): string {
   return `${s.name}_attn_v`;
-}
-
-export function ssaParams(s: SsaDerived): Record<string, string | number> {
-  return {
-    Heads: s.heads,
-    'D per head': s.dim,
-    N: s.seqLen,
-    T: s.timesteps,
-    Lanes: s.xnor.lanes,
-    S_max: s.xnor.maxScore,
-    OWidth: `${s.oWidth} = bitlen(N * S_max = ${s.oMax})`,
-    Scale: `${s.scale}: threshold' = ${s.lif.threshold}, vReset' = ${s.lif.vReset} (SPEC §6)`,
-    FracBits: s.lif.fracBits,
-    MembraneWidth: s.lif.width,
-    Cycles: ssaCycleFormula(s),
-  };
 }
 
 export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] {
@@ -112,3 +97,5 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     { path: `${ssaHeadModule(s)}.sv`, content: top, kind: 'sv' },
   ];
 }
+
+export const ssaHeadGenerator: BlockGenerator<SsaDerived> = { render: renderSsaHead };

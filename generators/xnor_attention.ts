@@ -9,27 +9,18 @@
  * read synchronously, Log-PE bias registered by its core) → stage 2 counts → [Log-PE]
  * stage 3 count + bias. Output = the last stage's register.
  */
-import { grayCodeModule, renderGrayCode } from './gray_rom.js';
-import { logPeLanesModule, renderLogPeLanes } from './logpe_bias.js';
-import { popcountModule, renderPopcount } from './popcount.js';
-import { header } from './header.js';
-import { engineCycles, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
-import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
+import { renderGrayCode } from './gray_rom.js';
+import { renderLogPeLanes } from './logpe_bias.js';
+import { popcountModule, renderPopcount } from './parts/popcount.js';
+import { header } from '../src/render/header.js';
+import { cycleFormula, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
+import { xnorAttentionModule } from '../src/blocks/xnor_attention/index.js';
+import { grayCodeModule } from '../src/blocks/gray_rom/index.js';
+import { logPeLanesModule } from '../src/blocks/logpe_bias/index.js';
+import type { BlockGenerator } from './types.js';
+import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
 import { renderTemplate } from '../src/render/templates.js';
 
-export function xnorAttentionModule(d: XnorDerived): string {
-  return `${d.name}_xnor_attention`;
-}
-
-/** The cycle formula in words, for the header, describe() and the docs. */
-export function cycleFormula(d: XnorDerived): string {
-  return (
-    `N + M·N·ceil(N/Lanes) + ${d.latency} for M timesteps back to back (sequences included): ` +
-    `${d.seqLen} + M·${d.seqLen * d.beats} + ${d.latency}; ` +
-    `per timestep ${d.seqLen * d.beats} = N·ceil(N/Lanes), per sequence ${d.timesteps * d.seqLen * d.beats} = T·N·ceil(N/Lanes) ` +
-    `(one sequence alone: ${engineCycles(d, d.timesteps)})`
-  );
-}
 
 /** Derived parameters in words: the RTL header and describe() share them. */
 export function xnorParams(d: XnorDerived): Record<string, string | number> {
@@ -101,8 +92,7 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
     rowWidth: d.countBits,
     lanes: d.lanes,
     idxWidth: d.idxWidth,
-    // Bank bit + word index; one word per bank when a row fits one beat.
-    addrWidth: 1 + (d.beats > 1 ? d.beatWidth : 0),
+    addrWidth: d.keyBuffer.addrWidth,
     countWidth: d.countWidth,
     scoreWidth: d.scoreWidth,
     scoreBusWidth: d.lanes * d.scoreWidth,
@@ -131,3 +121,5 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
   files.push({ path: `${module}.sv`, content: renderTemplate('xnor_attention/xnor_attention.sv.hbs', context), kind: 'sv' });
   return files;
 }
+
+export const xnorAttentionGenerator: BlockGenerator<XnorDerived> = { render: renderXnorAttention };

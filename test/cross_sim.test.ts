@@ -7,10 +7,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blocks } from '../src/blocks/index.js';
-import type { GeneratedFile, HarnessSpec } from '../src/blocks/types.js';
-import { checkVectorFile } from '../src/core/check.js';
-import { Rng } from '../src/core/rng.js';
+import { blocks } from '../src/design/registry.js';
+import type { GeneratedFile } from '../src/render/files.js';
+import type { TopPorts } from '../src/blocks/ports.js';
+import { checkVectorFile } from '../src/app/check.js';
+import { Rng } from '../src/base/rng.js';
 import { cosimCompare } from '../src/cosim/cosim.js';
 import { compareRuns, crossCheck, crossCheckProblem } from '../src/cosim/cross.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
@@ -96,7 +97,7 @@ const PASS_SV = `module wide_pass (
   assign b_o = b_q ^ 3'(BFLIP);
 endmodule
 `;
-const PASS_SPEC: HarnessSpec = {
+const PASS_SPEC: TopPorts = {
   top: 'wide_pass',
   inputs: [{ name: 'in', fields: [{ port: 'a', width: 100 }, { port: 'b', width: 3 }] }],
   outputs: [{ name: 'out', fields: [{ port: 'a', width: 100 }, { port: 'b', width: 3 }] }],

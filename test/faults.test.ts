@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { blocks } from '../src/blocks/index.js';
-import type { BlockName } from '../src/core/config.js';
-import { ToolFailedError, ToolTimeoutError } from '../src/core/errors.js';
-import { CACHE_DIR, PACKAGE_ROOT } from '../src/core/paths.js';
+import { blocks } from '../src/design/registry.js';
+import type { BlockName } from '../src/base/config.js';
+import { ToolFailedError, ToolTimeoutError } from '../src/base/errors.js';
+import { CACHE_DIR, PACKAGE_ROOT } from '../src/base/paths.js';
 import { buildDesignModel } from '../src/cosim/cosim.js';
 import { icarusModelKey } from '../src/cosim/icarus.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
@@ -218,7 +218,7 @@ describe('tool faults', () => {
     expect((err as Error).message).toMatch(/%Error: rtl\/fault_cc_\d+_gray_rom\.sv:\d+:\d+: syntax error/);
     expect((err as ToolFailedError).exitCode).toBe(3);
     // Nothing under the broken design's key: no entry and no temporary folder.
-    const key = await verilatorModelKey(broken.files, broken.block.harness.spec(broken.derived));
+    const key = await verilatorModelKey(broken.files, broken.block.ports(broken.derived));
     expect(cacheEntries('verilator', key)).toEqual([]);
     // The cache still works: the good design builds, is cached, and verifies.
     const good = await buildDesignModel(d);
@@ -233,7 +233,7 @@ describe('tool faults', () => {
     const err = await buildDesignModel(broken, SIMULATORS.icarus).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolFailedError);
     expect((err as Error).message).toMatch(/^iverilog failed while compiling the co-simulation model of fault_ic_\d+_gray_rom:[\s\S]*syntax error/);
-    expect(cacheEntries('icarus', await icarusModelKey(broken.files, broken.block.harness.spec(broken.derived)))).toEqual([]);
+    expect(cacheEntries('icarus', await icarusModelKey(broken.files, broken.block.ports(broken.derived)))).toEqual([]);
     expect((await buildDesignModel(d, SIMULATORS.icarus)).cacheHit).toBe(false);
     expect((await buildDesignModel(d, SIMULATORS.icarus)).cacheHit).toBe(true);
   });
@@ -244,7 +244,7 @@ describe('tool faults', () => {
     const t0 = performance.now();
     await expect(expectBitExact(dead, 2)).rejects.toThrow(/simulation time-out: harness: time-out after \d+ cycles: code 0 of \d+ beats; pos \d+ of \d+ inputs taken/);
     expect(performance.now() - t0).toBeLessThan(120_000);
-    const { verifyDesign } = await import('../src/core/verify.js');
+    const { verifyDesign } = await import('../src/app/verify.js');
     await expect(verifyDesign(dead, { vectors: 1, seed: 1, trace: false, traceDir: tmp(), simulator: 'icarus' })).rejects.toThrow(
       /simulation time-out: harness: time-out after \d+ cycles: code 0 of \d+ beats; pos \d+ inputs taken;.*\(under icarus\)/,
     );
@@ -253,7 +253,7 @@ describe('tool faults', () => {
   it('a simulation that runs past the wall-clock limit is stopped with a clear message (both simulators)', async () => {
     const d = design({ top: 'gray_rom', name: 'fault_hang', seqLen: 12 });
     const dead = mutate(d, 'fault_hang_gray_rom.sv', (sv) => sv.replace('assign code_valid_o = valid_q;', "assign code_valid_o = 1'b0;"));
-    const spec = dead.block.harness.spec(dead.derived);
+    const spec = dead.block.ports(dead.derived);
     for (const sim of [SIMULATORS.verilator, SIMULATORS.icarus]) {
       const model = await sim.build(dead.files, spec);
       const t0 = performance.now();
@@ -416,7 +416,7 @@ describe('the build cache under concurrency', () => {
     }
     child.kill('SIGKILL');
     await child;
-    const key = await verilatorModelKey(d.files, d.block.harness.spec(d.derived));
+    const key = await verilatorModelKey(d.files, d.block.ports(d.derived));
     // Killed before the rename: no entry under the key, only the dead build's temporary folder.
     expect(cacheEntries('verilator', key).filter((e) => !e.includes(`.tmp-${child.pid}-`))).toEqual([]);
     const m = await buildDesignModel(d);

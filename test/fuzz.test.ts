@@ -17,11 +17,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blocks } from '../src/blocks/index.js';
-import { BLOCK_NAMES, type BlockName } from '../src/core/config.js';
-import { BOUNDED_CAPS, invalidConfigArb, LONG_CAPS, VALID_ARBITRARIES, type InvalidCase, type RawConfig } from '../src/fuzz/configs.js';
+import { blocks } from '../src/design/registry.js';
+import { BLOCK_NAMES, type BlockName } from '../src/base/config.js';
+import { BOUNDED_CAPS, invalidConfigArb, LONG_CAPS, validConfigArb, type InvalidCase, type RawConfig } from '../src/fuzz/configs.js';
 import { checkInvalidConfig, checkValidConfig, VALID_STAGES, type ValidStage } from '../src/fuzz/check.js';
-import { shortHash } from '../src/core/hash.js';
+import { shortHash } from '../src/base/hash.js';
 
 const LONG = process.env['SPIKEFORGE_FUZZ'] === 'long';
 const SEED = Number(process.env['SPIKEFORGE_FUZZ_SEED'] ?? (LONG ? Date.now() % 2 ** 31 : 20261128));
@@ -102,7 +102,7 @@ describe('valid configs', () => {
         let failedAt: ValidStage = 'co-simulation';
         await fuzz(
           b,
-          VALID_ARBITRARIES[b](caps),
+          validConfigArb(b, caps),
           plan.validPerBlock,
           SEED + bi,
           async (raw, k, shrinking) => {
@@ -183,7 +183,7 @@ describe('the fuzz checks can fail', () => {
       (async () => {
         let shrinking = false;
         const r = await fc.check(
-          fc.asyncProperty(VALID_ARBITRARIES.gray_rom({ ...BOUNDED_CAPS, seqLen: 64 }), async (raw) => {
+          fc.asyncProperty(validConfigArb('gray_rom', { ...BOUNDED_CAPS, seqLen: 64 }), async (raw) => {
             // A stand-in bug: every design with more than 20 tokens fails.
             const bad = Number(raw['seqLen']) > 20;
             if (bad) shrinking = true;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gray, positionCode, grayTerm } from '../src/blocks/gray_rom/model.js';
 import { deriveGray } from '../src/blocks/gray_rom/derive.js';
-import { popcount32 } from '../src/core/bits.js';
+import { popcount32 } from '../src/base/bits.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { design, expectBitExact, expectPortable, mutate } from './helpers/design.js';
 

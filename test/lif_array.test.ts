@@ -6,8 +6,8 @@ import { deriveLif, deriveLifCore, membraneBounds, signedWidth, type LifCorePara
 import { charge, lifRun, lifStep, saturate } from '../src/blocks/lif_array/model.js';
 import { lifArray } from '../src/blocks/lif_array/index.js';
 import { main } from '../src/cli/main.js';
-import { checkVectorFile } from '../src/core/check.js';
-import { Rng } from '../src/core/rng.js';
+import { checkVectorFile } from '../src/app/check.js';
+import { Rng } from '../src/base/rng.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { design, expectBitExact, expectPortable, mutate, traceDir, VECTORS_DIR } from './helpers/design.js';

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blocks } from '../src/blocks/index.js';
-import { checkVectorFile } from '../src/core/check.js';
+import { blocks } from '../src/design/registry.js';
+import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { traceDir, VECTORS_DIR } from './helpers/design.js';
 

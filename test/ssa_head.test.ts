@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attentionTimesV, ssaHeadModel } from '../src/blocks/ssa_head/model.js';
 import { deriveSsa } from '../src/blocks/ssa_head/derive.js';
 import { resolveConfig } from '../src/io/config-file.js';
-import { Rng } from '../src/core/rng.js';
+import { Rng } from '../src/base/rng.js';
 import { design, expectBitExact, expectPortable, mutate } from './helpers/design.js';
 
 const base = {

@@ -6,14 +6,14 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_NAMES } from '../src/core/config.js';
-import { blocks } from '../src/blocks/index.js';
-import { estimateConfig, resourceModels } from '../src/estimate/index.js';
+import { BLOCK_NAMES } from '../src/base/config.js';
+import { blocks } from '../src/design/registry.js';
+import { estimateConfig, resourceModelFor } from '../src/estimate/index.js';
 import { fitRelative, nnls } from '../src/estimate/fit.js';
-import { ice40Brams } from '../src/estimate/model.js';
+import { ice40Brams } from '../src/targets/ice40.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { pickDevice } from '../src/tools/nextpnr.js';
-import { pnrWrapper, portsOf } from '../src/synth/pnr-wrapper.js';
+import { pnrWrapper, portsOf } from '../src/tools/pnr-shell.js';
 import { cli } from './helpers/cli.js';
 import { design } from './helpers/design.js';
 
@@ -91,7 +91,7 @@ describe('spikeforge synth', () => {
 describe('place-and-route shell and device choice', () => {
   it('drives every input from the shift register and observes every output', () => {
     const d = design({ top: 'gray_rom', name: 'w', seqLen: 12 });
-    const spec = d.block.harness.spec(d.derived);
+    const spec = d.block.ports(d.derived);
     const { inputs, outputs } = portsOf(spec);
     expect(inputs.map((p) => p.port)).toEqual(['pos_valid_i', 'pos_i', 'code_ready_i']);
     expect(outputs.map((p) => p.port)).toEqual(['pos_ready_o', 'code_valid_o', 'code_o']);
@@ -115,16 +115,14 @@ describe('place-and-route shell and device choice', () => {
 });
 
 describe('estimator', () => {
-  it('has a resource model for every registered block it knows, keyed by block name', () => {
-    for (const name of Object.keys(resourceModels)) {
-      expect(BLOCK_NAMES).toContain(name);
-      expect(resourceModels[name as keyof typeof resourceModels]!.block).toBe(name);
+  it('has a resource model for every registered block, keyed by block name', () => {
+    for (const name of BLOCK_NAMES) {
+      expect(blocks[name].resources.block).toBe(name);
+      expect(resourceModelFor(name).block).toBe(name);
     }
-    expect(resourceModels.gray_rom).toBeDefined();
-    // Every registered block with a model gets an estimate for each of its calibration configs.
-    for (const [name, model] of Object.entries(resourceModels)) {
-      if (!blocks[name as keyof typeof blocks]) continue;
-      for (const raw of model!.calibrationSet()) {
+    // Every block gets an estimate for each of its calibration configs.
+    for (const name of BLOCK_NAMES) {
+      for (const raw of resourceModelFor(name).calibrationSet()) {
         for (const target of ['ice40', 'generic'] as const) {
           const e = estimateConfig(resolveConfig({ name: 'e', ...raw }, '.'), target);
           expect(e.luts + e.ffs).toBeGreaterThan(0);

@@ -18,12 +18,12 @@ import { deriveXnor, engineCycles, type PopcountArch } from '../src/blocks/xnor_
 import { packRows, scores, similarity, xnorByIdentity } from '../src/blocks/xnor_attention/model.js';
 import { grayTerm } from '../src/blocks/gray_rom/model.js';
 import { logPeBias } from '../src/blocks/logpe_bias/model.js';
-import { bitlen } from '../src/core/bits.js';
-import { Rng } from '../src/core/rng.js';
+import { bitlen } from '../src/base/bits.js';
+import { Rng } from '../src/base/rng.js';
 import { resolveConfig } from '../src/io/config-file.js';
-import { planPopcount, type PopcountPlan } from '../generators/popcount.js';
+import { planPopcount, type PopcountPlan } from '../src/parts/popcount.js';
 import { main } from '../src/cli/main.js';
-import { checkVectorFile } from '../src/core/check.js';
+import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { design, expectBitExact, expectPortable, mutate, traceDir, VECTORS_DIR } from './helpers/design.js';
 

@@ -4,12 +4,10 @@
  * back; the streams run independently, so K/V of the next timestep may arrive early.
  */
 import type { SsaDerived } from '../src/blocks/ssa_head/derive.js';
-import { ssaCycles } from '../src/blocks/ssa_head/derive.js';
 import type { SsaInputs, SsaOutputs } from '../src/blocks/ssa_head/model.js';
-import type { BlockHarness, StimulusCase } from '../src/blocks/types.js';
-import type { Rng } from '../src/core/rng.js';
-import { mask } from '../src/core/bits.js';
-import { ssaHeadModule } from '../generators/ssa_head.js';
+import type { BlockHarness, StimulusCase } from './types.js';
+import type { Rng } from '../src/base/rng.js';
+import { mask } from '../src/base/bits.js';
 import { splitByCounts } from './streams.js';
 
 function matrix(s: SsaDerived, row: (t: number, i: number) => bigint): bigint[][] {
@@ -25,20 +23,6 @@ function randomCase(s: SsaDerived, rng: Rng, density: { q: number; k: number; v:
 }
 
 export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs, 'spikes'>> = {
-  spec: (s) => ({
-    top: ssaHeadModule(s),
-    inputs: [
-      {
-        name: 'kv',
-        fields: [
-          { port: 'k', width: s.width },
-          { port: 'v', width: s.width },
-        ],
-      },
-      { name: 'q', fields: [{ port: 'q', width: s.width }] },
-    ],
-    outputs: [{ name: 'y', fields: [{ port: 'y', width: s.width }] }],
-  }),
   encode: (_s, cases) => ({
     kv: cases.flatMap((c) => c.k.flatMap((kt, t) => kt.map((k, j) => [k, c.v[t]![j]!]))),
     q: cases.flatMap((c) => c.q.flat().map((q) => [q])),
@@ -68,5 +52,4 @@ export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs
     }
     return cases;
   },
-  expectedCycles: (s, cases) => ssaCycles(s, cases.length),
 };

@@ -1,5 +1,5 @@
 /** Helpers shared by every block harness for cutting captured beats back into cases. */
-import type { Beat } from '../src/blocks/types.js';
+import type { Beat } from '../src/blocks/ports.js';
 
 /** Splits `beats` into consecutive groups of the given sizes; missing beats give short groups. */
 export function splitByCounts(beats: Beat[], counts: number[]): Beat[][] {

@@ -9,35 +9,12 @@
  * saying why, so the comparison with the golden model fails naming the fault.
  */
 import type { XnorDerived } from '../src/blocks/xnor_attention/derive.js';
-import { engineCycles } from '../src/blocks/xnor_attention/derive.js';
 import type { ScoreCell, XnorInputs, XnorOutputs } from '../src/blocks/xnor_attention/model.js';
-import type { Beat, BlockHarness, HarnessSpec, StimulusCase } from '../src/blocks/types.js';
-import type { Rng } from '../src/core/rng.js';
-import { mask } from '../src/core/bits.js';
-import { xnorAttentionModule } from '../generators/xnor_attention.js';
+import type { Beat } from '../src/blocks/ports.js';
+import type { BlockHarness, StimulusCase } from './types.js';
+import type { Rng } from '../src/base/rng.js';
+import { mask } from '../src/base/bits.js';
 import { splitByCounts } from './streams.js';
-
-function spec(d: XnorDerived): HarnessSpec {
-  return {
-    top: xnorAttentionModule(d),
-    inputs: [
-      { name: 'k', fields: [{ port: 'k', width: d.dim }] },
-      { name: 'q', fields: [{ port: 'q', width: d.dim }] },
-    ],
-    outputs: [
-      {
-        name: 'score',
-        fields: [
-          { port: 'score', width: d.lanes * d.scoreWidth },
-          { port: 'score_keep', width: d.lanes },
-          { port: 'score_last', width: 1 },
-          { port: 'score_qi', width: d.idxWidth },
-          { port: 'score_kj', width: d.idxWidth },
-        ],
-      },
-    ],
-  };
-}
 
 /** Score beats of one case: T timesteps × N rows × ceil(N / lanes) beats. */
 function beatsPerCase(d: XnorDerived): number {
@@ -100,7 +77,6 @@ function alternating(dim: number): bigint {
 }
 
 export const xnorAttentionHarness: BlockHarness<XnorDerived, XnorInputs, XnorOutputs> = {
-  spec,
   encode: (_d, cases) => ({
     k: cases.flatMap((c) => c.k.flatMap((rowsT) => rowsT.map((r) => [r]))),
     q: cases.flatMap((c) => c.q.flatMap((rowsT) => rowsT.map((r) => [r]))),
@@ -132,5 +108,4 @@ export const xnorAttentionHarness: BlockHarness<XnorDerived, XnorInputs, XnorOut
     }
     return cases;
   },
-  expectedCycles: (d, cases) => engineCycles(d, cases.length * d.timesteps),
 };

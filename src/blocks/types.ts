@@ -1,92 +1,23 @@
 /**
- * The contract every hardware block implements: the five faces of a block.
+ * The block contract, part one: everything about a block that is pure data and arithmetic
+ * (docs/architecture.md). A block's spec lives in src/blocks/<block>/ and imports nothing
+ * above this layer; its generator (generators/<block>.ts) and harness
+ * (testbenches/<block>.ts) build on it, and src/design/registry.ts puts the three together.
  *
- *   1. derive()   config → derived parameters (every width is computed here, once)
- *   2. model()    the golden model: pure, bit-exact, no I/O
- *   3. render()   derived parameters → SystemVerilog (and .mem) files, via templates/
- *   4. harness    how the co-simulation drives the top module (testbenches/<block>.ts)
- *   5. vectors    how the block's inputs/outputs look in a vector file (SPEC §7)
- *
- * The CLI, the co-simulation engine, the portability gate and the sweep treat every
- * block through this interface only. To add a block, copy the shape of an existing one
- * (src/blocks/gray_rom/, generators/gray_rom.ts, templates/gray_rom/,
- * testbenches/gray_rom.ts, test/gray_rom.test.ts) and register it in src/blocks/index.ts.
+ *   derive()     config → derived parameters: every width, depth and count, computed once
+ *   describe()   derived parameters in words, for the manifest and the RTL header
+ *   model()      the golden model: pure, bit-exact, no I/O
+ *   ports()      the top module's streams
+ *   cycles()     full-throughput cycle count (the formula the co-simulation measures)
+ *   vectors      the block's inputs and outputs in a vector file (docs/vectors.md)
+ *   resources    the analytic resource model the estimator and sweeps use
+ *   subjects     small configs that mutation testing breaks (every RTL variant elaborated)
+ *   fuzz         random valid configs for config fuzzing
  */
-import type { BlockName, Config } from '../core/config.js';
-import type { Rng } from '../core/rng.js';
-
-/** A config whose Log-PE table (if any) has been loaded: still plain data. */
-export type ResolvedConfig = Omit<Config, 'logPe'> & {
-  logPe: Omit<Config['logPe'], 'table'> & {
-    /** The N×N table as loaded (validated by the Log-PE derive()), or null. */
-    table: unknown[][] | null;
-    /** Where the table came from, for messages and the manifest. */
-    tableSource: string | null;
-  };
-};
-
-export interface GeneratedFile {
-  /** File name inside the output folder (no directories). */
-  path: string;
-  content: string;
-  kind: 'sv' | 'mem' | 'meta';
-}
-
-/** Facts about the generator run that go into every header (no timestamps). */
-export interface RenderMeta {
-  generator: string;
-  version: string;
-  configHash: string;
-}
-
-/** One field of a stream: a port `<port>_i` / `<port>_o` of `width` bits. */
-export interface StreamField {
-  port: string;
-  width: number;
-}
-
-/**
- * A valid/ready stream of the top module. Ports: `<name>_valid_i`, `<name>_ready_o`
- * and one data port per field for inputs; `<name>_valid_o`, `<name>_ready_i` and
- * `<field>_o` for outputs.
- */
-export interface StreamSpec {
-  name: string;
-  fields: StreamField[];
-}
-
-export interface HarnessSpec {
-  top: string;
-  inputs: StreamSpec[];
-  outputs: StreamSpec[];
-}
-
-/** One transfer on a stream: one unsigned value per field, in field order. */
-export type Beat = bigint[];
-export type StreamBeats = Record<string, Beat[]>;
-
-/** A named input case for co-simulation. */
-export interface StimulusCase<I> {
-  name: string;
-  inputs: I;
-}
-
-export interface BlockHarness<D, I, O> {
-  spec(d: D): HarnessSpec;
-  /** All cases back to back on the input streams. */
-  encode(d: D, cases: I[]): StreamBeats;
-  /** The number of beats each output stream must deliver for these cases. */
-  expectedBeats(d: D, cases: I[]): Record<string, number>;
-  /** Splits the captured output beats back into one output per case. */
-  decode(d: D, cases: I[], out: StreamBeats): O[];
-  /**
-   * Corner, random and (where the input space is small) exhaustive cases.
-   * `count` is the number of random cases wanted.
-   */
-  stimulus(d: D, rng: Rng, count: number): StimulusCase<I>[];
-  /** Clock cycles from first input to last output with no back-pressure, if known. */
-  expectedCycles?(d: D, cases: I[]): number;
-}
+import type * as FastCheck from 'fast-check';
+import type { BlockName, ResolvedConfig } from '../base/config.js';
+import type { BlockResourceModel } from '../targets/cost.js';
+import type { TopPorts } from './ports.js';
 
 export interface BlockVectors<D, I, O> {
   /** Validates and converts a vector file case's `inputs`; throws InputFileError naming the place. */
@@ -102,21 +33,42 @@ export interface BlockVectors<D, I, O> {
   modelOnly?: string[];
 }
 
-export interface BlockDef<D, I, O> {
+/** A raw config as a JSON object (before parsing), e.g. a fuzz case or a mutation subject. */
+export type RawConfig = Record<string, unknown>;
+
+/** Size limits of fuzzed configs, so that every generated design builds in seconds. */
+export interface FuzzCaps {
+  /** Largest seqLen (N); grids up to this many tokens. */
+  seqLen: number;
+  dim: number;
+  timesteps: number;
+  neurons: number;
+}
+
+/**
+ * Random valid configs of one block (without `name`), drawn with fast-check. fast-check is
+ * passed in, so the block's spec stays free of test-only runtime dependencies.
+ */
+export type FuzzArbitrary = (fc: typeof FastCheck, caps: FuzzCaps) => FastCheck.Arbitrary<RawConfig>;
+
+export interface BlockSpec<D, I, O> {
   name: BlockName;
-  /** One line: what the block computes, in terms of SPEC.md. */
+  /** One line: what the block computes, in terms of docs/spec.md. */
   summary: string;
   derive(cfg: ResolvedConfig): D;
   /** Derived parameters as plain values for the manifest and the RTL header. */
   describe(d: D): Record<string, string | number | boolean>;
   model(d: D, inputs: I): O;
-  topModule(d: D): string;
-  render(d: D, meta: RenderMeta): GeneratedFile[];
-  harness: BlockHarness<D, I, O>;
+  ports(d: D): TopPorts;
+  /** Clock cycles from reset release to the last output beat for these cases back to back, with no gaps and no back-pressure. */
+  cycles(d: D, cases: I[]): number;
   vectors: BlockVectors<D, I, O>;
+  resources: BlockResourceModel<D>;
+  /**
+   * Configs (without top and name) that mutation testing generates and breaks; between them
+   * they elaborate every variant of the block's RTL. Relative Log-PE table paths resolve
+   * against test/fixtures/reference/vectors/.
+   */
+  subjects: RawConfig[];
+  fuzz: FuzzArbitrary;
 }
-
-// The registry holds blocks of different parameter types; callers go through the
-// interface only, so the element type is erased here on purpose.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyBlock = BlockDef<any, any, any>;

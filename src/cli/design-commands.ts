@@ -1,12 +1,12 @@
 /** `generate`, `verify` and `schema`: commands that start from a config file. */
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { configJsonSchema } from '../core/config.js';
-import { generateDesign } from '../core/generate.js';
-import { verifyDesign } from '../core/verify.js';
+import { configJsonSchema } from '../base/config.js';
+import { generateDesign } from '../design/design.js';
+import { verifyDesign } from '../app/verify.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
-import { intOption, outputDir, type Io } from './main.js';
+import { intOption, outputDir, type Io } from './options.js';
 
 export function registerDesignCommands(program: Command, io: Io): void {
   program

@@ -3,23 +3,16 @@
  * which returns data; this file formats it and maps errors to exit codes (the only place
  * that decides the process's exit status).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { resolve } from 'node:path';
-import { SpikeforgeError } from '../core/errors.js';
-import { VERSION } from '../core/version.js';
+import { Command, CommanderError } from 'commander';
+import { defaultIo, type Io } from './options.js';
+
+export type { Io };
+import { SpikeforgeError } from '../base/errors.js';
+import { VERSION } from '../base/version.js';
 import { registerDesignCommands } from './design-commands.js';
 import { registerVectorCommands } from './vector-commands.js';
 import { registerSweepCommands } from './sweep-commands.js';
 
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultIo: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-};
 
 export function createCli(io: Io = defaultIo): Command {
   const program = new Command('spikeforge')
@@ -57,16 +50,4 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.err(`spikeforge: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);
     return 70;
   }
-}
-
-/** Options shared by several commands. */
-export function intOption(flags: string, description: string, fallback: number): Option {
-  return new Option(flags, description).default(fallback).argParser((v: string) => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`"${v}" is not a non-negative integer`);
-    return Number(v);
-  });
-}
-
-export function outputDir(cliValue: string | undefined, name: string): string {
-  return resolve(cliValue ?? `rtl-out/${name}`);
 }

@@ -2,21 +2,21 @@
 import { Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { BLOCK_NAMES, type BlockName } from '../core/config.js';
-import { generateDesign } from '../core/generate.js';
+import { BLOCK_NAMES, type BlockName } from '../base/config.js';
+import { generateDesign } from '../design/design.js';
 import { calibrate } from '../estimate/calibrate.js';
 import { DEFAULT_CALIBRATION_PATH } from '../estimate/calibration.js';
 import { blocksWithModels, estimateConfig } from '../estimate/index.js';
-import type { EstimateTarget } from '../estimate/model.js';
+import type { EstimateTarget } from '../targets/cost.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
 import { fmtNum } from '../sweep/svg.js';
 import { mergeResults, readResults, type SweepResults } from '../sweep/results.js';
 import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs, type SweepRunOptions } from '../sweep/run.js';
 import { loadSweepFile, parseShard, SweepFileError } from '../sweep/spec.js';
-import { formatSynth, synthDesign } from '../synth/synth.js';
+import { formatSynth, synthDesign } from '../app/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
-import { intOption, outputDir, type Io } from './main.js';
+import { intOption, outputDir, type Io } from './options.js';
 
 const targetOption = () =>
   new Option('-t, --target <target>', 'synthesis target: ice40 (synth_ice40: SB_LUT4, SB_CARRY, SB_DFF*, SB_RAM40_4K) or generic (LUT6 + depth)')

@@ -1,10 +1,10 @@
 /** `check` and `golden`: commands on vector files (SPEC §7). */
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { CHECK_SIMULATORS, checkVectorFile, type CheckSimulator } from '../core/check.js';
+import { CHECK_SIMULATORS, checkVectorFile, type CheckSimulator } from '../app/check.js';
 import { writeFileAtomically } from '../io/write.js';
 import { loadVectorFile, withGoldenExpected } from '../vectors/file.js';
-import { intOption, type Io } from './main.js';
+import { intOption, type Io } from './options.js';
 
 export function registerVectorCommands(program: Command, io: Io): void {
   program

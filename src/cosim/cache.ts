@@ -7,8 +7,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
-import { canonicalJson, sha256 } from '../core/hash.js';
+import type { GeneratedFile } from '../render/files.js';
+import type { TopPorts, StreamBeats } from '../blocks/ports.js';
+import { canonicalJson, sha256 } from '../base/hash.js';
 
 function alive(pid: number): boolean {
   try {
@@ -135,7 +136,7 @@ export interface HarnessRun {
  */
 export function harnessArgs(
   runDir: string,
-  spec: HarnessSpec,
+  spec: TopPorts,
   inputs: StreamBeats,
   expected: Record<string, number>,
   run: HarnessRun,

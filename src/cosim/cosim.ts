@@ -5,10 +5,10 @@
  */
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { StimulusCase } from '../blocks/types.js';
-import type { Design } from '../core/generate.js';
-import { MismatchError } from '../core/errors.js';
-import { firstMismatch, formatMismatch, type Mismatch } from '../vectors/compare.js';
+import type { StimulusCase } from '../../testbenches/types.js';
+import type { Design } from '../design/design.js';
+import { MismatchError } from '../base/errors.js';
+import { firstMismatch, formatMismatch, type Mismatch } from '../base/compare.js';
 import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
 import { SIMULATORS, type Simulator } from './simulators.js';
 import { STATUS_UNDEFINED } from './icarus.js';
@@ -22,12 +22,12 @@ export interface SimulationResult<O> {
 }
 
 export async function buildDesignModel(design: Design, sim: Simulator = SIMULATORS.verilator): Promise<BuiltModel> {
-  return sim.build(design.files, design.block.harness.spec(design.derived));
+  return sim.build(design.files, design.block.ports(design.derived));
 }
 
 /** Generous cycle budget: a hang is reported as a time-out, not waited on forever. */
 export function cycleBudget(design: Design, cases: unknown[], beats: number, settings: Pick<RunSettings, 'pValid' | 'pReady'>): number {
-  const ideal = Math.max(beats, design.block.harness.expectedCycles?.(design.derived, cases) ?? 0);
+  const ideal = Math.max(beats, design.block.cycles(design.derived, cases));
   return Math.ceil((ideal * 8) / Math.min(settings.pValid, settings.pReady)) + 10_000;
 }
 
@@ -39,7 +39,7 @@ export async function simulate<O>(
   sim: Simulator = SIMULATORS.verilator,
 ): Promise<SimulationResult<O>> {
   const harness = design.block.harness;
-  const spec = harness.spec(design.derived);
+  const spec = design.block.ports(design.derived);
   const built = model ?? (await buildDesignModel(design, sim));
   const inputs = harness.encode(design.derived, cases);
   const expected = harness.expectedBeats(design.derived, cases);

@@ -9,8 +9,8 @@
  * simulator sees a different design (a construct one of them reads differently, a race,
  * X-dependent behaviour), which is a failure even when both happen to match the model.
  */
-import type { StimulusCase } from '../blocks/types.js';
-import type { Design } from '../core/generate.js';
+import type { StimulusCase } from '../../testbenches/types.js';
+import type { Design } from '../design/design.js';
 import { cosimCompare, type CosimCheck } from './cosim.js';
 import { SIMULATORS } from './simulators.js';
 import type { RunOutcome, RunSettings } from './verilator.js';

@@ -1,6 +1,6 @@
 /**
  * The second simulator: Icarus Verilog runs a generated design under an SV testbench made
- * from the same HarnessSpec as the Verilator harness, reading the same stream files and
+ * from the same TopPorts as the Verilator harness, reading the same stream files and
  * driving valid/ready with the same random schedule (draw for draw). Its outputs use the
  * Verilator harness's format, so the block's decode() applies unchanged and the two runs
  * can be compared beat by beat and cycle by cycle (src/cosim/cross.ts).
@@ -14,9 +14,10 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
-import { CACHE_DIR } from '../core/paths.js';
-import { ToolFailedError } from '../core/errors.js';
+import type { GeneratedFile } from '../render/files.js';
+import type { TopPorts, StreamBeats } from '../blocks/ports.js';
+import { CACHE_DIR } from '../base/paths.js';
+import { ToolFailedError } from '../base/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
@@ -25,12 +26,12 @@ import { buildCachedModel, harnessArgs, modelKey } from './cache.js';
 export const ICARUS_FLAGS = ['-g2012'];
 
 /** Module name of the generated testbench (design modules always carry the config's name prefix plus a piece). */
-export function icarusTbModule(spec: HarnessSpec): string {
+export function icarusTbModule(spec: TopPorts): string {
   return `spikeforge_icarus_tb__${spec.top}`;
 }
 
 /** The SV testbench for a top module's streams. */
-export function icarusTestbench(spec: HarnessSpec): string {
+export function icarusTestbench(spec: TopPorts): string {
   const words = (width: number) => Math.ceil(width / 32);
   const inputs = spec.inputs.map((s) => ({ name: s.name, fields: s.fields.map((f) => ({ ...f, words: words(f.width) })) }));
   const randomWidth = 32 * Math.max(1, ...spec.inputs.flatMap((s) => s.fields.map((f) => words(f.width))));
@@ -56,11 +57,11 @@ export function icarusTestbench(spec: HarnessSpec): string {
  * `.mem` files.
  */
 /** The cache key of an Icarus model (see modelKey). */
-export async function icarusModelKey(files: GeneratedFile[], spec: HarnessSpec): Promise<string> {
+export async function icarusModelKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
   return modelKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), ICARUS_FLAGS, spec.top);
 }
 
-export async function buildIcarusModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 300): Promise<BuiltModel> {
+export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300): Promise<BuiltModel> {
   return buildCachedModel({
     root: join(CACHE_DIR, 'icarus'),
     files,
@@ -90,7 +91,7 @@ export const STATUS_UNDEFINED = 5;
 /** Runs a built Icarus model; same inputs, settings and result as the Verilator runModel. */
 export async function runIcarusModel(
   model: BuiltModel,
-  spec: HarnessSpec,
+  spec: TopPorts,
   inputs: StreamBeats,
   expected: Record<string, number>,
   settings: RunSettings,

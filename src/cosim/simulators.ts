@@ -3,7 +3,8 @@
  * content hash and run it on stream files with the same harness semantics (SPEC §7
  * `check --rtl --sim`).
  */
-import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
+import type { GeneratedFile } from '../render/files.js';
+import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { buildIcarusModel, runIcarusModel } from './icarus.js';
 import { buildModel, runModel, type BuiltModel, type RunOutcome, type RunSettings } from './verilator.js';
 
@@ -12,8 +13,8 @@ export type SimulatorName = (typeof SIMULATOR_NAMES)[number];
 
 export interface Simulator {
   name: SimulatorName;
-  build(files: GeneratedFile[], spec: HarnessSpec): Promise<BuiltModel>;
-  run(model: BuiltModel, spec: HarnessSpec, inputs: StreamBeats, expected: Record<string, number>, settings: RunSettings): Promise<RunOutcome>;
+  build(files: GeneratedFile[], spec: TopPorts): Promise<BuiltModel>;
+  run(model: BuiltModel, spec: TopPorts, inputs: StreamBeats, expected: Record<string, number>, settings: RunSettings): Promise<RunOutcome>;
 }
 
 export const SIMULATORS: Record<SimulatorName, Simulator> = {

@@ -9,8 +9,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { GeneratedFile, HarnessSpec, StreamBeats } from '../blocks/types.js';
-import { CACHE_DIR } from '../core/paths.js';
+import type { GeneratedFile } from '../render/files.js';
+import type { TopPorts, StreamBeats } from '../blocks/ports.js';
+import { CACHE_DIR } from '../base/paths.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import { buildCachedModel, harnessArgs, modelKey, type CachedModel } from './cache.js';
@@ -21,16 +22,16 @@ export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique',
 /** A built simulation model (either simulator), as the build cache returns it. */
 export type BuiltModel = CachedModel;
 
-export function harnessSource(spec: HarnessSpec): string {
+export function harnessSource(spec: TopPorts): string {
   return renderTemplate('harness/verilator_tb.cpp.hbs', spec);
 }
 
 /** The cache key of a Verilator model (see modelKey). */
-export async function verilatorModelKey(files: GeneratedFile[], spec: HarnessSpec): Promise<string> {
+export async function verilatorModelKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
   return modelKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top);
 }
 
-export async function buildModel(files: GeneratedFile[], spec: HarnessSpec, timeoutSeconds = 600): Promise<BuiltModel> {
+export async function buildModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600): Promise<BuiltModel> {
   return buildCachedModel({
     root: join(CACHE_DIR, 'verilator'),
     files,
@@ -106,7 +107,7 @@ export interface RunOutcome {
 
 export async function runModel(
   model: BuiltModel,
-  spec: HarnessSpec,
+  spec: TopPorts,
   inputs: StreamBeats,
   expected: Record<string, number>,
   settings: RunSettings,

@@ -5,19 +5,19 @@
  * them, with the samples and the in-sample error, into calibration/estimator.json.
  * Blocks not named keep their entries, so each block owner can calibrate their own.
  */
-import type { BlockName } from '../core/config.js';
-import { deriveDesign, generateDesign } from '../core/generate.js';
-import { PACKAGE_ROOT } from '../core/paths.js';
-import { VERSION } from '../core/version.js';
+import type { BlockName } from '../base/config.js';
+import { deriveDesign, generateDesign } from '../design/design.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
+import { VERSION } from '../base/version.js';
 import { resolveConfig } from '../io/config-file.js';
 import { writeFileAtomically } from '../io/write.js';
-import { runPool } from '../sweep/pool.js';
+import { runPool } from '../base/pool.js';
 import { toolVersion } from '../tools/run.js';
 import { synthesize } from '../tools/yosys.js';
 import { clearCalibrationCache, loadCalibration, type CalibrationFile, type CalibrationSample, type TargetCalibration } from './calibration.js';
 import { errorPct, fitRelative, median } from './fit.js';
 import { resourceModelFor } from './index.js';
-import { RESOURCES, type EstimateTarget, type Resource } from './model.js';
+import { RESOURCES, type EstimateTarget, type Resource } from '../targets/cost.js';
 
 export interface CalibrateOptions {
   blocks: BlockName[];

@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../core/paths.js';
-import { InputFileError } from '../core/errors.js';
-import type { BlockName } from '../core/config.js';
-import type { EstimateTarget, Resource } from './model.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
+import { InputFileError } from '../base/errors.js';
+import type { BlockName } from '../base/config.js';
+import type { EstimateTarget, Resource } from '../targets/cost.js';
 
 export const CALIBRATION_FORMAT = 'spikeforge.estimator-calibration.v1';
 export const DEFAULT_CALIBRATION_PATH = join(PACKAGE_ROOT, 'calibration', 'estimator.json');

@@ -1,36 +1,23 @@
 /**
- * The estimator registry: one analytic resource model per block name, the counterpart of
- * src/blocks/index.ts. A block without a model here is still generated, synthesised and
- * swept; only its estimate is missing (reported as such). To add a model, write
- * src/estimate/blocks/<block>.ts (see gray_rom.ts for the shape), add it below, then run
- * `spikeforge calibrate --block <block>` to fit its coefficients.
+ * The analytic resource estimate: a block's resource model (its `resources` face,
+ * src/blocks/<block>/resources.ts) turned into numbers with the fitted coefficients of
+ * calibration/estimator.json. To fit a model's coefficients, run
+ * `spikeforge calibrate --block <block>`.
  */
-import type { ResolvedConfig } from '../blocks/types.js';
-import { BLOCK_NAMES, type BlockName } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
-import { deriveDesign } from '../core/generate.js';
+import type { BlockName, ResolvedConfig } from '../base/config.js';
+import { BLOCK_NAMES } from '../base/config.js';
+import { deriveDesign } from '../design/design.js';
+import { blockFor } from '../design/registry.js';
 import { loadCalibration, type CalibrationFile } from './calibration.js';
-import { RESOURCES, type AnyResourceModel, type EstimateTarget, type Rate, type Resource } from './model.js';
-import { grayRomModel } from './blocks/gray_rom.js';
-import { xnorAttentionModel } from './blocks/xnor_attention.js';
-import { lifArrayModel } from './blocks/lif_array.js';
-import { logPeBiasModel } from './blocks/logpe_bias.js';
-import { ssaHeadModel } from './blocks/ssa_head.js';
+import { RESOURCES, type AnyResourceModel, type EstimateTarget, type Rate, type Resource } from '../targets/cost.js';
 
-export const resourceModels: Partial<Record<BlockName, AnyResourceModel>> = {
-  gray_rom: grayRomModel,
-  logpe_bias: logPeBiasModel,
-  xnor_attention: xnorAttentionModel,
-  lif_array: lifArrayModel,
-  ssa_head: ssaHeadModel,
-};
-
-export function resourceModelFor(block: BlockName): AnyResourceModel | null {
-  return resourceModels[block] ?? null;
+export function resourceModelFor(block: BlockName): AnyResourceModel {
+  return blockFor(block).resources;
 }
 
+/** Every block has a resource model (it is one of the block's faces). */
 export function blocksWithModels(): BlockName[] {
-  return BLOCK_NAMES.filter((b) => resourceModels[b]);
+  return [...BLOCK_NAMES];
 }
 
 export interface EstimateTermRow {
@@ -97,11 +84,6 @@ export function estimateDerived(
 
 /** Estimate for a resolved config; throws ConfigError for config errors or a block without a model. */
 export function estimateConfig(cfg: ResolvedConfig, target: EstimateTarget, calibration?: CalibrationFile): ResourceEstimate {
-  const { derived } = deriveDesign(cfg);
-  const model = resourceModelFor(cfg.top);
-  if (!model) {
-    const have = blocksWithModels().join(', ') || 'none';
-    throw new ConfigError('top', cfg.top, `no resource model for this block yet (src/estimate/blocks/); models exist for: ${have}`);
-  }
-  return estimateDerived(model, derived, target, calibration);
+  const { block, derived } = deriveDesign(cfg);
+  return estimateDerived(block.resources, derived, target, calibration);
 }

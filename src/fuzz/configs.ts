@@ -1,205 +1,32 @@
 /**
- * fast-check arbitraries of configs (SPEC §8): valid ones per block, and invalid ones that
- * carry exactly one fault and the config key a correct error message must name.
- *
- * Valid configs follow SPEC's rules and the blocks' documented cross-field rules (grid =
- * seqLen, Gray bits at least the minimum, soft reset with vReset 0, lanes a divisor of
- * neurons for the LIF array, Log-PE implementations that fit the table). Sizes are capped
- * so that a generated design builds and simulates in seconds.
+ * Configs for config fuzzing (docs/spec.md §8): valid ones come from each block's `fuzz`
+ * face (src/blocks/<block>/fuzz.ts), which follows the block's documented cross-field rules;
+ * invalid ones carry exactly one fault and the config key a correct error message must
+ * name. The schema's ranges, enums and keys are read from the config schema itself, so a
+ * new key is fuzzed without being listed here. Sizes are capped so that a generated design
+ * builds and simulates in seconds.
  *
  * Everything here is plain JSON data (tables inline or as extra files), so a failing case
  * can be written out as a regression fixture and replayed.
  */
-import fc from 'fast-check';
-import type { BlockName } from '../core/config.js';
+import * as fc from 'fast-check';
+import { indexWidth } from '../base/bits.js';
+import { configJsonSchema, type BlockName } from '../base/config.js';
+import type { FuzzCaps, RawConfig } from '../blocks/types.js';
+import { blocks } from '../design/registry.js';
 
-export type RawConfig = Record<string, unknown>;
+export type { RawConfig };
 
-export interface Caps {
-  /** Largest seqLen (N); grids up to this many tokens. */
-  seqLen: number;
-  dim: number;
-  timesteps: number;
-  neurons: number;
-}
-
-export const BOUNDED_CAPS: Caps = { seqLen: 6, dim: 8, timesteps: 2, neurons: 6 };
-export const LONG_CAPS: Caps = { seqLen: 16, dim: 70, timesteps: 4, neurons: 12 };
-
-const clog2 = (x: number) => (x <= 1 ? 0 : Math.ceil(Math.log2(x)));
-const indexWidth = (x: number) => Math.max(1, clog2(x));
+export const BOUNDED_CAPS: FuzzCaps = { seqLen: 6, dim: 8, timesteps: 2, neurons: 6 };
+export const LONG_CAPS: FuzzCaps = { seqLen: 16, dim: 70, timesteps: 4, neurons: 12 };
 
 /** A config name: a legal, non-keyword SV identifier (the prefix rules out keywords). */
 export const nameArb = fc.stringMatching(/^[a-z][a-z0-9_]{0,12}$/).map((s) => `fz_${s}`);
 
-/** N tokens: a 1-D length or an R×C grid with R·C = N. */
-const geometryArb = (caps: Caps, gridAllowed = true) =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.integer({ min: 1, max: caps.seqLen }).map((seqLen) => ({ seqLen, grid: null as null | { rows: number; cols: number } })) },
-    {
-      weight: gridAllowed ? 1 : 0,
-      arbitrary: fc
-        .tuple(fc.integer({ min: 1, max: caps.seqLen }), fc.integer({ min: 1, max: caps.seqLen }))
-        .filter(([r, c]) => r * c <= caps.seqLen)
-        .map(([rows, cols]) => ({ seqLen: rows * cols, grid: { rows, cols } as null | { rows: number; cols: number } })),
-    },
-  );
-
-/** grayPe settings valid for this geometry. */
-const grayPeArb = (seqLen: number, timesteps: number, grid: boolean, enabled: fc.Arbitrary<boolean>) =>
-  fc
-    .record({
-      enabled,
-      position: grid ? fc.constant('token') : fc.constantFrom('token', 'timestep-token'),
-      impl: fc.constantFrom('logic', 'rom'),
-      extra: fc.integer({ min: 0, max: 3 }),
-      explicit: grid ? fc.constant(false) : fc.boolean(),
-    })
-    .map(({ enabled: on, position, impl, extra, explicit }) => {
-      const positions = position === 'token' ? seqLen : seqLen * timesteps;
-      const bits = explicit ? Math.min(32, indexWidth(positions) + extra) : null;
-      return { enabled: on, bits, position, impl };
-    });
-
-/** A Log-PE table: random, or a function of distance (|i−j|, or per axis on a grid). */
-const tableArb = (seqLen: number, grid: { rows: number; cols: number } | null) =>
-  fc.oneof(
-    fc.array(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: seqLen, maxLength: seqLen }), { minLength: seqLen, maxLength: seqLen }),
-    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 2 * seqLen, maxLength: 2 * seqLen }).map((byDistance) =>
-      Array.from({ length: seqLen }, (_, i) =>
-        Array.from({ length: seqLen }, (_, j) => {
-          if (!grid) return byDistance[Math.abs(i - j)]!;
-          const dr = Math.abs(Math.floor(i / grid.cols) - Math.floor(j / grid.cols));
-          const dc = Math.abs((i % grid.cols) - (j % grid.cols));
-          return byDistance[(dr * grid.cols + dc) % byDistance.length]!;
-        }),
-      ),
-    ),
-  );
-
-function isDistanceTable(t: number[][], grid: { rows: number; cols: number } | null): boolean {
-  const n = t.length;
-  const key = (i: number, j: number) =>
-    grid ? `${Math.abs(Math.floor(i / grid.cols) - Math.floor(j / grid.cols))},${Math.abs((i % grid.cols) - (j % grid.cols))}` : `${Math.abs(i - j)}`;
-  const seen = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const k = key(i, j);
-      if (seen.has(k) && seen.get(k) !== t[i]![j]) return false;
-      seen.set(k, t[i]![j]!);
-    }
-  }
-  return true;
+/** Random valid configs of one block: its fuzz face plus a name. */
+export function validConfigArb(top: BlockName, caps: FuzzCaps): fc.Arbitrary<RawConfig> {
+  return fc.tuple(nameArb, blocks[top].fuzz(fc, caps)).map(([name, c]) => ({ top, name, ...c }));
 }
-
-/** logPe settings valid for this geometry (the implementation must be able to hold the table). */
-const logPeArb = (seqLen: number, grid: { rows: number; cols: number } | null, enabled: fc.Arbitrary<boolean>) =>
-  fc.oneof(
-    fc.record({ enabled, mode: fc.constant('paper'), table: fc.constant(null), impl: fc.constantFrom('auto', 'logic', 'distance-rom') }),
-    fc.tuple(enabled, tableArb(seqLen, grid), fc.constantFrom('auto', 'table-rom', 'distance-rom')).map(([on, table, impl]) => ({
-      enabled: on,
-      mode: 'table',
-      table,
-      impl: impl === 'distance-rom' && !isDistanceTable(table, grid) ? 'table-rom' : impl,
-    })),
-  );
-
-function grayRomArb(caps: Caps): fc.Arbitrary<RawConfig> {
-  return fc
-    .tuple(nameArb, geometryArb(caps), fc.integer({ min: 1, max: caps.timesteps }))
-    .chain(([name, g, timesteps]) =>
-      grayPeArb(g.seqLen, timesteps, g.grid !== null, fc.boolean()).map((grayPe) => ({ top: 'gray_rom', name, ...g, timesteps, grayPe })),
-    );
-}
-
-function logPeBiasArb(caps: Caps): fc.Arbitrary<RawConfig> {
-  return fc
-    .tuple(nameArb, geometryArb(caps))
-    .chain(([name, g]) => logPeArb(g.seqLen, g.grid, fc.boolean()).map((logPe) => ({ top: 'logpe_bias', name, ...g, logPe })));
-}
-
-function xnorArb(caps: Caps): fc.Arbitrary<RawConfig> {
-  return fc
-    .tuple(
-      nameArb,
-      geometryArb(caps),
-      fc.integer({ min: 1, max: caps.dim }),
-      fc.integer({ min: 1, max: caps.timesteps }),
-      fc.constantFrom('xnor', 'and'),
-      fc.constantFrom('auto', 'loop', 'carry-tree', 'gpc63'),
-      fc.constantFrom('ice40', 'lut6'),
-    )
-    .chain(([name, g, dim, timesteps, similarity, popcount, target]) =>
-      fc
-        .tuple(fc.integer({ min: 1, max: g.seqLen }), grayPeArb(g.seqLen, timesteps, g.grid !== null, fc.boolean()), logPeArb(g.seqLen, g.grid, fc.boolean()))
-        .map(([lanes, grayPe, logPe]) => ({ top: 'xnor_attention', name, ...g, dim, timesteps, similarity, lanes, grayPe, logPe, popcount, target })),
-    );
-}
-
-/** LIF parameters: thresholds both dyadic and not, both resets, F and W explicit or default. */
-const lifArb = (forHead: boolean) =>
-  fc
-    .record({
-      tauLog2: fc.integer({ min: 0, max: 3 }),
-      decayInput: fc.boolean(),
-      threshold: fc.constantFrom(0.5, 1, 0.25, 0.3, 1.75, 2, 3.1),
-      reset: fc.constantFrom('hard', 'soft'),
-      vReset: fc.constantFrom(0, 0, -0.5, 0.25),
-      fracBits: fc.option(fc.integer({ min: 4, max: 16 }), { nil: null }),
-      width: fc.option(fc.integer({ min: 26, max: 44 }), { nil: null }),
-      inputWidth: fc.integer({ min: 2, max: 20 }),
-    })
-    .map((l) => {
-      const lif: RawConfig = { ...l, vReset: l.reset === 'soft' ? 0 : l.vReset };
-      if (forHead) delete lif['inputWidth'];
-      return lif;
-    });
-
-function lifArrayArb(caps: Caps): fc.Arbitrary<RawConfig> {
-  return fc
-    .tuple(nameArb, fc.integer({ min: 1, max: caps.neurons }), fc.integer({ min: 1, max: caps.timesteps }), lifArb(false))
-    .chain(([name, neurons, timesteps, lif]) => {
-      const divisors = Array.from({ length: neurons }, (_, i) => i + 1).filter((d) => neurons % d === 0);
-      return fc.constantFrom(...divisors).map((lanes) => ({ top: 'lif_array', name, neurons, lanes, timesteps, lif }));
-    });
-}
-
-function ssaHeadArb(caps: Caps): fc.Arbitrary<RawConfig> {
-  return fc
-    .tuple(
-      nameArb,
-      geometryArb(caps),
-      fc.integer({ min: 1, max: Math.min(caps.dim, 16) }),
-      fc.integer({ min: 1, max: caps.timesteps }),
-      fc.constantFrom('xnor', 'and'),
-      fc.constantFrom(1, 0.5, 0.25, 0.125, 0.3),
-      lifArb(true),
-    )
-    .chain(([name, g, dim, timesteps, similarity, scale, lif]) =>
-      fc
-        .tuple(
-          fc.integer({ min: 1, max: g.seqLen }),
-          grayPeArb(g.seqLen, timesteps, g.grid !== null, fc.boolean()),
-          logPeArb(g.seqLen, g.grid, fc.boolean()),
-          fc.integer({ min: 1, max: 2 }),
-        )
-        .map(([lanes, grayPe, logPe, heads]) => {
-          // Vr' = vReset / scale must be a multiple of 2^-F (SPEC §6, §5): with a scale that is
-          // not a power of two only vReset = 0 is valid.
-          const dyadic = Number.isInteger(Math.log2(scale));
-          const l = dyadic ? lif : { ...lif, vReset: 0 };
-          return { top: 'ssa_head', name, ...g, dim, timesteps, similarity, lanes, grayPe, logPe, scale, heads, lif: l };
-        }),
-    );
-}
-
-export const VALID_ARBITRARIES: Record<BlockName, (caps: Caps) => fc.Arbitrary<RawConfig>> = {
-  gray_rom: grayRomArb,
-  logpe_bias: logPeBiasArb,
-  xnor_attention: xnorArb,
-  lif_array: lifArrayArb,
-  ssa_head: ssaHeadArb,
-};
 
 // ---------------------------------------------------------------------------------------
 // Invalid configs: a valid config plus one fault.
@@ -218,39 +45,46 @@ export interface InvalidCase {
   raw: string | null;
 }
 
-const NUMERIC_RANGES: [string, number, number][] = [
-  ['seqLen', 1, 4096],
-  ['dim', 1, 4096],
-  ['timesteps', 1, 1024],
-  ['lanes', 1, 4096],
-  ['neurons', 1, 65536],
-  ['heads', 1, 64],
-  ['grayPe.bits', 1, 32],
-  ['lif.tauLog2', 0, 16],
-  ['lif.fracBits', 0, 64],
-  ['lif.width', 2, 128],
-  ['lif.inputWidth', 2, 64],
-];
-const ENUM_KEYS: [string, string[]][] = [
-  ['similarity', ['xnor', 'and']],
-  ['grayPe.position', ['token', 'timestep-token']],
-  ['grayPe.impl', ['logic', 'rom']],
-  ['logPe.mode', ['paper', 'table']],
-  ['logPe.impl', ['auto', 'logic', 'distance-rom', 'table-rom']],
-  ['lif.reset', ['hard', 'soft']],
-  ['target', ['ice40', 'lut6']],
-  ['popcount', ['auto', 'loop', 'carry-tree', 'gpc63']],
-  ['top', ['gray_rom', 'logpe_bias', 'xnor_attention', 'lif_array', 'ssa_head']],
-];
-const BOOL_KEYS = ['grayPe.enabled', 'logPe.enabled', 'lif.decayInput'];
-const OBJECT_KEYS = ['grayPe', 'logPe', 'lif'];
-const KNOWN_KEYS: Record<string, string[]> = {
-  '': ['top', 'name', 'seqLen', 'dim', 'timesteps', 'grid', 'similarity', 'grayPe', 'logPe', 'lanes', 'neurons', 'lif', 'scale', 'target', 'popcount', 'heads'],
-  grayPe: ['enabled', 'bits', 'position', 'impl'],
-  logPe: ['enabled', 'mode', 'table', 'impl'],
-  lif: ['tauLog2', 'decayInput', 'threshold', 'reset', 'vReset', 'fracBits', 'width', 'inputWidth'],
-  grid: ['rows', 'cols'],
-};
+interface SchemaNode {
+  type?: string;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, SchemaNode>;
+  anyOf?: SchemaNode[];
+}
+
+/** The schema's keys by kind, walked from the JSON Schema of the config (grid apart: it has its own faults). */
+function schemaKeys() {
+  const numeric: [string, number, number][] = [];
+  const enums: [string, string[]][] = [];
+  const bools: string[] = [];
+  const objects: string[] = [];
+  const known: Record<string, string[]> = {};
+  const walk = (node: SchemaNode, at: string) => {
+    known[at] = Object.keys(node.properties ?? {});
+    for (const [k, child] of Object.entries(node.properties ?? {})) {
+      const key = at ? `${at}.${k}` : k;
+      const alt = child.anyOf?.find((x) => x.type !== 'null') ?? child;
+      if (alt.type === 'integer') numeric.push([key, alt.minimum!, alt.maximum!]);
+      else if (alt.enum) enums.push([key, alt.enum]);
+      else if (alt.type === 'boolean') bools.push(key);
+      else if (alt.type === 'object' && k !== 'grid') {
+        objects.push(key);
+        walk(alt, key);
+      } else if (alt.type === 'object') known[key] = Object.keys(alt.properties ?? {});
+    }
+  };
+  walk(configJsonSchema() as SchemaNode, '');
+  return { numeric, enums, bools, objects, known };
+}
+
+const SCHEMA = schemaKeys();
+const NUMERIC_RANGES = SCHEMA.numeric.filter(([k]) => !k.startsWith('grid.'));
+const ENUM_KEYS = SCHEMA.enums;
+const BOOL_KEYS = SCHEMA.bools;
+const OBJECT_KEYS = SCHEMA.objects;
+const KNOWN_KEYS = SCHEMA.known;
 
 function clone(c: RawConfig): RawConfig {
   return JSON.parse(JSON.stringify(c)) as RawConfig;
@@ -311,7 +145,7 @@ function faultsFor(base: RawConfig): fc.Arbitrary<InvalidCase>[] {
     fc.constantFrom<unknown>(4, 'grid', [2, 2], true).map((v) => invalid('wrong-type', setKey(base, 'grid', v), 'grid')),
     // Unknown keys, at the root or inside an object.
     fc
-      .tuple(fc.constantFrom('', 'grayPe', 'logPe', 'lif'), fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9]{0,10}$/))
+      .tuple(fc.constantFrom('', ...OBJECT_KEYS), fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9]{0,10}$/))
       .filter(([at, k]) => !KNOWN_KEYS[at]!.includes(k) && !['__proto__', 'constructor', 'prototype'].includes(k))
       .map(([at, k]) => invalid('unknown-key', setKey(base, at ? `${at}.${k}` : k, 1), at ? `${at}.${k}` : k)),
     // Bad names.
@@ -389,7 +223,7 @@ function faultsFor(base: RawConfig): fc.Arbitrary<InvalidCase>[] {
 }
 
 /** Invalid configs for the given tops: a valid config of one of them with one fault. */
-export function invalidConfigArb(tops: BlockName[], caps: Caps): fc.Arbitrary<InvalidCase> {
-  return fc.constantFrom(...tops).chain((top) => VALID_ARBITRARIES[top](caps).chain((base) => fc.oneof(...faultsFor(base))));
+export function invalidConfigArb(tops: BlockName[], caps: FuzzCaps): fc.Arbitrary<InvalidCase> {
+  return fc.constantFrom(...tops).chain((top) => validConfigArb(top, caps).chain((base) => fc.oneof(...faultsFor(base))));
 }
 

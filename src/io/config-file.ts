@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ResolvedConfig } from '../blocks/types.js';
-import { parseConfig, type Config } from '../core/config.js';
-import { ConfigError, InputFileError } from '../core/errors.js';
+import type { ResolvedConfig } from '../base/config.js';
+import { parseConfig, type Config } from '../base/config.js';
+import { ConfigError, InputFileError } from '../base/errors.js';
 
 export function readStructuredFile(path: string, what: string, code: 'SF_CONFIG_UNREADABLE' | 'SF_VECTORS_INVALID'): unknown {
   let text: string;

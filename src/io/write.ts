@@ -5,7 +5,7 @@
 import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { OutputError } from '../core/errors.js';
+import { OutputError } from '../base/errors.js';
 
 export interface FileToWrite {
   path: string;

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratedFile } from '../blocks/types.js';
+import type { GeneratedFile } from '../render/files.js';
 import { runTool } from '../tools/run.js';
 import { withRtlDir } from '../tools/workdir.js';
 

@@ -7,7 +7,7 @@
  * Keep every entry narrow and its reason checkable: "the mutated value is never observed
  * because …" or "both expressions are equal for every input because …".
  */
-import type { BlockName } from '../core/config.js';
+import type { BlockName } from '../base/config.js';
 import type { MutationSite } from './operators.js';
 
 export interface Equivalent {

@@ -8,9 +8,9 @@
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CACHE_DIR } from '../core/paths.js';
-import { blocks } from '../blocks/index.js';
-import { BLOCK_NAMES, type BlockName } from '../core/config.js';
+import { CACHE_DIR } from '../base/paths.js';
+import { blocks } from '../design/registry.js';
+import { BLOCK_NAMES, type BlockName } from '../base/config.js';
 import { toolVersion } from '../tools/run.js';
 import { mutationMarkdown } from './report.js';
 import { mutateBlock, type BlockMutationReport, type MutationOptions } from './run.js';

@@ -10,7 +10,7 @@
  * Each site edits exactly one line of one file. Sites are listed in a fixed order (file,
  * line, column, operator), so a seeded selection picks the same mutants every time.
  */
-import type { GeneratedFile } from '../blocks/types.js';
+import type { GeneratedFile } from '../render/files.js';
 
 export type MutationClass = 'operator' | 'constant' | 'rom-bit' | 'tie' | 'ignore-ready' | 'hold-register';
 export const MUTATION_CLASSES: readonly MutationClass[] = ['operator', 'constant', 'rom-bit', 'tie', 'ignore-ready', 'hold-register'];

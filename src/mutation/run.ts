@@ -15,12 +15,12 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BlockName } from '../core/config.js';
-import { MismatchError, ToolFailedError, ToolTimeoutError } from '../core/errors.js';
-import type { Design } from '../core/generate.js';
-import { CACHE_DIR } from '../core/paths.js';
-import { Rng } from '../core/rng.js';
-import { verifyDesign } from '../core/verify.js';
+import type { BlockName } from '../base/config.js';
+import { MismatchError, ToolFailedError, ToolTimeoutError } from '../base/errors.js';
+import type { Design } from '../design/design.js';
+import { CACHE_DIR } from '../base/paths.js';
+import { Rng } from '../base/rng.js';
+import { verifyDesign } from '../app/verify.js';
 import type { SimulatorName } from '../cosim/simulators.js';
 import { explainEquivalent, knownGap } from './equivalents.js';
 import { NETLIST_REASON, sameNetlist } from './equivalence.js';

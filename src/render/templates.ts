@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { TEMPLATES_DIR } from '../core/paths.js';
+import { TEMPLATES_DIR } from '../base/paths.js';
 
 const hb = Handlebars.create();
 const compiled = new Map<string, Handlebars.TemplateDelegate>();

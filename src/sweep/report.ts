@@ -5,7 +5,7 @@
  * and the estimator's error against Yosys.
  */
 import { isAbsolute, relative } from 'node:path';
-import { canonicalJson } from '../core/hash.js';
+import { canonicalJson } from '../base/hash.js';
 import { writeFileAtomically } from '../io/write.js';
 import { areaOf, throughputOf, type PointResult, type SweepResults } from './results.js';
 import { esc, fmtNum, scatter, type Mark } from './svg.js';

@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputFileError } from '../core/errors.js';
-import { canonicalJson } from '../core/hash.js';
+import { InputFileError } from '../base/errors.js';
+import { canonicalJson } from '../base/hash.js';
 import { median } from '../estimate/fit.js';
-import type { EstimateSummary } from '../synth/synth.js';
+import type { EstimateSummary } from '../app/synth.js';
 import type { PnrReport } from '../tools/nextpnr.js';
 import type { SynthSettings } from './spec.js';
 

@@ -9,20 +9,20 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { ResolvedConfig } from '../blocks/types.js';
-import { ConfigError, InputFileError, MismatchError, SpikeforgeError, ToolTimeoutError } from '../core/errors.js';
-import { deriveDesign, generateDesign } from '../core/generate.js';
-import { shortHash } from '../core/hash.js';
-import { VERSION } from '../core/version.js';
-import { verifyDesign } from '../core/verify.js';
+import type { ResolvedConfig } from '../base/config.js';
+import { ConfigError, InputFileError, MismatchError, SpikeforgeError, ToolTimeoutError } from '../base/errors.js';
+import { deriveDesign, generateDesign } from '../design/design.js';
+import { shortHash } from '../base/hash.js';
+import { VERSION } from '../base/version.js';
+import { verifyDesign } from '../app/verify.js';
 import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
 import { resolveConfig } from '../io/config-file.js';
 import { writeFileAtomically } from '../io/write.js';
-import { synthDesign, type EstimateSummary } from '../synth/synth.js';
+import { synthDesign, type EstimateSummary } from '../app/synth.js';
 import { placeAndRoute } from '../tools/nextpnr.js';
 import { requireTool, toolVersion } from '../tools/run.js';
-import { formatDuration, runPool } from './pool.js';
+import { formatDuration, runPool } from '../base/pool.js';
 import { writeReport } from './report.js';
 import { buildResults, resultsCsv, type PointResult, type SweepInfo, type SweepResults } from './results.js';
 import { describePoint, expandPoints, inShard, SweepFileError, timeoutFor, type Shard, type SweepPoint, type SweepSpec } from './spec.js';
@@ -234,7 +234,7 @@ async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot:
       rec.synth = { target: s.target, luts: s.luts, ffs: s.ffs, carries: s.carries, brams: s.brams, depth: s.depth, cells: s.cells, seconds: s.seconds };
       if (spec.synth.pnr) {
         stage = 'pnr';
-        const pr = await placeAndRoute(design.files, design.block.harness.spec(design.derived), { luts: s.luts, ffs: s.ffs, carries: s.carries, brams: s.brams }, {
+        const pr = await placeAndRoute(design.files, design.block.ports(design.derived), { luts: s.luts, ffs: s.ffs, carries: s.carries, brams: s.brams }, {
           device: spec.synth.device,
           seed: spec.synth.seed,
           timeoutSeconds: p.timeout,

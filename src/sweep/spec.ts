@@ -16,9 +16,9 @@
  *       synth: {timeout: 1200}
  */
 import { basename, dirname, extname, resolve } from 'node:path';
-import { SpikeforgeError, describeValue, ConfigError } from '../core/errors.js';
-import { parseConfig } from '../core/config.js';
-import { canonicalJson, shortHash } from '../core/hash.js';
+import { SpikeforgeError, describeValue, ConfigError } from '../base/errors.js';
+import { parseConfig } from '../base/config.js';
+import { canonicalJson, shortHash } from '../base/hash.js';
 import { readStructuredFile } from '../io/config-file.js';
 import { DEVICE_NAMES, DEFAULT_DEVICE } from '../tools/nextpnr.js';
 import type { SynthTarget } from '../tools/yosys.js';

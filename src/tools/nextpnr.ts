@@ -7,9 +7,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratedFile, HarnessSpec } from '../blocks/types.js';
-import { ToolFailedError } from '../core/errors.js';
-import { pnrWrapper } from '../synth/pnr-wrapper.js';
+import type { GeneratedFile } from '../render/files.js';
+import type { TopPorts } from '../blocks/ports.js';
+import { ToolFailedError } from '../base/errors.js';
+import { pnrWrapper } from './pnr-shell.js';
 import { runTool } from './run.js';
 import { withRtlDir } from './workdir.js';
 
@@ -100,7 +101,7 @@ const TOO_BIG = /(?:more|too many) [A-Z_]+ (?:cells )?than (?:are )?available|Un
 
 export async function placeAndRoute(
   files: GeneratedFile[],
-  spec: HarnessSpec,
+  spec: TopPorts,
   need: PnrNeed,
   opts: PnrOptions,
 ): Promise<PnrReport> {

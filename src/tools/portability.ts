@@ -4,8 +4,8 @@
  * and compile under `iverilog -g2012`. Each check throws ToolFailedError with the
  * tool's output when it fails.
  */
-import type { GeneratedFile } from '../blocks/types.js';
-import { ToolFailedError } from '../core/errors.js';
+import type { GeneratedFile } from '../render/files.js';
+import { ToolFailedError } from '../base/errors.js';
 import { runTool } from './run.js';
 import { withRtlDir } from './workdir.js';
 import { synthesize, type SynthReport } from './yosys.js';

@@ -3,7 +3,7 @@
  * execa, each with a time limit. A missing tool is reported with how to install it.
  */
 import { execa, type ResultPromise } from 'execa';
-import { ToolFailedError, ToolMissingError, ToolTimeoutError } from '../core/errors.js';
+import { ToolFailedError, ToolMissingError, ToolTimeoutError } from '../base/errors.js';
 
 export interface RunOptions {
   cwd?: string;

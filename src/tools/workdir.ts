@@ -1,8 +1,8 @@
 /** A scratch folder holding a design's RTL for a tool run, removed afterwards. */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratedFile } from '../blocks/types.js';
-import { CACHE_DIR } from '../core/paths.js';
+import type { GeneratedFile } from '../render/files.js';
+import { CACHE_DIR } from '../base/paths.js';
 
 export async function withRtlDir<T>(files: GeneratedFile[], fn: (dir: string, svFiles: string[]) => Promise<T>): Promise<T> {
   mkdirSync(CACHE_DIR, { recursive: true });

@@ -3,11 +3,11 @@
  * model and the RTL, and filling in `expected` (`golden`).
  */
 import { dirname, resolve } from 'node:path';
-import type { StimulusCase } from '../blocks/types.js';
-import { InputFileError } from '../core/errors.js';
-import { generateDesign, type Design } from '../core/generate.js';
+import type { StimulusCase } from '../../testbenches/types.js';
+import { InputFileError } from '../base/errors.js';
+import { generateDesign, type Design } from '../design/design.js';
 import { readStructuredFile, resolveConfig } from '../io/config-file.js';
-import { firstMismatch, type Mismatch } from './compare.js';
+import { firstMismatch, type Mismatch } from '../base/compare.js';
 
 export const VECTOR_FORMAT = 'spikeforge.vectors.v1';
 

@@ -3,11 +3,11 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { resolveConfig } from '../../src/io/config-file.js';
-import { generateDesign, type Design } from '../../src/core/generate.js';
-import { verifyDesign, type VerifyReport } from '../../src/core/verify.js';
+import { generateDesign, type Design } from '../../src/design/design.js';
+import { verifyDesign, type VerifyReport } from '../../src/app/verify.js';
 import { portabilityGate, type GateReport } from '../../src/tools/portability.js';
-import { CACHE_DIR } from '../../src/core/paths.js';
-import type { GeneratedFile } from '../../src/blocks/types.js';
+import { CACHE_DIR } from '../../src/base/paths.js';
+import type { GeneratedFile } from '../../src/render/files.js';
 
 /** Reference data copied into the repo (see test/fixtures/reference/README.md). */
 export const REFERENCE_DIR = resolve(__dirname, '../fixtures/reference');

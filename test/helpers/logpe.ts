@@ -15,11 +15,14 @@
 import { resolveConfig } from '../../src/io/config-file.js';
 import { deriveLogPe, deriveLogPeLanes, type LogPeDerived, type LogPeLanes } from '../../src/blocks/logpe_bias/derive.js';
 import { logPeBias, logPeBiasModel, type LogPeBiasInputs } from '../../src/blocks/logpe_bias/model.js';
-import { logPeLanesModule, renderLogPeLanes } from '../../generators/logpe_bias.js';
+import { renderLogPeLanes } from '../../generators/logpe_bias.js';
+import { logPeLanesModule } from '../../src/blocks/logpe_bias/index.js';
 import { logPeBiasHarness } from '../../testbenches/logpe_bias.js';
-import type { AnyBlock, Beat, GeneratedFile } from '../../src/blocks/types.js';
-import type { Design } from '../../src/core/generate.js';
-import type { Rng } from '../../src/core/rng.js';
+import type { AnyBlock } from '../../src/design/types.js';
+import type { Beat } from '../../src/blocks/ports.js';
+import type { GeneratedFile } from '../../src/render/files.js';
+import type { Design } from '../../src/design/design.js';
+import type { Rng } from '../../src/base/rng.js';
 import { splitByCounts } from '../../testbenches/streams.js';
 import { VECTORS_DIR, design } from './design.js';
 
@@ -183,10 +186,10 @@ function groupBlock(members: Member[], g: LogPeLanes | null, top: string): AnyBl
           'rows' in inputs ? inputs.rows.map(([i, b]) => laneBiases(m.l, g!, i, b)) : logPeBiasModel(m.l, inputs).bias,
         ]),
       ),
-    topModule: () => top,
+    ports: () => spec,
+    cycles: (_d: unknown, cases: (Rows | LogPeBiasInputs)[]) => count(cases) + 1,
     render: () => [],
     harness: {
-      spec: () => spec,
       encode: (_d: unknown, cases: (Rows | LogPeBiasInputs)[]) =>
         g
           ? { row: (cases as Rows[]).flatMap((c) => c.rows.map(([i, b]) => [BigInt(i), BigInt(b * g.lanes), BigInt(b)])) }
@@ -215,7 +218,6 @@ function groupBlock(members: Member[], g: LogPeLanes | null, top: string): AnyBl
           { name: 'all_beats_shuffled', inputs: { rows: shuffle(all, rng) } },
         ];
       },
-      expectedCycles: (_d: unknown, cases: (Rows | LogPeBiasInputs)[]) => count(cases) + 1,
     },
     vectors: {
       inputs: () => {

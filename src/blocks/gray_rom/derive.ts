@@ -2,10 +2,10 @@
  * Gray-PE derived parameters (SPEC §1). The one place G, the position count P and the
  * position-index width are computed; the XNOR engine and the head reuse this.
  */
-import { indexWidth } from '../../core/bits.js';
-import { ConfigError } from '../../core/errors.js';
+import { indexWidth } from '../../base/bits.js';
+import { ConfigError } from '../../base/errors.js';
 import { deriveGeometry, type Geometry } from '../geometry.js';
-import type { ResolvedConfig } from '../types.js';
+import type { ResolvedConfig } from '../../base/config.js';
 
 export interface GrayDerived {
   /** Module-name prefix (config `name`). */
@@ -21,6 +21,8 @@ export interface GrayDerived {
   /** 2-D: per-axis code widths Gr, Gc (G = Gr + Gc). */
   grid: { rows: number; cols: number; rowBits: number; colBits: number } | null;
   impl: 'logic' | 'rom';
+  /** Entries of the ROM (impl "rom"): 2^posWidth, so every index addresses a word (past P: 0). */
+  romDepth: number;
 }
 
 export function deriveGray(cfg: ResolvedConfig): GrayDerived {
@@ -44,6 +46,7 @@ export function deriveGray(cfg: ResolvedConfig): GrayDerived {
       bits: rowBits + colBits,
       grid: { ...geometry.grid, rowBits, colBits },
       impl,
+      romDepth: 2 ** indexWidth(geometry.seqLen),
     };
   }
   const positions = position === 'token' ? geometry.seqLen : geometry.seqLen * geometry.timesteps;
@@ -64,5 +67,6 @@ export function deriveGray(cfg: ResolvedConfig): GrayDerived {
     bits: bits ?? minBits,
     grid: null,
     impl,
+    romDepth: 2 ** indexWidth(positions),
   };
 }

@@ -1,17 +1,35 @@
 /**
- * Block `gray_rom` (SPEC §1): position index → Gray code.
- *   derive:  ./derive.ts        model: ./model.ts
- *   render:  generators/gray_rom.ts, templates/gray_rom/*.sv.hbs
- *   harness: testbenches/gray_rom.ts          tests: test/gray_rom.test.ts
+ * Block `gray_rom` (SPEC §1): position index → Gray code, 1-D or 2-D. The smallest complete
+ * block: copy its shape for a new one (docs/adding-a-block.md).
+ *
+ *   spec (this folder):  derive.ts (config rules, widths), model.ts (golden model),
+ *                        resources.ts (estimator terms), fuzz.ts (random valid configs)
+ *   generator:           generators/gray_rom.ts, templates/gray_rom/*.sv.hbs
+ *   harness:             testbenches/gray_rom.ts
+ *   tests, docs:         test/gray_rom.test.ts, docs/gray_rom.md
  */
-import { renderGrayRom, grayRomModule } from '../../../generators/gray_rom.js';
-import { grayRomHarness } from '../../../testbenches/gray_rom.js';
-import { field, intArray } from '../../vectors/fields.js';
-import type { BlockDef } from '../types.js';
+import { field, intArray } from '../../io/vector-fields.js';
+import type { BlockSpec } from '../types.js';
 import { deriveGray, type GrayDerived } from './derive.js';
+import { grayRomFuzz } from './fuzz.js';
 import { grayRomModel, type GrayRomInputs, type GrayRomOutputs } from './model.js';
+import { grayRomResources } from './resources.js';
 
-export const grayRom: BlockDef<GrayDerived, GrayRomInputs, GrayRomOutputs> = {
+/** The stream top `<name>_gray_rom` (one register stage). */
+export function grayRomModule(g: GrayDerived): string {
+  return `${g.name}_gray_rom`;
+}
+/** The combinational core `<name>_gray_code` that the XNOR engine instantiates too. */
+export function grayCodeModule(g: GrayDerived): string {
+  return `${g.name}_gray_code`;
+}
+
+/** Positions per case summed: one code per clock, plus the register stage. */
+function cycles(_g: GrayDerived, cases: GrayRomInputs[]): number {
+  return cases.reduce((n, c) => n + c.positions.length, 0) + 1;
+}
+
+export const grayRom: BlockSpec<GrayDerived, GrayRomInputs, GrayRomOutputs> = {
   name: 'gray_rom',
   summary: 'Gray-PE position ROM: p -> gray(p), 1-D or 2-D (SPEC §1)',
   derive: deriveGray,
@@ -25,9 +43,12 @@ export const grayRom: BlockDef<GrayDerived, GrayRomInputs, GrayRomOutputs> = {
     latencyCycles: 1,
   }),
   model: grayRomModel,
-  topModule: grayRomModule,
-  render: renderGrayRom,
-  harness: grayRomHarness,
+  ports: (g) => ({
+    top: grayRomModule(g),
+    inputs: [{ name: 'pos', fields: [{ port: 'pos', width: g.posWidth }] }],
+    outputs: [{ name: 'code', fields: [{ port: 'code', width: g.bits }] }],
+  }),
+  cycles,
   vectors: {
     inputs: (g, json, where) => ({
       positions: intArray(field(json, 'positions', where), `${where}.positions`, 0, g.positions - 1),
@@ -35,4 +56,11 @@ export const grayRom: BlockDef<GrayDerived, GrayRomInputs, GrayRomOutputs> = {
     outputs: (_g, _inputs, out) => ({ codes: out.codes }),
     inputsToJson: (_g, inputs) => ({ positions: inputs.positions }),
   },
+  resources: grayRomResources,
+  subjects: [
+    { seqLen: 12 },
+    { seqLen: 20, grid: { rows: 4, cols: 5 } },
+    { seqLen: 10, timesteps: 2, grayPe: { position: 'timestep-token', impl: 'rom' } },
+  ],
+  fuzz: grayRomFuzz,
 };

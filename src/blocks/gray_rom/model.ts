@@ -1,7 +1,7 @@
 /**
  * Gray-PE golden model (SPEC §1). Pure functions; numbers are exact (P ≤ 2^22).
  */
-import { popcount32 } from '../../core/bits.js';
+import { popcount32 } from '../../base/bits.js';
 import type { GrayDerived } from './derive.js';
 
 /** gray(p) = p XOR (p >> 1). */

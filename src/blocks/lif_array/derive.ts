@@ -11,9 +11,9 @@
  * Core code never prints: exactness caveats are returned in `warnings` and the generator
  * shows them (manifest, `generate` output, RTL header).
  */
-import { bitlen } from '../../core/bits.js';
-import { ConfigError } from '../../core/errors.js';
-import type { ResolvedConfig } from '../types.js';
+import { bitlen } from '../../base/bits.js';
+import { ConfigError } from '../../base/errors.js';
+import type { ResolvedConfig } from '../../base/config.js';
 import { charge } from './model.js';
 
 /** Largest `lif.fracBits` and `lif.width` the config schema accepts (SPEC §8 via core/config.ts). */

@@ -1,13 +1,16 @@
 /**
  * Block `lif_array` (SPEC §5): M LIF neurons stepped over T timesteps.
- *   derive:  ./derive.ts        model: ./model.ts
- *   render:  generators/lif_array.ts, templates/lif_array/*.sv.hbs
- *   harness: testbenches/lif_array.ts         tests: test/lif_array.test.ts
+ *
+ *   spec (this folder):  derive.ts, model.ts, resources.ts, fuzz.ts
+ *   generator:           generators/lif_array.ts, templates/lif_array/*.sv.hbs
+ *   harness:             testbenches/lif_array.ts
+ *   tests, docs:         test/lif_array.test.ts, docs/lif_array.md
+ * The attention head reuses deriveLifCore and the array's generator.
  */
-import { lifArrayModule, renderLifArray } from '../../../generators/lif_array.js';
-import { lifArrayHarness } from '../../../testbenches/lif_array.js';
-import { array, bigInteger, field } from '../../vectors/fields.js';
-import type { BlockDef } from '../types.js';
+import { array, bigInteger, field } from '../../io/vector-fields.js';
+import type { BlockSpec } from '../types.js';
+import { lifArrayFuzz } from './fuzz.js';
+import { lifArrayResources } from './resources.js';
 import { deriveLif, type LifDerived } from './derive.js';
 import { lifArrayModel, type LifArrayInputs, type LifArrayOutputs } from './model.js';
 
@@ -18,7 +21,12 @@ export function jsonInteger(v: bigint): number | string {
   return v <= SAFE && v >= -SAFE ? Number(v) : v.toString();
 }
 
-export const lifArray: BlockDef<LifDerived, LifArrayInputs, LifArrayOutputs> = {
+/** The stream top `<name>_lif_array`. */
+export function lifArrayModule(d: LifDerived): string {
+  return `${d.name}_lif_array`;
+}
+
+export const lifArray: BlockSpec<LifDerived, LifArrayInputs, LifArrayOutputs> = {
   name: 'lif_array',
   summary: 'LIF neuron array: spikingjelly LIFNode in fixed point, lanes neurons per beat (SPEC §5)',
   derive: deriveLif,
@@ -42,9 +50,21 @@ export const lifArray: BlockDef<LifDerived, LifArrayInputs, LifArrayOutputs> = {
     warnings: d.warnings.length ? d.warnings.join(' | ') : 'none',
   }),
   model: lifArrayModel,
-  topModule: lifArrayModule,
-  render: renderLifArray,
-  harness: lifArrayHarness,
+  ports: (d) => ({
+    top: lifArrayModule(d),
+    inputs: [{ name: 'cur', fields: [{ port: 'cur', width: d.lanes * d.input.bits }] }],
+    outputs: [
+      {
+        name: 'spk',
+        fields: [
+          { port: 'spk', width: d.lanes },
+          { port: 'mem', width: d.lanes * d.width },
+        ],
+      },
+    ],
+  }),
+  // One beat per neuron group and timestep, plus the output register.
+  cycles: (d, cases) => cases.length * d.timesteps * d.groups + 1,
   vectors: {
     inputs: (d, json, where) => {
       // Signed inputWidth-bit currents in units of 2^-F; JSON numbers or decimal strings.
@@ -61,4 +81,10 @@ export const lifArray: BlockDef<LifDerived, LifArrayInputs, LifArrayOutputs> = {
     }),
     inputsToJson: (_d, inputs) => ({ currents: inputs.currents.map((row) => row.map(jsonInteger)) }),
   },
+  resources: lifArrayResources,
+  subjects: [
+    { neurons: 4, lanes: 2, timesteps: 4, lif: { tauLog2: 1, reset: 'soft', threshold: 0.5 } },
+    { neurons: 3, lanes: 1, timesteps: 3, lif: { tauLog2: 2, decayInput: false, reset: 'hard', vReset: -0.25, threshold: 1.25, fracBits: 10, width: 14 } },
+  ],
+  fuzz: lifArrayFuzz,
 };

@@ -5,7 +5,24 @@
  * bigint `>>` is an arithmetic shift, i.e. floor division by 2^k for negative values too,
  * which is exactly SPEC §5's `>>>`.
  */
-import type { LifDerived } from './derive.js';
+
+/**
+ * The parameters the model reads (derive.ts's LifDerived has them all). Declared here, not
+ * imported, so the model stands below derive(), which uses charge() for its bounds.
+ */
+export interface LifStepParams {
+  tauLog2: number;
+  decayInput: boolean;
+  reset: 'hard' | 'soft';
+  /** W: membrane width (two's complement). */
+  width: number;
+  thetaFx: bigint;
+  vResetFx: bigint;
+}
+export interface LifRunParams extends LifStepParams {
+  timesteps: number;
+  neurons: number;
+}
 
 /**
  * The charge before saturation:
@@ -24,9 +41,6 @@ export function saturate(value: bigint, width: number): bigint {
   if (value < -half) return -half;
   return value;
 }
-
-/** The parameters one step needs (a LifDerived has them all). */
-export type LifStepParams = Pick<LifDerived, 'tauLog2' | 'decayInput' | 'reset' | 'width' | 'thetaFx' | 'vResetFx'>;
 
 export interface LifStep {
   spike: 0 | 1;
@@ -49,7 +63,7 @@ export interface LifRunResult {
 }
 
 /** One sequence: currents T×M (units of 2^−F), every neuron starting from V = Vr_fx. */
-export function lifRun(d: LifStepParams & Pick<LifDerived, 'timesteps' | 'neurons'>, currents: bigint[][]): LifRunResult {
+export function lifRun(d: LifRunParams, currents: bigint[][]): LifRunResult {
   if (currents.length !== d.timesteps || currents.some((row) => row.length !== d.neurons)) {
     throw new RangeError(`lifRun: currents must be ${d.timesteps}×${d.neurons}`);
   }
@@ -72,6 +86,6 @@ export interface LifArrayInputs {
 export type LifArrayOutputs = LifRunResult;
 
 /** The lif_array block: one sequence per case. */
-export function lifArrayModel(d: LifDerived, inputs: LifArrayInputs): LifArrayOutputs {
+export function lifArrayModel(d: LifRunParams, inputs: LifArrayInputs): LifArrayOutputs {
   return lifRun(d, inputs.currents);
 }

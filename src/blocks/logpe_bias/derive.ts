@@ -3,10 +3,10 @@
  * width is computed and the RTL implementation is resolved; the XNOR engine and the head
  * call deriveLogPe() and deriveLogPeLanes() instead of recomputing any of it.
  */
-import { bitlen, clog2, indexWidth } from '../../core/bits.js';
-import { ConfigError } from '../../core/errors.js';
-import { deriveGeometry, type Geometry } from '../geometry.js';
-import type { ResolvedConfig } from '../types.js';
+import { bitlen, clog2, indexWidth } from '../../base/bits.js';
+import { ConfigError } from '../../base/errors.js';
+import { deriveGeometry, tokenDistance, type Geometry } from '../geometry.js';
+import type { ResolvedConfig } from '../../base/config.js';
 import { paperBias } from './model.js';
 
 /** Largest table entry accepted: 16-bit biases are far beyond any trained model's. */
@@ -62,6 +62,21 @@ export interface LogPeLanes {
   fullLanes: number;
   /** Latency from the en_i edge that samples the inputs to bias_o: always 1 clock. */
   latency: 1;
+  /** The ROM behind the lanes (null for the logic implementation). */
+  rom: LogPeRom | null;
+}
+
+/**
+ * A Log-PE ROM: `copies` identical-shape memories, one per lane (each lane reads its own
+ * word every clock): the distance ROM (entry = bias at that distance, padded to a power
+ * of two) or one table bank per lane (address i·beats + b holds bias(i, b·lanes + lane)).
+ */
+export interface LogPeRom {
+  kind: 'distance' | 'table';
+  depth: number;
+  width: number;
+  addrWidth: number;
+  copies: number;
 }
 
 /** Checks the loaded table cell by cell; every error names its row and column. */
@@ -93,12 +108,9 @@ function validateTable(raw: unknown[][], n: number, source: string): number[][] 
  */
 function firstNonDistanceCell(table: number[][], geometry: Geometry): { i: number; j: number; ref: number } | null {
   const n = geometry.seqLen;
-  const g = geometry.grid;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const ref = g
-        ? Math.abs(Math.floor(i / g.cols) - Math.floor(j / g.cols)) * g.cols + Math.abs((i % g.cols) - (j % g.cols))
-        : Math.abs(i - j);
+      const ref = tokenDistance(geometry, i, j).key;
       if (table[i]![j] !== table[0]![ref]) return { i, j, ref };
     }
   }
@@ -188,6 +200,14 @@ export function deriveLogPeLanes(l: LogPeDerived, lanes: number): LogPeLanes {
     throw new ConfigError('lanes', lanes, `allowed: an integer from 1 to seqLen = ${n} for the Log-PE lanes core`);
   }
   const beats = Math.ceil(n / lanes);
+  let rom: LogPeRom | null = null;
+  if (l.impl === 'distance-rom') {
+    const depth = l.grid ? 2 ** (l.grid.rowWidth + l.grid.colWidth) : 2 ** l.idxWidth;
+    rom = { kind: 'distance', depth, width: l.biasWidth, addrWidth: Math.max(1, clog2(depth)), copies: lanes };
+  } else if (l.impl === 'table-rom') {
+    const depth = n * beats;
+    rom = { kind: 'table', depth, width: l.biasWidth, addrWidth: Math.max(1, clog2(depth)), copies: lanes };
+  }
   return {
     lanes,
     beats,
@@ -196,5 +216,6 @@ export function deriveLogPeLanes(l: LogPeDerived, lanes: number): LogPeLanes {
     biasWidth: l.biasWidth,
     fullLanes: n - (beats - 1) * lanes,
     latency: 1,
+    rom,
   };
 }

@@ -1,9 +1,8 @@
 /**
  * Log-PE golden model (SPEC §2). Pure functions; every value is a small exact integer.
  */
-import { bitlen } from '../../core/bits.js';
-import type { Geometry } from '../geometry.js';
-import type { LogPeDerived } from './derive.js';
+import { bitlen } from '../../base/bits.js';
+import { tokenDistance, type Geometry } from '../geometry.js';
 
 /**
  * The paper formula: bitlen(N − 1 − |i − j|) = clog2(N − |i − j|) in 1-D;
@@ -12,14 +11,23 @@ import type { LogPeDerived } from './derive.js';
  */
 export function paperBias(geometry: Geometry, i: number, j: number): number {
   const g = geometry.grid;
-  if (!g) return bitlen(geometry.seqLen - 1 - Math.abs(i - j));
-  const dr = Math.abs(Math.floor(i / g.cols) - Math.floor(j / g.cols));
-  const dc = Math.abs((i % g.cols) - (j % g.cols));
+  const { dr, dc } = tokenDistance(geometry, i, j);
+  if (!g) return bitlen(geometry.seqLen - 1 - dc);
   return bitlen(g.rows - 1 - dr) + bitlen(g.cols - 1 - dc);
 }
 
+/**
+ * What the model reads of the Log-PE parameters (derive.ts's LogPeDerived has it). Declared
+ * here, not imported, so the model stands below derive(), which uses paperBias().
+ */
+export interface LogPeModelParams {
+  geometry: Geometry;
+  /** Table mode: table[i][j]; paper mode: null. */
+  table: number[][] | null;
+}
+
 /** bias(i, j) for query i and key j (0 ≤ i, j < N): the paper formula or table[i][j]. */
-export function logPeBias(l: LogPeDerived, i: number, j: number): number {
+export function logPeBias(l: LogPeModelParams, i: number, j: number): number {
   return l.table ? l.table[i]![j]! : paperBias(l.geometry, i, j);
 }
 
@@ -32,6 +40,6 @@ export interface LogPeBiasOutputs {
 }
 
 /** The logpe_bias block: one bias per pair, in order. */
-export function logPeBiasModel(l: LogPeDerived, inputs: LogPeBiasInputs): LogPeBiasOutputs {
+export function logPeBiasModel(l: LogPeModelParams, inputs: LogPeBiasInputs): LogPeBiasOutputs {
   return { bias: inputs.pairs.map(([i, j]) => logPeBias(l, i, j)) };
 }

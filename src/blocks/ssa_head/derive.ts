@@ -3,10 +3,10 @@
  * own derive(): the XNOR engine's widths (deriveXnor), the LIF array's (deriveLifCore with
  * the scale folded into threshold and reset value). Only the A·V widths are new here.
  */
-import { bitlen, clog2 } from '../../core/bits.js';
+import { bitlen, clog2 } from '../../base/bits.js';
 import { deriveLifCore, type LifDerived } from '../lif_array/derive.js';
 import { deriveXnor, engineCycles, type XnorDerived } from '../xnor_attention/derive.js';
-import type { ResolvedConfig } from '../types.js';
+import type { ResolvedConfig } from '../../base/config.js';
 
 export interface SsaDerived {
   name: string;

@@ -1,20 +1,46 @@
 /**
  * Block `ssa_head` (SPEC §6): Q, K, V spikes in, spikes out, over T timesteps.
- *   derive:  ./derive.ts (composes deriveXnor and deriveLifCore)   model: ./model.ts
- *   render:  generators/ssa_head.ts, templates/ssa_head/*.sv.hbs
- *   harness: testbenches/ssa_head.ts          tests: test/ssa_head.test.ts
+ *
+ *   spec (this folder):  derive.ts (composes deriveXnor and deriveLifCore), model.ts
+ *                        (composes the block models), resources.ts, fuzz.ts
+ *   generator:           generators/ssa_head.ts, templates/ssa_head/*.sv.hbs
+ *   harness:             testbenches/ssa_head.ts
+ *   tests, docs:         test/ssa_head.test.ts, docs/ssa_head.md
  */
-import { renderSsaHead, ssaHeadModule, ssaParams } from '../../../generators/ssa_head.js';
-import { ssaHeadHarness } from '../../../testbenches/ssa_head.js';
-import { toHex } from '../../core/bits.js';
-import { field, hexMatrix, hexMatrixToJson } from '../../vectors/fields.js';
-import type { BlockDef } from '../types.js';
+import { toHex } from '../../base/bits.js';
+import { field, hexMatrix, hexMatrixToJson } from '../../io/vector-fields.js';
+import type { BlockSpec } from '../types.js';
+import { oddTable } from '../logpe_bias/index.js';
+import { ssaHeadFuzz } from './fuzz.js';
+import { ssaHeadResources } from './resources.js';
 import { deriveSsa, ssaCycleFormula, ssaCycles, type SsaDerived } from './derive.js';
 import { ssaHeadModel, type SsaInputs, type SsaOutputs } from './model.js';
 
 type Outputs = Pick<SsaOutputs, 'spikes'> & Partial<Pick<SsaOutputs, 'scores' | 'av'>>;
 
-export const ssaHead: BlockDef<SsaDerived, SsaInputs, Outputs> = {
+/** The top `<name>_ssa_head`. */
+export function ssaHeadModule(s: SsaDerived): string {
+  return `${s.name}_ssa_head`;
+}
+
+/** Derived parameters in words, for describe() and the RTL headers. */
+export function ssaParams(s: SsaDerived): Record<string, string | number> {
+  return {
+    Heads: s.heads,
+    'D per head': s.dim,
+    N: s.seqLen,
+    T: s.timesteps,
+    Lanes: s.xnor.lanes,
+    S_max: s.xnor.maxScore,
+    OWidth: `${s.oWidth} = bitlen(N * S_max = ${s.oMax})`,
+    Scale: `${s.scale}: threshold' = ${s.lif.threshold}, vReset' = ${s.lif.vReset} (SPEC §6)`,
+    FracBits: s.lif.fracBits,
+    MembraneWidth: s.lif.width,
+    Cycles: ssaCycleFormula(s),
+  };
+}
+
+export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
   name: 'ssa_head',
   summary: 'Spiking self-attention head: XNOR scores with Gray-PE/Log-PE, A·V, LIF (SPEC §6)',
   derive: deriveSsa,
@@ -27,9 +53,21 @@ export const ssaHead: BlockDef<SsaDerived, SsaInputs, Outputs> = {
     ...(s.lif.warnings.length ? { warnings: s.lif.warnings.join(' | ') } : {}),
   }),
   model: ssaHeadModel,
-  topModule: ssaHeadModule,
-  render: renderSsaHead,
-  harness: ssaHeadHarness,
+  ports: (s) => ({
+    top: ssaHeadModule(s),
+    inputs: [
+      {
+        name: 'kv',
+        fields: [
+          { port: 'k', width: s.width },
+          { port: 'v', width: s.width },
+        ],
+      },
+      { name: 'q', fields: [{ port: 'q', width: s.width }] },
+    ],
+    outputs: [{ name: 'y', fields: [{ port: 'y', width: s.width }] }],
+  }),
+  cycles: (s, cases) => ssaCycles(s, cases.length),
   vectors: {
     inputs: (s, json, where) => ({
       q: hexMatrix(field(json, 'q', where), `${where}.q`, s.timesteps, s.seqLen, s.width),
@@ -50,4 +88,14 @@ export const ssaHead: BlockDef<SsaDerived, SsaInputs, Outputs> = {
     }),
     modelOnly: ['scores', 'av'],
   },
+  resources: ssaHeadResources,
+  subjects: [
+    // θ' = threshold / scale = 16 sits inside the range of O = Σ S·v (S ≤ 12), so neurons
+    // both spike and carry charge over to the next timestep.
+    { seqLen: 5, dim: 6, timesteps: 2, lanes: 2, grayPe: { enabled: true }, logPe: { enabled: true }, scale: 0.03125, lif: { threshold: 0.5 } },
+    { seqLen: 4, dim: 5, timesteps: 3, lanes: 1, similarity: 'and', scale: 0.5, lif: { reset: 'soft', threshold: 1 } },
+    // One beat per row (lanes = N): every beat is both first and last of its row.
+    { seqLen: 4, dim: 4, timesteps: 2, lanes: 4, grayPe: { enabled: true }, logPe: { enabled: true, mode: 'table', table: oddTable(4) }, scale: 0.0625, lif: { threshold: 0.5, tauLog2: 2 } },
+  ],
+  fuzz: ssaHeadFuzz,
 };

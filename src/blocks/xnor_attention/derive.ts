@@ -4,14 +4,15 @@
  * the popcount architecture and the pipeline latency. Gray-PE and Log-PE parameters come
  * from their own derive() functions, never recomputed here.
  */
-import { bitlen, clog2, indexWidth } from '../../core/bits.js';
-import { ConfigError } from '../../core/errors.js';
+import { bitlen, clog2, indexWidth } from '../../base/bits.js';
+import { ConfigError } from '../../base/errors.js';
 import { deriveGeometry, requireDim, type Geometry } from '../geometry.js';
 import { deriveGray, type GrayDerived } from '../gray_rom/derive.js';
 import { deriveLogPe, deriveLogPeLanes, type LogPeDerived, type LogPeLanes } from '../logpe_bias/derive.js';
-import type { ResolvedConfig } from '../types.js';
+import type { ResolvedConfig } from '../../base/config.js';
 
-export type PopcountArch = 'loop' | 'carry-tree' | 'gpc63';
+import type { PopcountArch } from '../../parts/popcount.js';
+export type { PopcountArch };
 export type Similarity = 'xnor' | 'and';
 
 export interface XnorDerived {
@@ -52,6 +53,11 @@ export interface XnorDerived {
   beatWidth: number;
   /** max(1, clog2(lanes)): key-buffer lane-counter width. */
   laneWidth: number;
+  /**
+   * The key buffer: one memory per lane, two banks (double buffering) of one word per beat;
+   * address = {bank, beat} (the bank bit alone when a row is one beat).
+   */
+  keyBuffer: { words: number; width: number; addrWidth: number; memories: number };
   popcount: PopcountArch;
   /** Where `popcount` came from: the config, or "auto" for the target. */
   popcountSource: 'config' | 'auto';
@@ -82,6 +88,8 @@ export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
   const lanes = cfg.lanes;
   const beats = Math.ceil(n / lanes);
   const popcount = cfg.popcount === 'auto' ? AUTO_POPCOUNT[cfg.target] : cfg.popcount;
+  const beatWidth = Math.max(1, clog2(beats));
+  const keyAddrWidth = 1 + (beats > 1 ? beatWidth : 0);
   return {
     name: cfg.name,
     geometry,
@@ -102,8 +110,9 @@ export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
     beats,
     lastLanes: n - (beats - 1) * lanes,
     idxWidth: indexWidth(n),
-    beatWidth: Math.max(1, clog2(beats)),
+    beatWidth,
     laneWidth: Math.max(1, clog2(lanes)),
+    keyBuffer: { words: 2 ** keyAddrWidth, width: dim + grayBits, addrWidth: keyAddrWidth, memories: lanes },
     popcount,
     popcountSource: cfg.popcount === 'auto' ? 'auto' : 'config',
     target: cfg.target,
@@ -121,4 +130,14 @@ export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
 export function engineCycles(d: XnorDerived, timesteps: number): number {
   if (timesteps === 0) return 0;
   return d.seqLen + timesteps * d.seqLen * d.beats + d.latency;
+}
+
+/** The cycle formula in words, for the header, describe() and the docs. */
+export function cycleFormula(d: XnorDerived): string {
+  return (
+    `N + M·N·ceil(N/Lanes) + ${d.latency} for M timesteps back to back (sequences included): ` +
+    `${d.seqLen} + M·${d.seqLen * d.beats} + ${d.latency}; ` +
+    `per timestep ${d.seqLen * d.beats} = N·ceil(N/Lanes), per sequence ${d.timesteps * d.seqLen * d.beats} = T·N·ceil(N/Lanes) ` +
+    `(one sequence alone: ${engineCycles(d, d.timesteps)})`
+  );
 }

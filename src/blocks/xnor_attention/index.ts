@@ -1,20 +1,27 @@
 /**
  * Block `xnor_attention` (SPEC §3): the XNOR-popcount attention engine with Gray-PE and
  * Log-PE fused.
- *   derive:  ./derive.ts        model: ./model.ts
- *   render:  generators/xnor_attention.ts (+ generators/popcount.ts), templates/xnor_attention/,
- *            templates/popcount/
- *   harness: testbenches/xnor_attention.ts     tests: test/xnor_attention.test.ts
- *   docs:    docs/xnor_attention.md
+ *
+ *   spec (this folder):  derive.ts, model.ts, resources.ts, fuzz.ts
+ *   generator:           generators/xnor_attention.ts (+ the popcount part,
+ *                        generators/parts/popcount.ts), templates/xnor_attention/, templates/popcount/
+ *   harness:             testbenches/xnor_attention.ts
+ *   tests, docs:         test/xnor_attention.test.ts, docs/xnor_attention.md
  */
-import { cycleFormula, renderXnorAttention, xnorAttentionModule } from '../../../generators/xnor_attention.js';
-import { xnorAttentionHarness } from '../../../testbenches/xnor_attention.js';
-import { field, hexMatrix, hexMatrixToJson } from '../../vectors/fields.js';
-import type { BlockDef } from '../types.js';
-import { deriveXnor, type XnorDerived } from './derive.js';
+import { field, hexMatrix, hexMatrixToJson } from '../../io/vector-fields.js';
+import type { BlockSpec } from '../types.js';
+import { oddTable } from '../logpe_bias/index.js';
+import { cycleFormula, deriveXnor, engineCycles, type XnorDerived } from './derive.js';
+import { xnorAttentionFuzz } from './fuzz.js';
+import { xnorAttentionResources } from './resources.js';
 import { xnorAttentionModel, type XnorInputs, type XnorOutputs } from './model.js';
 
-export const xnorAttention: BlockDef<XnorDerived, XnorInputs, XnorOutputs> = {
+/** The engine `<name>_xnor_attention`. */
+export function xnorAttentionModule(d: XnorDerived): string {
+  return `${d.name}_xnor_attention`;
+}
+
+export const xnorAttention: BlockSpec<XnorDerived, XnorInputs, XnorOutputs> = {
   name: 'xnor_attention',
   summary: 'XNOR-popcount attention scores with fused Gray-PE and Log-PE, Lanes scores per clock (SPEC §3)',
   derive: deriveXnor,
@@ -33,16 +40,33 @@ export const xnorAttention: BlockDef<XnorDerived, XnorInputs, XnorOutputs> = {
     popcount: d.popcount,
     popcountSource: d.popcountSource,
     target: d.target,
-    keyBufferBits: 2 * d.lanes * d.beats * d.countBits,
+    keyBufferBits: d.keyBuffer.memories * d.keyBuffer.words * d.keyBuffer.width,
     latencyCycles: d.latency,
     cyclesPerTimestep: d.seqLen * d.beats,
     cyclesPerSequence: d.timesteps * d.seqLen * d.beats,
     cycleFormula: cycleFormula(d),
   }),
   model: xnorAttentionModel,
-  topModule: xnorAttentionModule,
-  render: renderXnorAttention,
-  harness: xnorAttentionHarness,
+  ports: (d) => ({
+    top: xnorAttentionModule(d),
+    inputs: [
+      { name: 'k', fields: [{ port: 'k', width: d.dim }] },
+      { name: 'q', fields: [{ port: 'q', width: d.dim }] },
+    ],
+    outputs: [
+      {
+        name: 'score',
+        fields: [
+          { port: 'score', width: d.lanes * d.scoreWidth },
+          { port: 'score_keep', width: d.lanes },
+          { port: 'score_last', width: 1 },
+          { port: 'score_qi', width: d.idxWidth },
+          { port: 'score_kj', width: d.idxWidth },
+        ],
+      },
+    ],
+  }),
+  cycles: (d, cases) => engineCycles(d, cases.length * d.timesteps),
   vectors: {
     inputs: (d, json, where) => ({
       q: hexMatrix(field(json, 'q', where), `${where}.q`, d.timesteps, d.seqLen, d.dim),
@@ -51,4 +75,12 @@ export const xnorAttention: BlockDef<XnorDerived, XnorInputs, XnorOutputs> = {
     outputs: (_d, _inputs, out) => ({ scores: out.scores }),
     inputsToJson: (d, inputs) => ({ q: hexMatrixToJson(inputs.q, d.dim), k: hexMatrixToJson(inputs.k, d.dim) }),
   },
+  resources: xnorAttentionResources,
+  subjects: [
+    { seqLen: 6, dim: 10, timesteps: 2, lanes: 2, grayPe: { enabled: true }, logPe: { enabled: true }, popcount: 'carry-tree' },
+    { seqLen: 5, dim: 7, timesteps: 1, lanes: 1, similarity: 'and', popcount: 'gpc63' },
+    // Four grid rows: x | (x >> 1) differs from the Gray code x ^ (x >> 1) only from x = 3 on.
+    { seqLen: 8, dim: 6, timesteps: 2, lanes: 4, grid: { rows: 4, cols: 2 }, grayPe: { enabled: true }, logPe: { enabled: true, mode: 'table', table: oddTable(8) }, popcount: 'loop' },
+  ],
+  fuzz: xnorAttentionFuzz,
 };

@@ -9,7 +9,7 @@
  * depend on (t, i, j) only and are tabulated once per design (WeakMap cache), so the
  * attention head can call scores() per case without paying for them again.
  */
-import { popcount, popcount32 } from '../../core/bits.js';
+import { popcount, popcount32 } from '../../base/bits.js';
 import { grayTerm } from '../gray_rom/model.js';
 import { logPeBias } from '../logpe_bias/model.js';
 import type { XnorDerived } from './derive.js';

@@ -1,6 +1,6 @@
 /**
- * Popcount generator: an n-bit combinational population count `<prefix>_popcount`
- * (in_i[n-1:0] → count_o[bitlen(n)-1:0]) in one of three architectures:
+ * The structure of an n-bit combinational population count (the `<prefix>_popcount` part,
+ * rendered by generators/parts/popcount.ts), in one of three architectures:
  *
  *   loop        the plain for-loop; Yosys maps it as one multi-operand adder (the baseline)
  *   carry-tree  a tree of small adders, each `left + right + one input bit as carry-in` in
@@ -11,11 +11,12 @@
  * The tree is computed here as data (nodes with their operand expressions); the
  * templates only print it (SV-STYLE.md, popcount; docs/adding-a-block.md).
  */
-import type { PopcountArch } from '../src/blocks/xnor_attention/derive.js';
-import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';
-import { bitlen } from '../src/core/bits.js';
-import { renderTemplate } from '../src/render/templates.js';
-import { header } from './header.js';
+import { bitlen } from '../base/bits.js';
+import { term, type EstimateTarget, type Term } from '../targets/cost.js';
+
+/** Popcount architectures: the loop baseline, the iCE40 carry-chain tree, the LUT6 counter tree. */
+export const POPCOUNT_ARCHS = ['loop', 'carry-tree', 'gpc63'] as const;
+export type PopcountArch = (typeof POPCOUNT_ARCHS)[number];
 
 /** A value feeding a node: `width` bits given by a SystemVerilog expression. */
 interface Value {
@@ -62,15 +63,6 @@ export interface PopcountPlan {
   depth: number;
 }
 
-export function popcountModule(prefix: string): string {
-  return `${prefix}_popcount`;
-}
-function addModule(prefix: string): string {
-  return `${prefix}_pc_add`;
-}
-function countModule(prefix: string): string {
-  return `${prefix}_pc_count`;
-}
 
 
 /** `v` zero-extended to `width` bits (a concatenation when it is narrower). */
@@ -295,163 +287,61 @@ export function planPopcount(n: number, arch: PopcountArch, match: MatchInputs |
   return { arch, n, match, width: bitlen(n), nodes: [], result: '', depth: 0 };
 }
 
-const ARCH_TEXT: Record<PopcountArch, string> = {
-  loop: 'plain for-loop (Yosys maps it as one multi-operand adder)',
-  'carry-tree': 'tree of small adders on the carry chain (left + right + input bit as carry-in)',
-  gpc63: '6:3 counter tree (column compression) and one final adder',
-};
-
-function pairsModule(prefix: string): string {
-  return `${prefix}_pc_pairs`;
-}
-
-/** The match vector in SV: AND on the low andBits bits, XNOR above (SPEC §1, §3). */
-function matchContext(m: MatchInputs, n: number): { xnor: boolean; and: boolean; split: { andBits: number } | null } {
-  return { xnor: m.andBits === 0, and: m.andBits === n, split: m.andBits > 0 && m.andBits < n ? { andBits: m.andBits } : null };
-}
-
-function matchText(m: MatchInputs | null, n: number): string {
-  if (!m) return 'popcount(in_i)';
-  if (m.andBits === 0) return 'popcount(~(a_i ^ b_i)) (XNOR matches)';
-  if (m.andBits === n) return 'popcount(a_i & b_i) (AND matches)';
-  return `popcount(a_i[${m.andBits - 1}:0] & b_i[${m.andBits - 1}:0]) + popcount(~(a_i[${n - 1}:${m.andBits}] ^ b_i[${n - 1}:${m.andBits}]))`;
-}
+// ---------------------------------------------------------------------------------------
+// Cost terms (the estimator's view of the plan).
 
 /**
- * The popcount module and the leaf modules its architecture instantiates. With `match`,
- * the module counts the match of a_i and b_i (see MatchInputs) instead of in_i.
+ * The popcount plan's own cost, from the generator's plan (a pure function of n, the
+ * architecture and the match): carry tree: one LUT4 per sum bit of each small adder (two
+ * for a 1-bit node), two per two-pair leaf (the XNOR / AND folded in), one per match bit
+ * that enters the tree on its own; counter tree: one LUT6 per output bit of each counter
+ * (the first level folds the match in) plus the final adder; loop: n match bits and n
+ * counted bits (Yosys rebuilds it as one multi-operand adder).
  */
-export function renderPopcount(
-  prefix: string,
+export function popcountShape(
   n: number,
   arch: PopcountArch,
-  meta: RenderMeta,
-  match: MatchInputs | null = null,
-): GeneratedFile[] {
+  match: MatchInputs | null,
+): { treeLuts: number; treeCarries: number; pairLeaves: number; gpcLuts: number; loopBits: number; matchBits: number } {
   const plan = planPopcount(n, arch, match);
-  const module = popcountModule(prefix);
-  const params = {
-    Bits: n,
-    CountWidth: `${plan.width} = bitlen(${n})`,
-    Architecture: ARCH_TEXT[arch],
-    ...(arch === 'loop' ? {} : { Nodes: plan.nodes.length, NodeLevels: plan.depth }),
+  const shape = { treeLuts: 0, treeCarries: 0, pairLeaves: 0, gpcLuts: 0, loopBits: 0, matchBits: 0 };
+  if (arch === 'carry-tree') {
+    const adds = plan.nodes.filter((x) => x.cell === 'add');
+    const pairs = plan.nodes.filter((x) => x.cell === 'pairs');
+    shape.treeLuts = adds.reduce((s, x) => s + (x.size === 1 ? 2 : x.size), 0);
+    shape.treeCarries = adds.reduce((s, x) => s + x.size, 0);
+    shape.pairLeaves = pairs.length;
+    shape.matchBits = match ? n - pairs.reduce((s, x) => s + x.size, 0) : 0;
+  } else if (arch === 'gpc63') {
+    shape.gpcLuts = plan.nodes.reduce((s, x) => s + (x.cell === 'add' ? x.size : x.outWidth), 0);
+  } else {
+    shape.loopBits = n;
+    shape.matchBits = match ? n : 0;
+  }
+  return shape;
+}
+
+/** `copies` popcounts of the match of two n-bit rows: LUT and carry terms. */
+export function popcountTerms(
+  prefix: string,
+  copies: number,
+  n: number,
+  arch: PopcountArch,
+  match: MatchInputs | null,
+  target: EstimateTarget,
+): { luts: Term[]; carries: Term[] } {
+  const s = popcountShape(n, arch, match);
+  return {
+    luts: [
+      term(`${prefix}match_bits`, copies * s.matchBits, 1, 'XNOR / AND of a q and a k bit outside the counter leaves, per lane'),
+      term(`${prefix}pc_tree_luts`, copies * s.treeLuts, target === 'ice40' ? 1 : 0.9, 'carry-tree popcounts: LUTs of their small adders (from the popcount plan)'),
+      term(`${prefix}pc_pair_leaves`, copies * s.pairLeaves, 2, 'carry-tree popcounts: two-pair leaves (match + count in two LUTs)'),
+      term(`${prefix}pc_gpc_luts`, copies * s.gpcLuts, target === 'ice40' ? 1.6 : 1, 'counter-tree popcounts: counter output bits + final adder (from the plan)'),
+      term(`${prefix}pc_loop_bits`, copies * s.loopBits, target === 'ice40' ? 2.03 : 1.55, 'loop popcounts: input bits (SV-STYLE.md: 2.03 LUT4, 1.55 LUT6 per bit)'),
+    ],
+    carries: [
+      term(`${prefix}pc_tree_carries`, target === 'ice40' ? copies * s.treeCarries : 0, 1, 'carry-tree popcounts: carry cells of their small adders'),
+      term(`${prefix}pc_other_carries`, target === 'ice40' ? copies * (s.gpcLuts || s.loopBits ? bitlen(n) : 0) : 0, 1, 'loop / counter-tree popcounts: the final adder on the carry chain'),
+    ],
   };
-  const head = header(module, [`Combinational population count of ${n} bits: count_o = ${matchText(match, n)}.`], params, meta);
-  const ports = {
-    n,
-    width: plan.width,
-    match: match ? matchContext(match, n) : null,
-    // The loop counts a match vector formed first; the trees read a_i / b_i in their
-    // leaves directly.
-    matchVector: match !== null && arch === 'loop',
-  };
-  const files: GeneratedFile[] = [];
-  if (arch === 'loop') {
-    files.push({
-      path: `${module}.sv`,
-      content: renderTemplate('popcount/popcount_loop.sv.hbs', { header: head, module, ...ports, src: match ? 'match' : 'in_i' }),
-      kind: 'sv',
-    });
-    return files;
-  }
-  const cells = { add: addModule(prefix), count: countModule(prefix), pairs: pairsModule(prefix) };
-  const nodes = plan.nodes.map((node) => {
-    if (node.cell === 'add') {
-      return {
-        cell: cells.add,
-        params: [
-          { name: 'W', value: node.size },
-          { name: 'O', value: node.outWidth },
-        ],
-        wire: node.wire,
-        outWidth: node.outWidth,
-        ports: [
-          { name: 'a_i', expr: node.inputs[0]! },
-          { name: 'b_i', expr: node.inputs[1]! },
-          { name: 'c_i', expr: node.inputs[2]! },
-          { name: 's_o', expr: node.wire },
-        ],
-      };
-    }
-    if (node.cell === 'pairs') {
-      return {
-        cell: cells.pairs,
-        params: [
-          { name: 'K', value: node.size },
-          { name: 'AndBits', value: node.size1 ?? 0 },
-          { name: 'W', value: node.outWidth },
-        ],
-        wire: node.wire,
-        outWidth: node.outWidth,
-        ports: [
-          { name: 'a_i', expr: node.inputs[0]! },
-          { name: 'b_i', expr: node.inputs[1]! },
-          { name: 'count_o', expr: node.wire },
-        ],
-      };
-    }
-    return {
-      cell: cells.count,
-      params: [
-        { name: 'K', value: node.size },
-        { name: 'K1', value: node.size1 ?? 0 },
-        { name: 'W', value: node.outWidth },
-      ],
-      wire: node.wire,
-      outWidth: node.outWidth,
-      ports: [
-        { name: 'in_i', expr: node.inputs[0]! },
-        { name: 'count_o', expr: node.wire },
-      ],
-    };
-  });
-  const used = (cell: TreeNode['cell']) => plan.nodes.some((x) => x.cell === cell);
-  const comment =
-    arch === 'carry-tree'
-      ? [`${plan.nodes.length} adders, ${plan.depth} levels: node = left count + right count + one input bit (carry-in).`]
-      : [
-          `${used('pairs') ? `${plan.nodes.filter((x) => x.cell === 'pairs').length} match leaves (3 pairs each), ` : ''}` +
-            `${plan.nodes.filter((x) => x.cell === 'count').length} counters, ${plan.depth} levels in all, the last a two-row adder.`,
-        ];
-  files.push({
-    path: `${module}.sv`,
-    content: renderTemplate('popcount/popcount_tree.sv.hbs', { header: head, module, ...ports, comment, nodes, result: plan.result }),
-    kind: 'sv',
-  });
-  if (used('add')) {
-    files.push({
-      path: `${cells.add}.sv`,
-      content: renderTemplate('popcount/pc_add.sv.hbs', {
-        header: header(cells.add, ['Popcount tree node: s_o = a_i + b_i + c_i (unsigned).'], { W: 'operand width', O: 'W + 1, or W when the sum fits' }, meta),
-        module: cells.add,
-      }),
-      kind: 'sv',
-    });
-  }
-  if (used('count')) {
-    files.push({
-      path: `${cells.count}.sv`,
-      content: renderTemplate('popcount/pc_count.sv.hbs', {
-        header: header(cells.count, ['Popcount tree node: count_o = popcount(in_i[K-1:0]) + 2 * popcount(in_i[K+K1-1:K]), K + K1 ≤ 6.'], { K: 'inputs of weight 1', K1: 'inputs of weight 2', W: 'bitlen(K + 2 * K1)' }, meta),
-        module: cells.count,
-      }),
-      kind: 'sv',
-    });
-  }
-  if (used('pairs')) {
-    files.push({
-      path: `${cells.pairs}.sv`,
-      content: renderTemplate('popcount/pc_pairs.sv.hbs', {
-        header: header(
-          cells.pairs,
-          ['Popcount leaf fused with the similarity: count_o = matches of K (a, b) pairs, AND on the low AndBits pairs, XNOR above.'],
-          { K: 'pairs (≤ 3: six inputs, one LUT6 per output bit)', AndBits: 'pairs compared with AND', W: 'bitlen(K)' },
-          meta,
-        ),
-        module: cells.pairs,
-      }),
-      kind: 'sv',
-    });
-  }
-  return files;
 }

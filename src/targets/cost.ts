@@ -1,19 +1,20 @@
 /**
- * The analytic resource model's contract. Each block has one model (a file in
- * src/estimate/blocks/, registered in src/estimate/index.ts) that reads the block's derived
+ * The analytic resource model's contract. Each block has one (src/blocks/<block>/resources.ts,
+ * the block's `resources` face) that reads the block's derived
  * parameters only — no tools, no RTL — and returns, per resource, a list of terms
  * (feature value × coefficient). Each term has a prior coefficient from first principles
- * (SV-STYLE.md's popcount measurements, one flip-flop per register bit, …);
+ * (docs/sv-style.md's popcount measurements, one flip-flop per register bit, …);
  * `spikeforge calibrate` replaces the priors by coefficients fitted to Yosys results
  * (calibration/estimator.json), per block and synthesis target.
  */
-import type { BlockName } from '../core/config.js';
+import type { BlockName } from '../base/config.js';
+import type { TargetName } from './types.js';
 
 export const RESOURCES = ['luts', 'ffs', 'carries', 'brams'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-/** Synthesis targets (src/tools/yosys.ts): iCE40 LUT4 + carry + 4-kbit BRAM, or generic LUT6. */
-export type EstimateTarget = 'ice40' | 'generic';
+/** Targets the estimator models (src/targets/). */
+export type EstimateTarget = TargetName;
 
 /** One feature of the derived parameters and its prior coefficient. */
 export interface Term {
@@ -60,19 +61,4 @@ export function terms(luts: Term[], ffs: Term[], carries: Term[] = [], brams: Te
 
 export function term(name: string, value: number, prior: number, note: string): Term {
   return { name, value, prior, note };
-}
-
-/**
- * iCE40 SB_RAM40_4K blocks for a depth × width array: the RAM is 256×16, 512×8, 1024×4
- * or 2048×2; the mapper tiles the array with one shape. The cheapest tiling is taken.
- */
-export function ice40Brams(depth: number, width: number): number {
-  if (depth <= 0 || width <= 0) return 0;
-  const shapes = [
-    [256, 16],
-    [512, 8],
-    [1024, 4],
-    [2048, 2],
-  ] as const;
-  return Math.min(...shapes.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
 }

@@ -1,5 +1,5 @@
 /** The header context every generated module shares (SV-STYLE.md rule 2: no timestamps). */
-import type { RenderMeta } from '../src/blocks/types.js';
+import type { RenderMeta } from './files.js';
 
 export interface HeaderContext {
   module: string;

@@ -3,7 +3,7 @@
  * optional nextpnr place-and-route for Fmax (src/tools/nextpnr.ts), with the analytic
  * estimate alongside. Returns data; the CLI prints it and writes synth-<target>.json.
  */
-import type { Design } from '../core/generate.js';
+import type { Design } from '../design/design.js';
 import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
 import { placeAndRoute, type PnrReport } from '../tools/nextpnr.js';
@@ -77,7 +77,7 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
   let nextpnr: string | null = null;
   if (opts.pnr && opts.target === 'ice40') {
     nextpnr = await toolVersion('nextpnr-ice40', '--version');
-    pnr = await placeAndRoute(design.files, design.block.harness.spec(design.derived), { luts: r.luts, ffs: r.ffs, carries: r.carries, brams: r.brams }, {
+    pnr = await placeAndRoute(design.files, design.block.ports(design.derived), { luts: r.luts, ffs: r.ffs, carries: r.carries, brams: r.brams }, {
       device: opts.device,
       seed: opts.seed,
       timeoutSeconds: opts.timeoutSeconds,

@@ -3,8 +3,8 @@
  * the exact place of a problem (`case "x": inputs.q[1][3]`) and throws InputFileError
  * (exit 2). Spike rows are lowercase hex, feature c = bit c (SPEC §0).
  */
-import { parseHex, toHex } from '../core/bits.js';
-import { InputFileError, describeValue } from '../core/errors.js';
+import { parseHex, toHex } from '../base/bits.js';
+import { InputFileError, describeValue } from '../base/errors.js';
 
 function bad(where: string, what: string, value: unknown): never {
   throw new InputFileError('SF_VECTORS_INVALID', `${where}: ${what} (got ${describeValue(value)})`);

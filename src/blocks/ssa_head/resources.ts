@@ -5,10 +5,10 @@
  * 3·rowsPad rows × D bits read `lanes` rows per clock, and D accumulators of OW bits that
  * add the lane scores gated by the V bits.
  */
-import type { SsaDerived } from '../../blocks/ssa_head/derive.js';
-import { RESOURCES, term, type BlockResourceModel, type EstimateTarget, type Term, type TermsByResource } from '../model.js';
-import { lifArrayModel } from './lif_array.js';
-import { xnorAttentionModel } from './xnor_attention.js';
+import type { SsaDerived } from './derive.js';
+import { RESOURCES, term, type BlockResourceModel, type EstimateTarget, type Term, type TermsByResource } from '../../targets/cost.js';
+import { lifArrayResources } from '../lif_array/resources.js';
+import { xnorAttentionResources } from '../xnor_attention/resources.js';
 
 function prefixed(t: TermsByResource, prefix: string, copies: number): TermsByResource {
   const out = {} as TermsByResource;
@@ -39,19 +39,19 @@ function avTerms(s: SsaDerived, target: EstimateTarget): TermsByResource {
   };
 }
 
-export const ssaHeadModel: BlockResourceModel<SsaDerived> = {
+export const ssaHeadResources: BlockResourceModel<SsaDerived> = {
   block: 'ssa_head',
   terms(s, target): TermsByResource {
-    const xa = prefixed(xnorAttentionModel.terms(s.xnor, target), 'xa_', s.heads);
-    const lif = prefixed(lifArrayModel.terms(s.lif, target), 'lif_', s.heads);
+    const xa = prefixed(xnorAttentionResources.terms(s.xnor, target), 'xa_', s.heads);
+    const lif = prefixed(lifArrayResources.terms(s.lif, target), 'lif_', s.heads);
     const av = avTerms(s, target);
     const out = {} as TermsByResource;
     for (const r of RESOURCES) out[r] = [...xa[r], ...av[r], ...lif[r]];
     return out;
   },
   // Scores per clock of all heads (each spike row follows from N scores per feature).
-  rate: (s) => ({ itemsPerCycle: s.heads * xnorAttentionModel.rate(s.xnor).itemsPerCycle, item: 'scores' }),
-  memoryBits: (s) => s.heads * (xnorAttentionModel.memoryBits(s.xnor) + 3 * s.rowsPad * s.dim + lifArrayModel.memoryBits(s.lif)),
+  rate: (s) => ({ itemsPerCycle: s.heads * xnorAttentionResources.rate(s.xnor).itemsPerCycle, item: 'scores' }),
+  memoryBits: (s) => s.heads * (xnorAttentionResources.memoryBits(s.xnor) + 3 * s.rowsPad * s.dim + lifArrayResources.memoryBits(s.lif)),
   calibrationSet() {
     const set: Record<string, unknown>[] = [];
     for (const [seqLen, dim, lanes] of [

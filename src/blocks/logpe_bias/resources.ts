@@ -8,28 +8,26 @@
  * a grid whose column count is not a power of two first divides both indices by C, which
  * dominates (as in gray_rom). A ROM of more than 1024 bits goes to SB_RAM40_4K on iCE40.
  */
-import type { LogPeDerived } from '../../blocks/logpe_bias/derive.js';
-import { ice40Brams, term, terms, type BlockResourceModel, type TermsByResource } from '../model.js';
-
-/** ROMs above this many bits go to block RAM on iCE40 (measured: 1024 → LUTs, 2048 → BRAM). */
-const ICE40_ROM_BRAM_MIN_BITS = 1025;
+import { targetFor } from '../../targets/index.js';
+import { deriveLogPeLanes, type LogPeDerived } from './derive.js';
+import { term, terms, type BlockResourceModel, type EstimateTarget, type Term, type TermsByResource } from '../../targets/cost.js';
 
 function isPow2(x: number): boolean {
   return (x & (x - 1)) === 0;
 }
 
+/** The stand-alone block's ROM (one lane), or none. */
 function romShape(l: LogPeDerived): { depth: number; bits: number } {
-  if (l.impl === 'logic') return { depth: 0, bits: 0 };
-  const depth = l.impl === 'distance-rom' ? (l.grid ? 2 ** (l.grid.rowWidth + l.grid.colWidth) : 2 ** l.idxWidth) : l.geometry.seqLen * l.geometry.seqLen;
-  return { depth, bits: depth * l.biasWidth };
+  const rom = deriveLogPeLanes(l, 1).rom;
+  return rom ? { depth: rom.depth, bits: rom.depth * rom.width } : { depth: 0, bits: 0 };
 }
 
-export const logPeBiasModel: BlockResourceModel<LogPeDerived> = {
+export const logPeBiasResources: BlockResourceModel<LogPeDerived> = {
   block: 'logpe_bias',
   terms(l, target): TermsByResource {
     const ice40 = target === 'ice40';
     const rom = romShape(l);
-    const bram = ice40 && rom.bits >= ICE40_ROM_BRAM_MIN_BITS;
+    const bram = rom.bits > 0 && targetFor(target).romInBram(rom.depth, l.biasWidth);
     const table = l.impl === 'table-rom';
     const oddGrid = l.grid !== null && !isPow2(l.grid.cols);
     const distBits = l.grid ? Math.max(0, l.grid.rowWidth - 1) + Math.max(0, l.grid.colWidth - 1) : Math.max(0, l.idxWidth - 1);
@@ -46,7 +44,7 @@ export const logPeBiasModel: BlockResourceModel<LogPeDerived> = {
         term('distance_carries', ice40 && !table ? (l.grid ? l.grid.rowWidth + l.grid.colWidth : l.idxWidth) : 0, 2, 'subtractors on the carry chain'),
         term('grid_divider_carries', ice40 && oddGrid ? l.idxWidth * l.idxWidth : 0, 1.2, 'constant dividers on the carry chain'),
       ],
-      [term('rom_tiles', bram ? ice40Brams(rom.depth, l.biasWidth) : 0, 1, 'ROM tiles in SB_RAM40_4K')],
+      [term('rom_tiles', bram ? targetFor(target).bramTiles(rom.depth, l.biasWidth) : 0, 1, 'ROM tiles in SB_RAM40_4K')],
     );
   },
   rate: () => ({ itemsPerCycle: 1, item: 'biases' }),
@@ -67,3 +65,25 @@ export const logPeBiasModel: BlockResourceModel<LogPeDerived> = {
     return set;
   },
 };
+
+/** Log-PE lanes core (`<name>_logpe_lanes`) at `lanes` biases per clock. */
+export function logPeLaneTerms(prefix: string, l: LogPeDerived, lanes: number, target: EstimateTarget): { luts: Term[]; ffs: Term[]; carries: Term[]; brams: Term[] } {
+  const w = l.biasWidth;
+  const logic = l.impl === 'logic';
+  // ROM contents: one distance ROM read per lane, or one table bank per lane.
+  const rom = deriveLogPeLanes(l, lanes).rom;
+  const depth = rom?.depth ?? 0;
+  const t = targetFor(target);
+  const inBram = rom !== null && t.romInBram(depth, w);
+  const romLuts = !logic && !inBram ? lanes * w * Math.max(1, depth / 2 ** t.lutInputs) : 0;
+  return {
+    luts: [
+      term(`${prefix}logpe_logic_idx`, logic ? lanes * l.idxWidth * (l.grid ? 2 : 1) : 0, 4, 'Log-PE logic: |i − j|, N − 1 − d and the priority encoder, per lane and index bit'),
+      term(`${prefix}logpe_rom_luts`, romLuts, 1, 'Log-PE ROM kept in LUTs: bias bits × entries / 2^(LUT inputs), per lane'),
+      term(`${prefix}logpe_addr`, !logic ? lanes * l.idxWidth : 0, 1, 'Log-PE ROM address arithmetic per lane'),
+    ],
+    ffs: [term(`${prefix}logpe_regs`, lanes * w, 1, 'registered bias per lane')],
+    carries: [term(`${prefix}logpe_carries`, target === 'ice40' ? lanes * l.idxWidth * (logic ? 2 : 1) : 0, 1, 'Log-PE subtractors on the carry chain')],
+    brams: [term(`${prefix}logpe_brams`, inBram ? lanes * t.bramTiles(depth, w) : 0, 1, 'Log-PE ROM in SB_RAM40_4K, per lane')],
+  };
+}

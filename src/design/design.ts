@@ -2,10 +2,12 @@
  * Config → every file of a generated design, in memory. Pure: writing is io/write.ts's job,
  * so a config error can never leave a half-written folder.
  */
-import { blockFor } from '../blocks/index.js';
-import type { AnyBlock, GeneratedFile, RenderMeta, ResolvedConfig } from '../blocks/types.js';
-import { canonicalJson, sha256, shortHash } from './hash.js';
-import { GENERATOR, VERSION } from './version.js';
+import { blockFor } from './registry.js';
+import type { AnyBlock } from './types.js';
+import type { GeneratedFile, RenderMeta } from '../render/files.js';
+import type { ResolvedConfig } from '../base/config.js';
+import { canonicalJson, sha256, shortHash } from '../base/hash.js';
+import { GENERATOR, VERSION } from '../base/version.js';
 import { renderTemplate } from '../render/templates.js';
 
 export interface Design {
@@ -39,7 +41,8 @@ export function generateDesign(cfg: ResolvedConfig): Design {
   const hash = configHash(cfg);
   const meta: RenderMeta = { generator: GENERATOR, version: VERSION, configHash: hash };
   const rtl = block.render(derived, meta);
-  const topModule = block.topModule(derived);
+  const ports = block.ports(derived);
+  const topModule = ports.top;
   const svFiles = rtl.filter((f) => f.kind === 'sv').map((f) => f.path);
   const memFiles = rtl.filter((f) => f.kind === 'mem').map((f) => f.path);
 
@@ -66,7 +69,7 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     config: configForManifest(cfg),
     logPeTable: cfg.logPe.table ? { source: cfg.logPe.tableSource ?? 'inline', sha256: sha256(canonicalJson(cfg.logPe.table)) } : null,
     derived: block.describe(derived),
-    ports: block.harness.spec(derived),
+    ports,
     files: files.map((f) => ({ path: f.path, kind: f.kind, sha256: sha256(f.content) })),
   };
   files.push({ path: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n`, kind: 'meta' });

@@ -103,6 +103,16 @@ export const ConfigSchema = z.strictObject(rootShape, { error: 'allowed: a JSON 
 /** A config with every default filled in, as parsed. `logPe.table` may still be a path. */
 export type Config = z.output<typeof ConfigSchema>;
 
+/** A config whose Log-PE table (if any) has been loaded (src/io/config-file.ts): still plain data. */
+export type ResolvedConfig = Omit<Config, 'logPe'> & {
+  logPe: Omit<Config['logPe'], 'table'> & {
+    /** The N×N table as loaded (validated by the Log-PE derive()), or null. */
+    table: unknown[][] | null;
+    /** Where the table came from, for messages and the manifest. */
+    tableSource: string | null;
+  };
+};
+
 /** Keys allowed at each object path, for unknown-key messages. */
 const KEYS_AT: Record<string, string[]> = {
   '': Object.keys(rootShape),

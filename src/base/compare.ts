@@ -1,5 +1,5 @@
 /** Element-by-element comparison of expected and computed outputs (vector-file form). */
-import { describeValue } from '../core/errors.js';
+import { describeValue } from './errors.js';
 
 export interface Mismatch {
   key: string;

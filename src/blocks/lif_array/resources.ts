@@ -4,11 +4,11 @@
  * file of `neurons` W-bit membranes read through a groups:1 multiplexer per lane
  * (groups = neurons / lanes), and the output registers.
  */
-import type { LifDerived } from '../../blocks/lif_array/derive.js';
-import { bitlen } from '../../core/bits.js';
-import { term, terms, type BlockResourceModel, type TermsByResource } from '../model.js';
+import type { LifDerived } from './derive.js';
+import { bitlen } from '../../base/bits.js';
+import { term, terms, type BlockResourceModel, type TermsByResource } from '../../targets/cost.js';
 
-export const lifArrayModel: BlockResourceModel<LifDerived> = {
+export const lifArrayResources: BlockResourceModel<LifDerived> = {
   block: 'lif_array',
   terms(d, target): TermsByResource {
     const ice40 = target === 'ice40';

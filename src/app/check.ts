@@ -2,8 +2,8 @@
 import { cosimCompare, failWithWaveform } from '../cosim/cosim.js';
 import { crossCheck } from '../cosim/cross.js';
 import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
-import { MismatchError } from './errors.js';
-import { formatMismatch } from '../vectors/compare.js';
+import { MismatchError } from '../base/errors.js';
+import { formatMismatch } from '../base/compare.js';
 import { asStimulus, countExpectedValues, firstCaseMismatch, modelOutputs, type VectorFile } from '../vectors/file.js';
 
 /** Which simulator(s) run the RTL: `both` also requires them to agree on every beat and cycle. */

@@ -10,9 +10,9 @@
  *
  * This is "registered inputs and outputs" (how SV-STYLE.md measures Fmax); the shell adds
  * one flip-flop per port bit and one 2:1 mux per output bit, both off the design's own
- * critical paths. Built from the block's HarnessSpec only, so it works for every block.
+ * critical paths. Built from the block's TopPorts only, so it works for every block.
  */
-import type { HarnessSpec } from '../blocks/types.js';
+import type { TopPorts } from '../blocks/ports.js';
 
 export interface PortBit {
   port: string;
@@ -29,7 +29,7 @@ export interface PnrWrapper {
 }
 
 /** The design's ports other than clk_i/rst_ni, by direction, in a fixed order. */
-export function portsOf(spec: HarnessSpec): { inputs: PortBit[]; outputs: PortBit[] } {
+export function portsOf(spec: TopPorts): { inputs: PortBit[]; outputs: PortBit[] } {
   const inputs: PortBit[] = [];
   const outputs: PortBit[] = [];
   for (const s of spec.inputs) {
@@ -50,7 +50,7 @@ function slice(offset: number, width: number): string {
 }
 
 /** SystemVerilog of the shell around `spec.top`; module name `<top>_pnr_wrap`. */
-export function pnrWrapper(spec: HarnessSpec): PnrWrapper {
+export function pnrWrapper(spec: TopPorts): PnrWrapper {
   const { inputs, outputs } = portsOf(spec);
   const inputBits = inputs.reduce((n, p) => n + p.width, 0);
   const outputBits = outputs.reduce((n, p) => n + p.width, 0);

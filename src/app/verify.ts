@@ -3,13 +3,13 @@
  * full throughput (no gaps, no back-pressure: measures cycles) and once with random
  * input gaps and output back-pressure.
  */
-import type { StimulusCase } from '../blocks/types.js';
+import type { StimulusCase } from '../../testbenches/types.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cosimCompare, failWithWaveform, buildDesignModel, simulate } from '../cosim/cosim.js';
 import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
-import type { Design } from './generate.js';
-import { Rng } from './rng.js';
+import type { Design } from '../design/design.js';
+import { Rng } from '../base/rng.js';
 
 export interface VerifyOptions {
   /** Random cases on top of the corner and exhaustive ones. */
@@ -83,7 +83,7 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
     values,
     build: { cacheHit: model.cacheHit, seconds: model.seconds, key: model.key },
     runs,
-    expectedCycles: block.harness.expectedCycles?.(derived, cases.map((c) => c.inputs)) ?? null,
+    expectedCycles: block.cycles(derived, cases.map((c) => c.inputs)),
     measuredCycles: full.cycles,
     tracePath,
   };

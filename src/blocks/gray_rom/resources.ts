@@ -11,22 +11,16 @@
  *     register is absorbed into the RAM); smaller ones, and every ROM on the generic target,
  *     become logic — plain Gray contents fold back into XORs, grid contents cost a LUT tree.
  */
-import type { GrayDerived } from '../../blocks/gray_rom/derive.js';
-import { ice40Brams, term, terms, type BlockResourceModel, type EstimateTarget, type TermsByResource } from '../model.js';
-
-/** Smallest ROM (entries) that synth_ice40 puts in block RAM (measured: 128 → LUTs, 256 → BRAM). */
-const ICE40_BRAM_MIN_DEPTH = 256;
+import { targetFor } from '../../targets/index.js';
+import type { GrayDerived } from './derive.js';
+import { term, terms, type BlockResourceModel, type EstimateTarget, type TermsByResource } from '../../targets/cost.js';
 
 function isPow2(x: number): boolean {
   return (x & (x - 1)) === 0;
 }
 
-function romDepth(g: GrayDerived): number {
-  return 2 ** g.posWidth;
-}
-
 function inBram(g: GrayDerived, target: EstimateTarget): boolean {
-  return target === 'ice40' && g.impl === 'rom' && romDepth(g) >= ICE40_BRAM_MIN_DEPTH;
+  return g.impl === 'rom' && targetFor(target).romInBram(g.romDepth, g.bits);
 }
 
 /** Code bits that are not constant zero: the index width (1-D) or Gr + Gc (grid). */
@@ -34,16 +28,16 @@ function liveBits(g: GrayDerived): number {
   return g.grid ? g.grid.rowBits + g.grid.colBits : Math.min(g.bits, g.posWidth);
 }
 
-export const grayRomModel: BlockResourceModel<GrayDerived> = {
+export const grayRomResources: BlockResourceModel<GrayDerived> = {
   block: 'gray_rom',
   terms(g, target): TermsByResource {
     const bram = inBram(g, target);
     const oddGrid = g.grid !== null && !isPow2(g.grid.cols);
-    const depth = romDepth(g);
+    const depth = g.romDepth;
     const lutIndex = bram ? 0 : g.posWidth;
     const divider = g.impl === 'logic' && oddGrid && target === 'ice40' ? g.posWidth * g.posWidth : 0;
     const dividerLut6 = g.impl === 'logic' && oddGrid && target === 'generic' ? g.posWidth : 0;
-    const romTree = !bram && g.impl === 'rom' && oddGrid ? liveBits(g) * 2 ** Math.max(0, g.posWidth - (target === 'ice40' ? 4 : 6)) : 0;
+    const romTree = !bram && g.impl === 'rom' && oddGrid ? liveBits(g) * 2 ** Math.max(0, g.posWidth - targetFor(target).lutInputs) : 0;
     const bramBanks = bram ? Math.ceil(depth / 2048) : 0;
     return terms(
       [
@@ -60,11 +54,11 @@ export const grayRomModel: BlockResourceModel<GrayDerived> = {
         term('bram_bank_sel', bram && bramBanks > 1 ? Math.ceil(Math.log2(bramBanks)) : 0, 1, 'registered bank select after the block RAM'),
       ],
       [term('grid_divider_carry', divider, 1.2, 'carry cells of the constant divider (iCE40)')],
-      [term('bram_tiles', bram ? ice40Brams(depth, liveBits(g)) : 0, 1, 'SB_RAM40_4K tiles of the ROM (256×16 … 2048×2 shapes)')],
+      [term('bram_tiles', bram ? targetFor(target).bramTiles(depth, liveBits(g)) : 0, 1, 'SB_RAM40_4K tiles of the ROM (256×16 … 2048×2 shapes)')],
     );
   },
   rate: () => ({ itemsPerCycle: 1, item: 'codes' }),
-  memoryBits: (g) => (g.impl === 'rom' ? romDepth(g) * g.bits : 0),
+  memoryBits: (g) => (g.impl === 'rom' ? g.romDepth * g.bits : 0),
   calibrationSet() {
     const set: Record<string, unknown>[] = [];
     for (const seqLen of [2, 5, 12, 40, 100, 168, 256, 1000, 4096]) {

@@ -13,27 +13,22 @@
  * through a LUT mux. The generic LUT6 flow never infers block RAM: every bank is
  * flip-flops plus a read mux.
  */
-import type { XnorDerived } from '../../blocks/xnor_attention/derive.js';
-import { ice40Brams, term, terms, type BlockResourceModel, type EstimateTarget, type TermsByResource } from '../model.js';
-import { logPeLaneTerms, popcountTerms } from './parts.js';
-
-/** Smallest key-buffer bank (words) synth_ice40 puts in block RAM (measured: 4 → flip-flops, 8 → RAM). */
-export const ICE40_KEYBUF_BRAM_MIN_WORDS = 8;
-
-export function keyBufferWords(d: XnorDerived): number {
-  return 2 * 2 ** (d.beats > 1 ? d.beatWidth : 0);
-}
+import { targetFor } from '../../targets/index.js';
+import type { XnorDerived } from './derive.js';
+import { term, terms, type BlockResourceModel, type EstimateTarget, type TermsByResource } from '../../targets/cost.js';
+import { popcountTerms } from '../../parts/popcount.js';
+import { logPeLaneTerms } from '../logpe_bias/resources.js';
 
 function keyBufferInBram(d: XnorDerived, target: EstimateTarget): boolean {
-  return target === 'ice40' && keyBufferWords(d) >= ICE40_KEYBUF_BRAM_MIN_WORDS;
+  return targetFor(target).ramInBram(d.keyBuffer.words, d.keyBuffer.width);
 }
 
-export const xnorAttentionModel: BlockResourceModel<XnorDerived> = {
+export const xnorAttentionResources: BlockResourceModel<XnorDerived> = {
   block: 'xnor_attention',
   terms(d, target): TermsByResource {
     const lanes = d.lanes;
     const rowBits = d.countBits;
-    const words = keyBufferWords(d);
+    const words = d.keyBuffer.words;
     const bram = keyBufferInBram(d, target);
     // The engine counts the match of q and k inside the popcount: AND on the D spike bits
     // (similarity "and"), XNOR on the rest (SPEC §3; generators/popcount.ts).
@@ -66,12 +61,12 @@ export const xnorAttentionModel: BlockResourceModel<XnorDerived> = {
         term('control_regs', 1, 6, 'bank flags and the other control bits'),
       ],
       [...pc.carries, term('score_adder_carries', target === 'ice40' && logPeOn ? lanes * d.scoreWidth : 0, 1, 'count + bias adder carries'), ...lp.carries, term('counter_carries', target === 'ice40' ? counters : 0, 1, 'counter increments')],
-      [term('keybuf_tiles', bram ? lanes * ice40Brams(words, rowBits) : 0, 1, 'key buffer banks in SB_RAM40_4K (one bank per lane)'), ...lp.brams],
+      [term('keybuf_tiles', bram ? lanes * targetFor(target).bramTiles(words, rowBits) : 0, 1, 'key buffer banks in SB_RAM40_4K (one bank per lane)'), ...lp.brams],
     );
   },
   // Steady state: N scores per row in ceil(N / lanes) beats (the key loads overlap).
   rate: (d) => ({ itemsPerCycle: d.seqLen / d.beats, item: 'scores' }),
-  memoryBits: (d) => d.lanes * keyBufferWords(d) * d.countBits,
+  memoryBits: (d) => d.keyBuffer.memories * d.keyBuffer.words * d.keyBuffer.width,
   calibrationSet() {
     const set: Record<string, unknown>[] = [];
     const base = { top: 'xnor_attention' };

@@ -1,0 +1,56 @@
+/**
+ * What spikeforge knows about a synthesis target, in one module per target
+ * (src/targets/<target>.ts). Generators, the estimator, `synth` and sweeps all read these
+ * facts from here, so a threshold or a memory shape is written once.
+ */
+
+/** The targets, one name each across config, CLI, estimator and sweeps. */
+export const TARGET_NAMES = ['ice40', 'generic'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** A block-RAM organisation: `depth` words of `width` bits. */
+export interface RamShape {
+  depth: number;
+  width: number;
+}
+
+/** Resource counts of a synthesised design, in the target's own cells. */
+export interface CellSummary {
+  luts: number;
+  carries: number;
+  ffs: number;
+  brams: number;
+}
+
+export interface Target {
+  name: TargetName;
+  /** One line for --help: the Yosys flow and the cells it counts. */
+  summary: string;
+  /** Inputs of one LUT. */
+  lutInputs: number;
+  /** What the LUT cell is called in reports ("SB_LUT4", "LUT6"). */
+  lutName: string;
+  /** Block-RAM organisations (empty: memories become flip-flops and LUTs). */
+  bramShapes: readonly RamShape[];
+  /** Whether Yosys maps a registered-read ROM of depth × width bits to block RAM. */
+  romInBram(depth: number, width: number): boolean;
+  /** Whether Yosys maps a RAM (one write port, one registered read port) to block RAM. */
+  ramInBram(depth: number, width: number): boolean;
+  /** Block RAMs a depth × width memory needs (the cheapest tiling with one shape). */
+  bramTiles(depth: number, width: number): number;
+  /** The Yosys commands after `read_verilog`: synthesis and mapping, then `stat` into stat.json. */
+  yosysScript(top: string): string;
+  /** Counts the target's cells in Yosys's `stat` (cell type → count). */
+  summarize(cells: Record<string, number>): CellSummary;
+}
+
+/** Cheapest tiling of a depth × width memory by one of `shapes`. */
+export function tiles(shapes: readonly RamShape[], depth: number, width: number): number {
+  if (depth <= 0 || width <= 0 || shapes.length === 0) return 0;
+  return Math.min(...shapes.map((s) => Math.ceil(depth / s.depth) * Math.ceil(width / s.width)));
+}
+
+/** Sum of the counts of the cell types that match `re`. */
+export function countCells(cells: Record<string, number>, re: RegExp): number {
+  return Object.entries(cells).reduce((n, [k, v]) => (re.test(k) ? n + v : n), 0);
+}

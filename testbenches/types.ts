@@ -1,0 +1,27 @@
+/**
+ * The block contract, part three: how co-simulation drives a block's top module. The
+ * generic harnesses (templates/harness/) move beats; a block's harness only turns cases
+ * into beats and beats back into outputs, and chooses the stimulus.
+ */
+import type { Rng } from '../src/base/rng.js';
+import type { StreamBeats } from '../src/blocks/ports.js';
+
+/** A named input case for co-simulation. */
+export interface StimulusCase<I> {
+  name: string;
+  inputs: I;
+}
+
+export interface BlockHarness<D, I, O> {
+  /** All cases back to back on the input streams. */
+  encode(d: D, cases: I[]): StreamBeats;
+  /** The number of beats each output stream must deliver for these cases. */
+  expectedBeats(d: D, cases: I[]): Record<string, number>;
+  /** Splits the captured output beats back into one output per case. */
+  decode(d: D, cases: I[], out: StreamBeats): O[];
+  /**
+   * Corner, random and (where the input space is small) exhaustive cases.
+   * `count` is the number of random cases wanted.
+   */
+  stimulus(d: D, rng: Rng, count: number): StimulusCase<I>[];
+}
