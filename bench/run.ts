@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../src/io/config-file.js';
 import { generateDesign, type Design } from '../src/design/design.js';
 import { Rng } from '../src/base/rng.js';
-import { simulate, buildDesignModel } from '../src/cosim/cosim.js';
+import { simulate, buildDesignSim } from '../src/cosim/cosim.js';
 import { toolVersion } from '../src/tools/run.js';
 
 function design(raw: Record<string, unknown>): Design {
@@ -84,8 +84,8 @@ say('|---|---|');
   say(`| Verilator build of that engine, cold (no cache, no ccache) | ${cold} s |`);
 }
 {
-  await buildDesignModel(engine); // make sure it is cached
-  const warm = await buildDesignModel(engine);
+  await buildDesignSim(engine); // make sure it is cached
+  const warm = await buildDesignSim(engine);
   say(`| same build, warm (content-hash cache hit) | ${warm.seconds.toFixed(3)} s |`);
   const cases = Array.from({ length: 4 }, () => ({ q: mk(), k: mk() }));
   const sim = await simulate(engine, cases, { seed: 1, pValid: 1, pReady: 1 });

@@ -12,7 +12,7 @@ import { generateDesign } from '../src/design/design.js';
 import { Rng } from '../src/base/rng.js';
 import { deriveXnor, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
 import { scores, type XnorInputs } from '../src/blocks/xnor_attention/model.js';
-import { buildDesignModel, simulate } from '../src/cosim/cosim.js';
+import { buildDesignSim, simulate } from '../src/cosim/cosim.js';
 
 const raw = {
   top: 'xnor_attention',
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
   // Co-simulation at full throughput (no gaps, no back-pressure).
   const design = generateDesign(cfg);
-  const model = await buildDesignModel(design);
+  const model = await buildDesignSim(design);
   const simCases = cases.slice(0, 8);
   t0 = performance.now();
   const sim = await simulate(design, simCases, { seed: 1, pValid: 1, pReady: 1 }, model);

@@ -54,7 +54,7 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     rowsPad: s.rowsPad,
     addrWidth: s.addrWidth,
   });
-  const head = renderTemplate('ssa_head/ssa_head.sv.hbs', {
+  const head = renderTemplate('ssa_head/attn_head.sv.hbs', {
     ...common,
     header: header(
       attnHeadModule(s),
@@ -72,7 +72,7 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     lif: lifArrayModule(s.lif),
     memBus: s.dim * s.lif.width,
   });
-  const top = renderTemplate('ssa_head/ssa_multihead.sv.hbs', {
+  const top = renderTemplate('ssa_head/ssa_head.sv.hbs', {
     header: header(
       ssaHeadModule(s),
       [

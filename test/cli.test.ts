@@ -25,6 +25,23 @@ describe('spikeforge --help', () => {
     const g = await cli(['verify', '--help']);
     expect(g.stdout).toMatch(/cached by content hash/);
   });
+
+  it('help reads well in an 80-column terminal: no line longer than 80, no sentence broken by a hard line break', async () => {
+    const { createCli } = await import('../src/cli/main.js');
+    const commands = createCli().commands.map((c) => c.name());
+    const all = [['--help'], ...commands.map((c) => [c, '--help'])];
+    const results = await Promise.all(all.map((args) => cli(args)));
+    for (const [i, args] of all.entries()) {
+      const r = results[i]!;
+      expect(r.exitCode, args.join(' ')).toBe(0);
+      const long = r.stdout.split('\n').filter((l) => l.length > 80);
+      expect(long, args.join(' ')).toEqual([]);
+    }
+    // Commander wraps descriptions itself: a hard line break inside a paragraph would be
+    // wrapped again into a ragged line ("run\nwith another seed").
+    const texts = [createCli(), ...createCli().commands].flatMap((c) => [c.description(), ...c.options.map((o) => o.description)]);
+    for (const t of texts) expect(t.replace(/\n\n/g, ' ')).not.toMatch(/\n/);
+  });
 });
 
 describe('generate', () => {

@@ -15,10 +15,10 @@ import { blocks } from '../src/design/registry.js';
 import type { BlockName } from '../src/base/config.js';
 import { ToolFailedError, ToolTimeoutError } from '../src/base/errors.js';
 import { CACHE_DIR, PACKAGE_ROOT } from '../src/base/paths.js';
-import { buildDesignModel } from '../src/cosim/cosim.js';
-import { icarusModelKey } from '../src/cosim/icarus.js';
+import { buildDesignSim } from '../src/cosim/cosim.js';
+import { icarusSimKey } from '../src/cosim/icarus.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
-import { verilatorModelKey } from '../src/cosim/verilator.js';
+import { verilatorSimKey } from '../src/cosim/verilator.js';
 import { design, expectBitExact, mutate, VECTORS_DIR } from './helpers/design.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'spikeforge.js');
@@ -212,30 +212,30 @@ describe('tool faults', () => {
   it('a Verilator compile error is reported clearly and leaves no cache entry; the next good build works', async () => {
     const d = design({ top: 'gray_rom', name: `fault_cc_${process.pid}`, seqLen: 12 });
     const broken = mutate(d, `fault_cc_${process.pid}_gray_rom.sv`, (sv) => sv.replace('assign pos_ready_o = !valid_q || code_ready_i;', 'assign pos_ready_o = !valid_q || ;'));
-    const err = await buildDesignModel(broken).catch((e: unknown) => e);
+    const err = await buildDesignSim(broken).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolFailedError);
     expect((err as Error).message).toMatch(/^verilator failed while building the co-simulation model of fault_cc_\d+_gray_rom:/);
     expect((err as Error).message).toMatch(/%Error: rtl\/fault_cc_\d+_gray_rom\.sv:\d+:\d+: syntax error/);
     expect((err as ToolFailedError).exitCode).toBe(3);
     // Nothing under the broken design's key: no entry and no temporary folder.
-    const key = await verilatorModelKey(broken.files, broken.block.ports(broken.derived));
+    const key = await verilatorSimKey(broken.files, broken.block.ports(broken.derived));
     expect(cacheEntries('verilator', key)).toEqual([]);
     // The cache still works: the good design builds, is cached, and verifies.
-    const good = await buildDesignModel(d);
+    const good = await buildDesignSim(d);
     expect(existsSync(good.binary)).toBe(true);
-    expect((await buildDesignModel(d)).cacheHit).toBe(true);
+    expect((await buildDesignSim(d)).cacheHit).toBe(true);
     await expectBitExact(d, 2);
   });
 
   it('an Icarus compile error is reported clearly and leaves no cache entry', async () => {
     const d = design({ top: 'gray_rom', name: `fault_ic_${process.pid}`, seqLen: 12 });
     const broken = mutate(d, `fault_ic_${process.pid}_gray_rom.sv`, (sv) => sv.replace('endmodule', 'endmodule endmodule'));
-    const err = await buildDesignModel(broken, SIMULATORS.icarus).catch((e: unknown) => e);
+    const err = await buildDesignSim(broken, SIMULATORS.icarus).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolFailedError);
     expect((err as Error).message).toMatch(/^iverilog failed while compiling the co-simulation model of fault_ic_\d+_gray_rom:[\s\S]*syntax error/);
-    expect(cacheEntries('icarus', await icarusModelKey(broken.files, broken.block.ports(broken.derived)))).toEqual([]);
-    expect((await buildDesignModel(d, SIMULATORS.icarus)).cacheHit).toBe(false);
-    expect((await buildDesignModel(d, SIMULATORS.icarus)).cacheHit).toBe(true);
+    expect(cacheEntries('icarus', await icarusSimKey(broken.files, broken.block.ports(broken.derived)))).toEqual([]);
+    expect((await buildDesignSim(d, SIMULATORS.icarus)).cacheHit).toBe(false);
+    expect((await buildDesignSim(d, SIMULATORS.icarus)).cacheHit).toBe(true);
   });
 
   it('a design that never answers hits the harness cycle limit with a clear message (both simulators)', async () => {
@@ -373,7 +373,7 @@ describe('concurrent sweeps into one folder', () => {
 describe('the build cache under concurrency', () => {
   it('two concurrent builds of the same new model in one process give one complete entry', async () => {
     const d = design({ top: 'gray_rom', name: `race_b_${process.pid}_${Date.now() % 100000}`, seqLen: 7 });
-    const [a, b] = await Promise.all([buildDesignModel(d), buildDesignModel(d)]);
+    const [a, b] = await Promise.all([buildDesignSim(d), buildDesignSim(d)]);
     expect(a.key).toBe(b.key);
     expect(a.cacheHit || b.cacheHit).toBe(false);
     expect(existsSync(a.binary)).toBe(true);
@@ -393,10 +393,10 @@ describe('the build cache under concurrency', () => {
     }
     const vfFile = await import('../src/vectors/file.js');
     const d = vfFile.loadVectorFile(path).design;
-    const m = await buildDesignModel(d);
+    const m = await buildDesignSim(d);
     expect(m.cacheHit).toBe(true);
     expect(cacheEntries('verilator', m.key)).toEqual([m.key]);
-    const mi = await buildDesignModel(d, SIMULATORS.icarus);
+    const mi = await buildDesignSim(d, SIMULATORS.icarus);
     expect(mi.cacheHit).toBe(true);
     expect(cacheEntries('icarus', mi.key)).toEqual([mi.key]);
   });
@@ -416,10 +416,10 @@ describe('the build cache under concurrency', () => {
     }
     child.kill('SIGKILL');
     await child;
-    const key = await verilatorModelKey(d.files, d.block.ports(d.derived));
+    const key = await verilatorSimKey(d.files, d.block.ports(d.derived));
     // Killed before the rename: no entry under the key, only the dead build's temporary folder.
     expect(cacheEntries('verilator', key).filter((e) => !e.includes(`.tmp-${child.pid}-`))).toEqual([]);
-    const m = await buildDesignModel(d);
+    const m = await buildDesignSim(d);
     expect(m.cacheHit).toBe(false);
     expect(existsSync(m.binary)).toBe(true);
     // The next build removed the dead build's temporary folder.

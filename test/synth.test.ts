@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_NAMES } from '../src/base/config.js';
+import { BLOCK_NAMES, TARGET_NAMES } from '../src/base/config.js';
 import { blocks } from '../src/design/registry.js';
 import { estimateConfig, resourceModelFor } from '../src/estimate/index.js';
 import { fitRelative, nnls } from '../src/estimate/fit.js';
@@ -123,7 +123,7 @@ describe('estimator', () => {
     // Every block gets an estimate for each of its calibration configs.
     for (const name of BLOCK_NAMES) {
       for (const raw of resourceModelFor(name).calibrationSet()) {
-        for (const target of ['ice40', 'generic'] as const) {
+        for (const target of TARGET_NAMES) {
           const e = estimateConfig(resolveConfig({ name: 'e', ...raw }, '.'), target);
           expect(e.luts + e.ffs).toBeGreaterThan(0);
           expect(e.rate.itemsPerCycle).toBeGreaterThan(0);

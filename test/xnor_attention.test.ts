@@ -151,8 +151,8 @@ describe('XNOR-attention derived parameters and config errors', () => {
 
   it('picks the popcount architecture for the target when "auto"', () => {
     expect(derive({ seqLen: 4, dim: 8 }).popcount).toBe('carry-tree');
-    expect(derive({ seqLen: 4, dim: 8, target: 'lut6' }).popcount).toBe('gpc63');
-    expect(derive({ seqLen: 4, dim: 8, target: 'lut6', popcount: 'loop' }).popcount).toBe('loop');
+    expect(derive({ seqLen: 4, dim: 8, target: 'generic' }).popcount).toBe('gpc63');
+    expect(derive({ seqLen: 4, dim: 8, target: 'generic', popcount: 'loop' }).popcount).toBe('loop');
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -342,8 +342,8 @@ const COVER: Variant[] = [
     vectors: 8,
   },
   {
-    label: 'N=168 D=33 lanes=3, xnor, no PE, gpc63 (auto lut6)',
-    raw: { seqLen: 168, dim: 33, lanes: 3, target: 'lut6' },
+    label: 'N=168 D=33 lanes=3, xnor, no PE, gpc63 (auto generic)',
+    raw: { seqLen: 168, dim: 33, lanes: 3, target: 'generic' },
     vectors: 2,
   },
   {

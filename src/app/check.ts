@@ -54,12 +54,12 @@ export async function checkVectorFile(vf: VectorFile, opts: CheckOptions): Promi
     }
     log(`Verilator and Icarus agree on ${cross.beats} output beats, bit for bit and cycle for cycle`);
     const v = cross.verilator;
-    report.rtl = { cacheHit: v.model.cacheHit, buildSeconds: v.model.seconds, cycles: v.run.cycles, simulators: ['verilator', 'icarus'] };
+    report.rtl = { cacheHit: v.build.cacheHit, buildSeconds: v.build.seconds, cycles: v.run.cycles, simulators: ['verilator', 'icarus'] };
     return report;
   }
   log(`co-simulating under ${sim === 'icarus' ? 'Icarus' : 'Verilator'} with random input gaps and back-pressure...`);
   const check = await cosimCompare(vf.design, cases, expected, settings, undefined, SIMULATORS[sim]);
   if (check.fault || check.mismatch) await failWithWaveform(vf.design, cases, check, opts.traceDir, 'check');
-  report.rtl = { cacheHit: check.model.cacheHit, buildSeconds: check.model.seconds, cycles: check.run.cycles, simulators: [sim] };
+  report.rtl = { cacheHit: check.build.cacheHit, buildSeconds: check.build.seconds, cycles: check.run.cycles, simulators: [sim] };
   return report;
 }

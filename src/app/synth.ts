@@ -8,12 +8,13 @@ import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
 import { placeAndRoute, type PnrReport } from '../tools/nextpnr.js';
 import { toolVersion } from '../tools/run.js';
-import { synthesize, type SynthTarget } from '../tools/yosys.js';
+import { synthesize } from '../tools/yosys.js';
+import type { TargetName } from '../targets/index.js';
 
 export const SYNTH_FORMAT = 'spikeforge.synth.v1';
 
 export interface SynthOptions {
-  target: SynthTarget;
+  target: TargetName;
   /** Place and route on iCE40 for Fmax. */
   pnr: boolean;
   /** iCE40 device name or "auto". */
@@ -37,7 +38,7 @@ export interface EstimateSummary {
 export interface SynthResult {
   format: typeof SYNTH_FORMAT;
   design: { name: string; top: string; topModule: string; configHash: string };
-  target: SynthTarget;
+  target: TargetName;
   tools: { yosys: string; nextpnr: string | null };
   timeoutSeconds: number;
   luts: number;
@@ -54,7 +55,7 @@ export interface SynthResult {
   estimateErrorPct: { luts: number | null; ffs: number | null; carries: number | null; brams: number | null } | null;
 }
 
-export function estimateSummary(design: Design, target: SynthTarget): EstimateSummary | null {
+export function estimateSummary(design: Design, target: TargetName): EstimateSummary | null {
   const model = resourceModelFor(design.config.top);
   if (!model) return null;
   const e = estimateDerived(model, design.derived, target);

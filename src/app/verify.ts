@@ -6,7 +6,7 @@
 import type { StimulusCase } from '../../testbenches/types.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cosimCompare, failWithWaveform, buildDesignModel, simulate } from '../cosim/cosim.js';
+import { cosimCompare, failWithWaveform, buildDesignSim, simulate } from '../cosim/cosim.js';
 import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
 import type { Design } from '../design/design.js';
 import { Rng } from '../base/rng.js';
@@ -54,9 +54,9 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   log(`golden model: ${cases.length} cases, ${values} output values`);
 
   const sim = SIMULATORS[opts.simulator ?? 'verilator'];
-  log(`building the ${sim.name === 'verilator' ? 'Verilator' : 'Icarus'} model (cached by content hash)...`);
-  const model = await buildDesignModel(design, sim);
-  log(model.cacheHit ? `model: cache hit (${model.key})` : `model: built in ${model.seconds.toFixed(1)} s (${model.key})`);
+  log(`building the ${sim.name === 'verilator' ? 'Verilator' : 'Icarus'} simulation (cached by content hash)...`);
+  const build = await buildDesignSim(design, sim);
+  log(build.cacheHit ? `simulation: cache hit (${build.key})` : `simulation: built in ${build.seconds.toFixed(1)} s (${build.key})`);
 
   const settings = [
     { label: 'full-throughput', seed: opts.seed, pValid: 1, pReady: 1 },
@@ -68,20 +68,20 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   for (const s of settings) {
     log(`simulating (${s.label}: pValid ${s.pValid}, pReady ${s.pReady}, seed ${s.seed})...`);
     const { label, ...run } = s;
-    const check = await cosimCompare(design, cases, expected, run, model, sim);
+    const check = await cosimCompare(design, cases, expected, run, build, sim);
     if (check.fault || check.mismatch) await failWithWaveform(design, cases, check, opts.traceDir, label);
     runs.push({ label, pValid: s.pValid, pReady: s.pReady, cycles: check.run.cycles, seconds: check.run.seconds });
     if (opts.trace && label === 'back-pressure') {
       mkdirSync(resolve(opts.traceDir), { recursive: true });
       tracePath = join(resolve(opts.traceDir), `${design.config.name}_${label}_seed${s.seed}.vcd`);
-      await simulate(design, cases.map((c) => c.inputs), { ...run, tracePath }, model, sim);
+      await simulate(design, cases.map((c) => c.inputs), { ...run, tracePath }, build, sim);
     }
   }
   const full = runs[0]!;
   return {
     cases: cases.length,
     values,
-    build: { cacheHit: model.cacheHit, seconds: model.seconds, key: model.key },
+    build: { cacheHit: build.cacheHit, seconds: build.seconds, key: build.key },
     runs,
     expectedCycles: block.cycles(derived, cases.map((c) => c.inputs)),
     measuredCycles: full.cycles,

@@ -13,6 +13,10 @@ import { ConfigError } from './errors.js';
 export const BLOCK_NAMES = ['gray_rom', 'logpe_bias', 'xnor_attention', 'lif_array', 'ssa_head'] as const;
 export type BlockName = (typeof BLOCK_NAMES)[number];
 
+/** Synthesis targets, one name each across config, CLI, estimator and sweeps (src/targets/). */
+export const TARGET_NAMES = ['ice40', 'generic'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
 const int = (min: number, max: number) => {
   const allowed = `allowed: an integer from ${min} to ${max}`;
   return z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
@@ -90,8 +94,13 @@ const rootShape = {
   scale: finite('allowed: a finite number > 0')
     .refine((v) => v > 0, { error: 'allowed: a finite number > 0' })
     .default(1),
-  /** spikeforge addition: synthesis target, picks the popcount architecture when "auto". */
-  target: oneOf(['ice40', 'lut6']).default('ice40'),
+  /**
+   * spikeforge addition: synthesis target, picks the popcount architecture when "auto".
+   * "lut6", its name before version 0.2, is read as "generic".
+   */
+  target: oneOf([...TARGET_NAMES, 'lut6'])
+    .default('ice40')
+    .transform((v): TargetName => (v === 'lut6' ? 'generic' : v)),
   /** spikeforge addition: popcount architecture of the XNOR engine. */
   popcount: oneOf(['auto', 'loop', 'carry-tree', 'gpc63']).default('auto'),
   /** spikeforge addition: attention heads of `ssa_head` (each over its own D bits). */

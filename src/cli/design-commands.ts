@@ -11,12 +11,13 @@ import { intOption, outputDir, type Io } from './options.js';
 export function registerDesignCommands(program: Command, io: Io): void {
   program
     .command('generate')
+    .summary('write the RTL of a design config (SystemVerilog, .mem, filelist, FuseSoC core, manifest)')
     .argument('<config>', 'design config, JSON or YAML (SPEC §8; see schema/ for a JSON Schema)')
     .option('-o, --out <dir>', 'output folder (default: rtl-out/<name>)')
     .description(
-      'Validate CONFIG and write the design: SystemVerilog (one module per file), .mem ROM\n' +
-        'images where used, a filelist <name>.f, a FuseSoC core <name>.core and manifest.json\n' +
-        '(the full config with defaults, derived widths and latency, content hashes).\n' +
+      'Validate CONFIG and write the design: SystemVerilog (one module per file), .mem ROM ' +
+        'images where used, a filelist <name>.f, a FuseSoC core <name>.core and manifest.json ' +
+        '(the full config with defaults, derived widths and latency, content hashes). ' +
         'The folder is replaced atomically; output is byte-identical for the same config.',
     )
     .action((config: string, opts: { out?: string }) => {
@@ -30,17 +31,18 @@ export function registerDesignCommands(program: Command, io: Io): void {
 
   program
     .command('verify')
+    .summary('co-simulate a design against its golden model (random, corner, exhaustive cases)')
     .argument('<config>', 'design config, JSON or YAML')
     .addOption(intOption('-n, --vectors <n>', 'random cases on top of the corner and exhaustive ones', 50))
     .addOption(intOption('-s, --seed <s>', 'seed of the stimulus and of the simulator (X state, back-pressure)', 1))
     .option('--trace', 'keep a VCD waveform of the back-pressure run even when it passes')
     .option('-o, --out <dir>', 'output folder for the RTL and waveforms (default: rtl-out/<name>)')
     .description(
-      'Generate the design, build its Verilator model (cached by content hash: a second run\n' +
-        'with another seed does not rebuild), then drive corner, random and, where the input\n' +
-        'space is small, exhaustive cases and compare every output bit with the golden model:\n' +
-        'once at full throughput and once with random input gaps and output back-pressure,\n' +
-        'from randomised initial state. On a mismatch, prints the first one and the path of a\n' +
+      'Generate the design, build its Verilator model (cached by content hash: a second run ' +
+        'with another seed does not rebuild), then drive corner, random and, where the input ' +
+        'space is small, exhaustive cases and compare every output bit with the golden model: ' +
+        'once at full throughput and once with random input gaps and output back-pressure, ' +
+        'from randomised initial state. On a mismatch, prints the first one and the path of a ' +
         'VCD waveform of the failing run. Exit 0 only if everything matches.',
     )
     .action(async (config: string, opts: { vectors: number; seed: number; trace?: boolean; out?: string }) => {
@@ -67,6 +69,7 @@ export function registerDesignCommands(program: Command, io: Io): void {
 
   program
     .command('schema')
+    .summary('print the JSON Schema of the config')
     .option('-o, --out <file>', 'write to a file instead of standard output')
     .description('Print the JSON Schema of the config, for editors that complete and check configs.')
     .action((opts: { out?: string }) => {

@@ -14,17 +14,22 @@ import { registerVectorCommands } from './vector-commands.js';
 import { registerSweepCommands } from './sweep-commands.js';
 
 
+/** Help wraps to the terminal, at most 100 columns; 80 when not a terminal. */
+function helpWidth(): number {
+  return Math.min(100, process.stdout.columns || 80);
+}
+
 export function createCli(io: Io = defaultIo): Command {
   const program = new Command('spikeforge')
     .version(VERSION)
     .description(
-      'Generates synthesisable SystemVerilog for binary spiking self-attention (XNOR-popcount\n' +
-        'attention with Gray-PE and Log-PE, LIF neurons) with a bit-exact golden model, and\n' +
+      'Generates synthesisable SystemVerilog for binary spiking self-attention (XNOR-popcount ' +
+        'attention with Gray-PE and Log-PE, LIF neurons) with a bit-exact golden model, and ' +
         'proves the RTL against the model under Verilator.\n\n' +
-        'Exit status: 0 ok, 1 mismatch, 2 bad input (config, vector file, arguments),\n' +
+        'Exit status: 0 ok, 1 mismatch, 2 bad input (config, vector file, arguments), ' +
         '3 tool fault (missing tool, tool error, time-out).',
     )
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .configureOutput({ writeOut: io.out, writeErr: io.err, getOutHelpWidth: helpWidth, getErrHelpWidth: helpWidth })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerDesignCommands(program, io);

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BLOCK_NAMES, type BlockName } from '../base/config.js';
+import { TARGET_NAMES, TARGETS, type TargetName } from '../targets/index.js';
 import { generateDesign } from '../design/design.js';
 import { calibrate } from '../estimate/calibrate.js';
 import { DEFAULT_CALIBRATION_PATH } from '../estimate/calibration.js';
@@ -19,9 +20,7 @@ import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
 import { intOption, outputDir, type Io } from './options.js';
 
 const targetOption = () =>
-  new Option('-t, --target <target>', 'synthesis target: ice40 (synth_ice40: SB_LUT4, SB_CARRY, SB_DFF*, SB_RAM40_4K) or generic (LUT6 + depth)')
-    .choices(['ice40', 'generic'])
-    .default('ice40');
+  new Option('-t, --target <target>', `synthesis target: ${TARGET_NAMES.map((t) => TARGETS[t].summary).join('; ')}`).choices([...TARGET_NAMES]).default('ice40');
 
 function seconds(v: string): number {
   const n = Number(v);
@@ -49,6 +48,7 @@ function summaryLines(r: SweepResults): string {
 export function registerSweepCommands(program: Command, io: Io): void {
   program
     .command('synth')
+    .summary('synthesise with Yosys and count cells; with --pnr, place and route for Fmax')
     .argument('<config>', 'design config, JSON or YAML')
     .addOption(targetOption())
     .option('--pnr', 'iCE40 only: also place and route with nextpnr-ice40 and report Fmax')
@@ -60,7 +60,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .description(
       'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder. Each tool run is stopped after --timeout seconds (exit 3).',
     )
-    .action(async (config: string, opts: { target: 'ice40' | 'generic'; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string }) => {
+    .action(async (config: string, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string }) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
       const cfg = loadConfigFile(config);
       const design = generateDesign(cfg);
@@ -78,6 +78,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
 
   program
     .command('estimate')
+    .summary('estimate resources from the config alone (no tools)')
     .argument('<config>', 'design config, JSON or YAML')
     .addOption(targetOption())
     .option('--json', 'print the estimate as JSON')
@@ -103,6 +104,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
 
   program
     .command('sweep')
+    .summary('run a design-space sweep: generate, verify, synthesise every point')
     .argument('<sweep>', 'sweep file, YAML or JSON: base config + axes (see docs/sweeps.md)')
     .addOption(intOption('-j, --jobs <n>', 'points run in parallel', defaultJobs()))
     .option('--shard <K/N>', 'run only slice K of N (every N-th point from K); join the slices with `merge`')
@@ -162,6 +164,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
 
   program
     .command('merge')
+    .summary('join the results of sweep shards')
     .argument('<dirs...>', 'sweep folders (the shards of one sweep)')
     .requiredOption('-o, --out <dir>', 'folder for the merged results.json, results.csv and report.html')
     .description(
@@ -178,8 +181,9 @@ export function registerSweepCommands(program: Command, io: Io): void {
 
   program
     .command('calibrate')
+    .summary('fit the estimator to Yosys results')
     .addOption(new Option('-b, --block <block...>', 'blocks to calibrate (default: every block with a resource model)').choices([...BLOCK_NAMES]))
-    .addOption(new Option('-t, --target <target...>', 'synthesis targets').choices(['ice40', 'generic']).default(['ice40', 'generic']))
+    .addOption(new Option('-t, --target <target...>', 'synthesis targets').choices([...TARGET_NAMES]).default([...TARGET_NAMES]))
     .addOption(intOption('-j, --jobs <n>', 'syntheses in parallel', defaultJobs()))
     .addOption(new Option('--timeout <seconds>', 'time limit of each synthesis').default(600).argParser(seconds))
     .option('--file <path>', 'calibration file to update', DEFAULT_CALIBRATION_PATH)

@@ -9,6 +9,7 @@ import { intOption, type Io } from './options.js';
 export function registerVectorCommands(program: Command, io: Io): void {
   program
     .command('check')
+    .summary('check a vector file on the golden model and, with --rtl, on the RTL')
     .argument('<file>', 'vector file (format spikeforge.vectors.v1)')
     .option('--rtl', 'also co-simulate the generated RTL (under Verilator unless --sim says otherwise)')
     .addOption(
@@ -19,11 +20,11 @@ export function registerVectorCommands(program: Command, io: Io): void {
     .addOption(intOption('-s, --seed <s>', 'simulator seed (X state, back-pressure)', 1))
     .option('--trace-dir <dir>', 'where a mismatch waveform goes', 'rtl-out/check')
     .description(
-      'Evaluate the golden model (and with --rtl the generated RTL) on every case of FILE and\n' +
-        'compare with every expected value present. Exit 0 if all match; otherwise print the\n' +
-        'first mismatch (case, key, index, expected, got) and exit 1. A malformed file or\n' +
-        'config exits 2 naming the problem. --sim icarus runs the RTL under Icarus Verilog;\n' +
-        '--sim both runs Verilator and Icarus with the same random schedule and fails unless\n' +
+      'Evaluate the golden model (and with --rtl the generated RTL) on every case of FILE and ' +
+        'compare with every expected value present. Exit 0 if all match; otherwise print the ' +
+        'first mismatch (case, key, index, expected, got) and exit 1. A malformed file or ' +
+        'config exits 2 naming the problem. --sim icarus runs the RTL under Icarus Verilog; ' +
+        '--sim both runs Verilator and Icarus with the same random schedule and fails unless ' +
         'they deliver the same bits on the same cycles.',
     )
     .action(async (file: string, opts: { rtl?: boolean; sim: CheckSimulator; seed: number; traceDir: string }, cmd: Command) => {
@@ -44,6 +45,7 @@ export function registerVectorCommands(program: Command, io: Io): void {
 
   program
     .command('golden')
+    .summary('fill in the expected values of a vector file from the golden model')
     .argument('<file>', 'vector file; its expected values are replaced')
     .requiredOption('-o, --out <file>', 'where to write the completed vector file')
     .description('Write FILE back with every case\'s `expected` filled in by the golden model.')

@@ -39,12 +39,12 @@ export function removeStaleBuilds(root: string): string[] {
 }
 
 /** The cache key of a model: every input of the build (RTL, testbench, tool version, flags, top). */
-export function modelKey(files: GeneratedFile[], tb: string, version: string, flags: readonly string[], top: string): string {
+export function simKey(files: GeneratedFile[], tb: string, version: string, flags: readonly string[], top: string): string {
   const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
   return sha256(canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags, top })).slice(0, 24);
 }
 
-export interface CachedModel {
+export interface CachedSim {
   dir: string;
   binary: string;
   /** Folder holding the RTL and .mem files; simulators run here so $readmemh finds them. */
@@ -54,7 +54,7 @@ export interface CachedModel {
   key: string;
 }
 
-export interface ModelBuild {
+export interface SimBuild {
   /** Cache folder of this simulator (.cache/verilator, .cache/icarus). */
   root: string;
   /** The design's files; only SV and .mem go into a build. */
@@ -77,12 +77,12 @@ export interface ModelBuild {
  * tool version, flags, top). The build runs in a temporary folder renamed into place, so
  * concurrent or interrupted builds never leave a broken entry.
  */
-export async function buildCachedModel(b: ModelBuild): Promise<CachedModel> {
+export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
   const started = performance.now();
   const rtl = b.files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const key = modelKey(b.files, b.tb, b.version, b.flags, b.top);
+  const key = simKey(b.files, b.tb, b.version, b.flags, b.top);
   const dir = join(b.root, key);
-  const result = (cacheHit: boolean): CachedModel => ({
+  const result = (cacheHit: boolean): CachedSim => ({
     dir,
     binary: join(dir, b.binary),
     rtlDir: join(dir, 'rtl'),

@@ -1,6 +1,6 @@
 /**
  * Co-simulation of a generated design against its golden model: encode the cases into
- * stream beats, run the simulator's model (Verilator unless told otherwise), decode,
+ * stream beats, run the compiled simulation (Verilator unless told otherwise), decode,
  * compare every output value.
  */
 import { join, resolve } from 'node:path';
@@ -9,19 +9,19 @@ import type { StimulusCase } from '../../testbenches/types.js';
 import type { Design } from '../design/design.js';
 import { MismatchError } from '../base/errors.js';
 import { firstMismatch, formatMismatch, type Mismatch } from '../base/compare.js';
-import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
+import type { BuiltSim, RunOutcome, RunSettings } from './verilator.js';
 import { SIMULATORS, type Simulator } from './simulators.js';
 import { STATUS_UNDEFINED } from './icarus.js';
 
 export interface SimulationResult<O> {
   outputs: O[];
   run: RunOutcome;
-  model: BuiltModel;
+  build: BuiltSim;
   /** Output beats beyond what the cases call for (duplicates), per stream. */
   extraBeats: Record<string, number>;
 }
 
-export async function buildDesignModel(design: Design, sim: Simulator = SIMULATORS.verilator): Promise<BuiltModel> {
+export async function buildDesignSim(design: Design, sim: Simulator = SIMULATORS.verilator): Promise<BuiltSim> {
   return sim.build(design.files, design.block.ports(design.derived));
 }
 
@@ -35,12 +35,12 @@ export async function simulate<O>(
   design: Design,
   cases: unknown[],
   settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'> & { timeoutSeconds?: number },
-  model?: BuiltModel,
+  prebuilt?: BuiltSim,
   sim: Simulator = SIMULATORS.verilator,
 ): Promise<SimulationResult<O>> {
   const harness = design.block.harness;
   const spec = design.block.ports(design.derived);
-  const built = model ?? (await buildDesignModel(design, sim));
+  const built = prebuilt ?? (await buildDesignSim(design, sim));
   const inputs = harness.encode(design.derived, cases);
   const expected = harness.expectedBeats(design.derived, cases);
   const beats = Object.values(inputs).reduce((n, b) => n + b.length, 0) + Object.values(expected).reduce((n, b) => n + b, 0);
@@ -57,13 +57,13 @@ export async function simulate<O>(
     const extra = (run.out[s.name]?.length ?? 0) - (expected[s.name] ?? 0);
     if (extra > 0) extraBeats[s.name] = extra;
   }
-  return { outputs: harness.decode(design.derived, cases, run.out) as O[], run, model: built, extraBeats };
+  return { outputs: harness.decode(design.derived, cases, run.out) as O[], run, build: built, extraBeats };
 }
 
 export interface CosimCheck {
   settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'>;
   run: RunOutcome;
-  model: BuiltModel;
+  build: BuiltSim;
   mismatch: { caseName: string; mismatch: Mismatch } | null;
   /** Set when the run ended badly (time-out, protocol violation, X/Z, extra beats). */
   fault: string | null;
@@ -76,11 +76,11 @@ export async function cosimCompare(
   cases: StimulusCase<unknown>[],
   expected: Record<string, unknown>[],
   settings: Omit<RunSettings, 'maxCycles' | 'timeoutSeconds'>,
-  model?: BuiltModel,
+  prebuilt?: BuiltSim,
   simulator: Simulator = SIMULATORS.verilator,
 ): Promise<CosimCheck> {
   const inputs = cases.map((c) => c.inputs);
-  const sim = await simulate(design, inputs, settings, model, simulator);
+  const sim = await simulate(design, inputs, settings, prebuilt, simulator);
   let fault: string | null = null;
   if (sim.run.status === 3) fault = `simulation time-out: ${sim.run.message}`;
   else if (sim.run.status === 4) fault = `stream protocol violation: ${sim.run.message}`;
@@ -97,7 +97,7 @@ export async function cosimCompare(
     const m = firstMismatch(checked, got);
     if (m) mismatch = { caseName: cases[i]!.name, mismatch: m };
   }
-  return { settings, run: sim.run, model: sim.model, mismatch, fault, simulator: simulator.name };
+  return { settings, run: sim.run, build: sim.build, mismatch, fault, simulator: simulator.name };
 }
 
 /**
@@ -116,7 +116,7 @@ export async function failWithWaveform(
   const simulator = SIMULATORS[check.simulator];
   const suffix = check.simulator === 'verilator' ? '' : `_${check.simulator}`;
   const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.vcd`);
-  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath }, check.model, simulator);
+  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath }, check.build, simulator);
   const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}` : 'unknown');
   const under = check.simulator === 'verilator' ? '' : ` (under ${check.simulator})`;
   throw new MismatchError(

@@ -20,8 +20,8 @@ import { CACHE_DIR } from '../base/paths.js';
 import { ToolFailedError } from '../base/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
-import type { BuiltModel, RunOutcome, RunSettings } from './verilator.js';
-import { buildCachedModel, harnessArgs, modelKey } from './cache.js';
+import type { BuiltSim, RunOutcome, RunSettings } from './verilator.js';
+import { buildCachedSim, harnessArgs, simKey } from './cache.js';
 
 export const ICARUS_FLAGS = ['-g2012'];
 
@@ -56,13 +56,13 @@ export function icarusTestbench(spec: TopPorts): string {
  * `binary` is the compiled `sim.vvp`; runs happen in `rtlDir` so `$readmemh` finds the
  * `.mem` files.
  */
-/** The cache key of an Icarus model (see modelKey). */
-export async function icarusModelKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return modelKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), ICARUS_FLAGS, spec.top);
+/** The cache key of an Icarus model (see simKey). */
+export async function icarusSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
+  return simKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), ICARUS_FLAGS, spec.top);
 }
 
-export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300): Promise<BuiltModel> {
-  return buildCachedModel({
+export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300): Promise<BuiltSim> {
+  return buildCachedSim({
     root: join(CACHE_DIR, 'icarus'),
     files,
     tbName: 'tb.sv',
@@ -88,9 +88,9 @@ export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, t
 /** Status of a run whose output had X/Z: on a handshake (from the testbench) or in a delivered beat. */
 export const STATUS_UNDEFINED = 5;
 
-/** Runs a built Icarus model; same inputs, settings and result as the Verilator runModel. */
+/** Runs a built Icarus model; same inputs, settings and result as the Verilator runSim. */
 export async function runIcarusModel(
-  model: BuiltModel,
+  build: BuiltSim,
   spec: TopPorts,
   inputs: StreamBeats,
   expected: Record<string, number>,
@@ -99,8 +99,8 @@ export async function runIcarusModel(
   mkdirSync(CACHE_DIR, { recursive: true });
   const runDir = mkdtempSync(join(CACHE_DIR, 'run-'));
   try {
-    const args = ['-n', model.binary, ...harnessArgs(runDir, spec, inputs, expected, settings)];
-    const r = await runTool('vvp', args, `simulating ${spec.top}`, { cwd: model.rtlDir, timeoutSeconds: settings.timeoutSeconds });
+    const args = ['-n', build.binary, ...harnessArgs(runDir, spec, inputs, expected, settings)];
+    const r = await runTool('vvp', args, `simulating ${spec.top}`, { cwd: build.rtlDir, timeoutSeconds: settings.timeoutSeconds });
     const statusLine = /^status (\d+)$/m.exec(r.stdout);
     if (!statusLine) throw new ToolFailedError('vvp', `simulating ${spec.top} (the testbench ended without a status)`, `${r.stdout}\n${r.stderr}`);
     let status = Number(statusLine[1]);

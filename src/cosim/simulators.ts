@@ -6,18 +6,18 @@
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { buildIcarusModel, runIcarusModel } from './icarus.js';
-import { buildModel, runModel, type BuiltModel, type RunOutcome, type RunSettings } from './verilator.js';
+import { buildSim, runSim, type BuiltSim, type RunOutcome, type RunSettings } from './verilator.js';
 
 export const SIMULATOR_NAMES = ['verilator', 'icarus'] as const;
 export type SimulatorName = (typeof SIMULATOR_NAMES)[number];
 
 export interface Simulator {
   name: SimulatorName;
-  build(files: GeneratedFile[], spec: TopPorts): Promise<BuiltModel>;
-  run(model: BuiltModel, spec: TopPorts, inputs: StreamBeats, expected: Record<string, number>, settings: RunSettings): Promise<RunOutcome>;
+  build(files: GeneratedFile[], spec: TopPorts): Promise<BuiltSim>;
+  run(build: BuiltSim, spec: TopPorts, inputs: StreamBeats, expected: Record<string, number>, settings: RunSettings): Promise<RunOutcome>;
 }
 
 export const SIMULATORS: Record<SimulatorName, Simulator> = {
-  verilator: { name: 'verilator', build: (files, spec) => buildModel(files, spec), run: runModel },
+  verilator: { name: 'verilator', build: (files, spec) => buildSim(files, spec), run: runSim },
   icarus: { name: 'icarus', build: (files, spec) => buildIcarusModel(files, spec), run: runIcarusModel },
 };

@@ -1,5 +1,5 @@
 /**
- * Verilator models of generated designs: built once per content hash, run many times.
+ * Verilator simulations of generated designs: built once per content hash, run many times.
  *
  * The cache key covers everything that goes into a build (every generated file, the
  * harness C++, the Verilator version and the flags), so a second run with other vectors
@@ -14,25 +14,25 @@ import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { CACHE_DIR } from '../base/paths.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
-import { buildCachedModel, harnessArgs, modelKey, type CachedModel } from './cache.js';
+import { buildCachedSim, harnessArgs, simKey, type CachedSim } from './cache.js';
 
 /** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
 export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
 
-/** A built simulation model (either simulator), as the build cache returns it. */
-export type BuiltModel = CachedModel;
+/** A compiled simulation (either simulator), as the build cache returns it. */
+export type BuiltSim = CachedSim;
 
 export function harnessSource(spec: TopPorts): string {
   return renderTemplate('harness/verilator_tb.cpp.hbs', spec);
 }
 
-/** The cache key of a Verilator model (see modelKey). */
-export async function verilatorModelKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return modelKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top);
+/** The cache key of a Verilator model (see simKey). */
+export async function verilatorSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
+  return simKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top);
 }
 
-export async function buildModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600): Promise<BuiltModel> {
-  return buildCachedModel({
+export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600): Promise<BuiltSim> {
+  return buildCachedSim({
     root: join(CACHE_DIR, 'verilator'),
     files,
     tbName: 'tb.cpp',
@@ -105,8 +105,8 @@ export interface RunOutcome {
   seconds: number;
 }
 
-export async function runModel(
-  model: BuiltModel,
+export async function runSim(
+  build: BuiltSim,
   spec: TopPorts,
   inputs: StreamBeats,
   expected: Record<string, number>,
@@ -119,8 +119,8 @@ export async function runModel(
       `+verilator+seed+${(settings.seed % 2147483646) + 1}`,
       '+verilator+rand+reset+2',
     ];
-    const r = await runTool(model.binary, args, `simulating ${spec.top}`, {
-      cwd: model.rtlDir,
+    const r = await runTool(build.binary, args, `simulating ${spec.top}`, {
+      cwd: build.rtlDir,
       timeoutSeconds: settings.timeoutSeconds,
       okExitCodes: [3, 4],
     });

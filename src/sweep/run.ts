@@ -6,6 +6,7 @@
  * instead of redoing it. A config error, a tool failure or a time-out is recorded in the
  * point; the sweep goes on.
  */
+import type { TargetName } from '../targets/index.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -118,7 +119,7 @@ function invalidRecord(p: SweepPoint, timeout: number, e: SpikeforgeError, stage
 }
 
 /** Resolve, derive and estimate every point (cheap: no RTL, no tools). */
-function prepare(spec: SweepSpec, points: SweepPoint[], target: 'ice40' | 'generic'): Prepared[] {
+function prepare(spec: SweepSpec, points: SweepPoint[], target: TargetName): Prepared[] {
   return points.map((point) => {
     const timeout = timeoutFor(spec, point);
     try {

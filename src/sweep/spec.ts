@@ -21,7 +21,7 @@ import { parseConfig } from '../base/config.js';
 import { canonicalJson, shortHash } from '../base/hash.js';
 import { readStructuredFile } from '../io/config-file.js';
 import { DEVICE_NAMES, DEFAULT_DEVICE } from '../tools/nextpnr.js';
-import type { SynthTarget } from '../tools/yosys.js';
+import type { TargetName } from '../targets/index.js';
 
 export class SweepFileError extends SpikeforgeError {
   constructor(
@@ -37,7 +37,7 @@ export class SweepFileError extends SpikeforgeError {
 }
 
 export interface SynthSettings {
-  target: SynthTarget;
+  target: TargetName;
   pnr: boolean;
   device: string;
   seed: number;

@@ -4,9 +4,9 @@
  * facts from here, so a threshold or a memory shape is written once.
  */
 
-/** The targets, one name each across config, CLI, estimator and sweeps. */
-export const TARGET_NAMES = ['ice40', 'generic'] as const;
-export type TargetName = (typeof TARGET_NAMES)[number];
+import type { TargetName } from '../base/config.js';
+
+export { TARGET_NAMES, type TargetName } from '../base/config.js';
 
 /** A block-RAM organisation: `depth` words of `width` bits. */
 export interface RamShape {

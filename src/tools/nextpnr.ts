@@ -13,25 +13,10 @@ import { ToolFailedError } from '../base/errors.js';
 import { pnrWrapper } from './pnr-shell.js';
 import { runTool } from './run.js';
 import { withRtlDir } from './workdir.js';
+import { DEFAULT_ICE40_DEVICE, ICE40_DEVICES, type Ice40Device } from '../targets/ice40.js';
 
-export interface Ice40Device {
-  name: string;
-  /** nextpnr-ice40 flags selecting it. */
-  flags: string[];
-  package: string;
-  /** Logic cells (one LUT4 + one DFF + one carry each) and 4-kbit block RAMs. */
-  lcs: number;
-  brams: number;
-}
-
-/** Devices nextpnr-ice40 can target here, smallest first. */
-export const ICE40_DEVICES: Ice40Device[] = [
-  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16 },
-  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30 },
-  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32 },
-];
 export const DEVICE_NAMES = ['auto', ...ICE40_DEVICES.map((d) => d.name)] as const;
-export const DEFAULT_DEVICE = 'hx8k';
+export const DEFAULT_DEVICE = DEFAULT_ICE40_DEVICE;
 
 export interface PnrOptions {
   /** A device name, or "auto": the smallest device whose capacity covers `need`. */

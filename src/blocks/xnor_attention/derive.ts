@@ -11,6 +11,7 @@ import { deriveGray, type GrayDerived } from '../gray_rom/derive.js';
 import { deriveLogPe, deriveLogPeLanes, type LogPeDerived, type LogPeLanes } from '../logpe_bias/derive.js';
 import type { ResolvedConfig } from '../../base/config.js';
 
+import type { TargetName } from '../../base/config.js';
 import type { PopcountArch } from '../../parts/popcount.js';
 export type { PopcountArch };
 export type Similarity = 'xnor' | 'and';
@@ -61,7 +62,7 @@ export interface XnorDerived {
   popcount: PopcountArch;
   /** Where `popcount` came from: the config, or "auto" for the target. */
   popcountSource: 'config' | 'auto';
-  target: 'ice40' | 'lut6';
+  target: TargetName;
   /**
    * Register stages from a beat's issue (the clock edge that takes its Q row or its next
    * key-buffer word) to the output register: operands, counts (+1 with Log-PE: score sum).
@@ -70,7 +71,7 @@ export interface XnorDerived {
 }
 
 /** Popcount architecture per target when the config says "auto" (SV-STYLE.md, popcount). */
-export const AUTO_POPCOUNT: Record<'ice40' | 'lut6', PopcountArch> = { ice40: 'carry-tree', lut6: 'gpc63' };
+export const AUTO_POPCOUNT: Record<TargetName, PopcountArch> = { ice40: 'carry-tree', generic: 'gpc63' };
 
 export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
   const geometry = deriveGeometry(cfg);
