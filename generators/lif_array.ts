@@ -9,7 +9,6 @@ import type { LifDerived } from '../src/blocks/lif_array/derive.js';
 import { lifArrayModule } from '../src/blocks/lif_array/index.js';
 import type { BlockGenerator } from './types.js';
 import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
-import { indexWidth } from '../src/base/bits.js';
 import { renderTemplate } from '../src/render/templates.js';
 import { header } from '../src/render/header.js';
 
@@ -94,8 +93,8 @@ export function renderLifNeuron(d: LifDerived, meta: RenderMeta): GeneratedFile 
 /** The stream array and its neuron (`top: "lif_array"`, and the head's LIF stage). */
 export function renderLifArray(d: LifDerived, meta: RenderMeta): GeneratedFile[] {
   const module = lifArrayModule(d);
-  const groupBits = indexWidth(d.groups);
-  const stepBits = indexWidth(d.timesteps);
+  const groupBits = d.groupWidth;
+  const stepBits = d.stepWidth;
   const context = {
     header: header(
       module,

@@ -12,7 +12,6 @@ import { deriveLogPeLanes, type LogPeDerived, type LogPeLanes } from '../src/blo
 import { logPeBiasModule, logPeLanesModule, logPeMemory } from '../src/blocks/logpe_bias/index.js';
 import type { BlockGenerator } from './types.js';
 import { logPeBias } from '../src/blocks/logpe_bias/model.js';
-import { bitlen, clog2 } from '../src/base/bits.js';
 import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
 import { renderTemplate } from '../src/render/templates.js';
 import { header, memFile } from '../src/render/header.js';
@@ -98,8 +97,8 @@ export function renderLogPeLanes(l: LogPeDerived, lanes: number, meta: RenderMet
       logic:
         l.impl === 'logic'
           ? {
-              rowLenWidth: bitlen(l.grid.rowWidth),
-              colLenWidth: bitlen(l.grid.colWidth),
+              rowLenWidth: l.grid.rowLenWidth,
+              colLenWidth: l.grid.colLenWidth,
               lastRow: l.grid.rows - 1,
               lastCol: l.grid.cols - 1,
             }

@@ -11,7 +11,7 @@
  * Core code never prints: exactness caveats are returned in `warnings` and the generator
  * shows them (manifest, `generate` output, RTL header).
  */
-import { bitlen } from '../../base/bits.js';
+import { bitlen, indexWidth } from '../../base/bits.js';
 import { ConfigError } from '../../base/errors.js';
 import type { ResolvedConfig } from '../../base/config.js';
 import { charge } from './model.js';
@@ -81,6 +81,9 @@ export interface LifDerived {
   lanes: number;
   /** Beats per timestep: neurons / lanes. */
   groups: number;
+  /** Widths of the array's beat counters: max(1, clog2(groups)) and max(1, clog2(T)). */
+  groupWidth: number;
+  stepWidth: number;
   /** F, and whether it is the default k·T + 8. */
   fracBits: number;
   fracBitsDefault: boolean;
@@ -323,6 +326,8 @@ export function deriveLifCore(p: LifCoreParams): LifDerived {
     neurons: p.neurons,
     lanes: p.lanes,
     groups: p.neurons / p.lanes,
+    groupWidth: indexWidth(p.neurons / p.lanes),
+    stepWidth: indexWidth(T),
     fracBits: F,
     fracBitsDefault,
     width: W,

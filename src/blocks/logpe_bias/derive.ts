@@ -20,6 +20,9 @@ export interface LogPeGrid {
   /** max(1, clog2(R)), max(1, clog2(C)): widths of a row / column index and of |dr|, |dc|. */
   rowWidth: number;
   colWidth: number;
+  /** bitlen(rowWidth), bitlen(colWidth): widths of the per-axis bit lengths the logic computes. */
+  rowLenWidth: number;
+  colLenWidth: number;
 }
 
 export interface LogPeDerived {
@@ -172,7 +175,13 @@ export function deriveLogPe(cfg: ResolvedConfig): LogPeDerived {
   }
   const { impl, distanceOnly } = resolveImpl(cfg, geometry, table);
   const grid = geometry.grid
-    ? { ...geometry.grid, rowWidth: indexWidth(geometry.grid.rows), colWidth: indexWidth(geometry.grid.cols) }
+    ? {
+        ...geometry.grid,
+        rowWidth: indexWidth(geometry.grid.rows),
+        colWidth: indexWidth(geometry.grid.cols),
+        rowLenWidth: bitlen(indexWidth(geometry.grid.rows)),
+        colLenWidth: bitlen(indexWidth(geometry.grid.cols)),
+      }
     : null;
   let maxBias: number;
   if (table) maxBias = Math.max(...table.map((row) => Math.max(...row)));
