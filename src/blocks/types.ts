@@ -104,7 +104,7 @@ export interface BlockVectors<D, I, O> {
 
 export interface BlockDef<D, I, O> {
   name: BlockName;
-  /** One line: what the block computes, in terms of SPEC.md. */
+  /** One line: what the block computes, in terms of docs/spec.md (SPEC §N). */
   summary: string;
   derive(cfg: ResolvedConfig): D;
   /** Derived parameters as plain values for the manifest and the RTL header. */

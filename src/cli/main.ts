@@ -29,7 +29,10 @@ export function createCli(io: Io = defaultIo): Command {
         'attention with Gray-PE and Log-PE, LIF neurons) with a bit-exact golden model, and\n' +
         'proves the RTL against the model under Verilator.\n\n' +
         'Exit status: 0 ok, 1 mismatch, 2 bad input (config, vector file, arguments),\n' +
-        '3 tool fault (missing tool, tool error, time-out).',
+        '3 tool fault (missing tool, tool error, time-out).\n\n' +
+        'Docs in the repo: docs/spec.md (what each block computes),\n' +
+        'docs/config.md (every config key), docs/vectors.md (vector files),\n' +
+        'docs/<block>.md (interfaces, measured costs).',
     )
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
