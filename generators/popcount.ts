@@ -9,7 +9,7 @@
  *               to two rows, then one adder
  *
  * The tree is computed here as data (nodes with their operand expressions); the
- * templates only print it (SV-STYLE.md, popcount; docs/adding-a-block.md).
+ * templates only print it (docs/sv-style.md, popcount; docs/adding-a-block.md).
  */
 import type { PopcountArch } from '../src/blocks/xnor_attention/derive.js';
 import type { GeneratedFile, RenderMeta } from '../src/blocks/types.js';

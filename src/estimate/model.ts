@@ -3,7 +3,7 @@
  * src/estimate/blocks/, registered in src/estimate/index.ts) that reads the block's derived
  * parameters only — no tools, no RTL — and returns, per resource, a list of terms
  * (feature value × coefficient). Each term has a prior coefficient from first principles
- * (SV-STYLE.md's popcount measurements, one flip-flop per register bit, …);
+ * (docs/sv-style.md's popcount measurements, one flip-flop per register bit, …);
  * `spikeforge calibrate` replaces the priors by coefficients fitted to Yosys results
  * (calibration/estimator.json), per block and synthesis target.
  */

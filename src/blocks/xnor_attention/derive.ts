@@ -63,7 +63,7 @@ export interface XnorDerived {
   latency: number;
 }
 
-/** Popcount architecture per target when the config says "auto" (SV-STYLE.md, popcount). */
+/** Popcount architecture per target when the config says "auto" (docs/sv-style.md, popcount). */
 export const AUTO_POPCOUNT: Record<'ice40' | 'lut6', PopcountArch> = { ice40: 'carry-tree', lut6: 'gpc63' };
 
 export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
