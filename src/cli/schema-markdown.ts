@@ -31,7 +31,7 @@ export const READ_BY: Record<string, ReadBy> = {
   'grayPe.enabled': { tops: ENGINE },
   'grayPe.bits': { tops: ['gray_rom', ...ENGINE], when: 'xnor_attention, ssa_head: when grayPe.enabled' },
   'grayPe.position': { tops: ['gray_rom', ...ENGINE], when: 'xnor_attention, ssa_head: when grayPe.enabled' },
-  'grayPe.impl': { tops: ['gray_rom', ...ENGINE], when: 'xnor_attention, ssa_head: when grayPe.enabled' },
+  'grayPe.impl': { tops: ['gray_rom', ...ENGINE], when: 'xnor_attention, ssa_head: when grayPe.enabled, 1-D only' },
   logPe: { tops: ['logpe_bias', ...ENGINE] },
   'logPe.enabled': { tops: ENGINE },
   'logPe.mode': { tops: ['logpe_bias', ...ENGINE], when: 'xnor_attention, ssa_head: when logPe.enabled' },
