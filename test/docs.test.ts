@@ -2,19 +2,25 @@
  * The docs that are generated or executable stay true:
  *   - docs/config.md is exactly what `spikeforge schema --markdown` prints, every config key
  *     has a description, and the "read by" column matches what the generator reads;
+ *   - every worked example of docs/vectors.md is a file under docs/examples/vectors/, shown
+ *     verbatim on the page, and passes `spikeforge check` on the golden model (and the RTL
+ *     in the full tier);
+ *   - the docs point only at files that exist inside the repo.
  * Runs the CLI in-process (no child process, no simulator), so the file takes seconds.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { READ_BY } from '../src/cli/schema-markdown.js';
 import { BLOCK_NAMES, configJsonSchema, type BlockName } from '../src/core/config.js';
 import { generateDesign } from '../src/core/generate.js';
 import { resolveConfig } from '../src/io/config-file.js';
+import { FULL, FULL_ONLY } from './helpers/tier.js';
 
 const ROOT = resolve(__dirname, '..');
 const DOCS = join(ROOT, 'docs');
+const EXAMPLES = join(DOCS, 'examples', 'vectors');
 
 /** `spikeforge ARGS` in this process: exit status and what it printed. */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -134,12 +140,13 @@ describe('docs/config.md (generated from the config schema)', () => {
     );
     const wrong: string[] = [];
     for (const top of BLOCK_NAMES) {
+      const original = bases[top].map((base) => fingerprint(top, base));
+      for (const f of original) expect(f, `${top} base config`).not.toMatch(/^error/);
       for (const [path, values] of Object.entries(alternatives)) {
         const reads = READ_BY[path]!.tops.includes(top);
         let changed = false;
-        for (const base of bases[top]) {
-          const before = fingerprint(top, base);
-          expect(before, `${top} base config`).not.toMatch(/^error/);
+        for (const [b, base] of bases[top].entries()) {
+          const before = original[b]!;
           for (const v of values) {
             const after = fingerprint(top, withKey(base, path, v));
             if (after !== before) {
@@ -152,5 +159,77 @@ describe('docs/config.md (generated from the config schema)', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('docs/vectors.md worked examples', () => {
+  const files = existsSync(EXAMPLES) ? readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort() : [];
+  const page = existsSync(join(DOCS, 'vectors.md')) ? readFileSync(join(DOCS, 'vectors.md'), 'utf8') : '';
+
+  it('has an example per block, each shown verbatim on the page', () => {
+    for (const b of BLOCK_NAMES) expect(files).toContain(`${b}.json`);
+    for (const f of files) {
+      const text = readFileSync(join(EXAMPLES, f), 'utf8');
+      const top = JSON.parse(text).config.top as string;
+      expect(f === `${top}.json` || f.startsWith(`${top}_`), `${f} holds a ${top} config`).toBe(true);
+      expect(page.includes(`\`\`\`json\n${text}\`\`\``), `docs/vectors.md must show docs/examples/vectors/${f} verbatim in a json block`).toBe(true);
+    }
+  });
+
+  it.each(files)('%s passes `spikeforge check` on the golden model', async (f) => {
+    const r = await run(['check', join(EXAMPLES, f)]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^PASS .*: \d+ cases, \d+ expected values match the golden model\n$/);
+  });
+
+  it.skipIf(!FULL).each(files)(`%s passes \`spikeforge check --rtl\`${FULL_ONLY}`, async (f) => {
+    const r = await run(['check', join(EXAMPLES, f), '--rtl']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/and the RTL under verilator/);
+  });
+});
+
+describe('the docs stand alone', () => {
+  const markdown = [join(ROOT, 'README.md'), ...readdirSync(DOCS).filter((f) => f.endsWith('.md')).map((f) => join(DOCS, f))];
+
+  it('link only to files that exist in the repo', () => {
+    const broken: string[] = [];
+    for (const file of markdown) {
+      const text = readFileSync(file, 'utf8');
+      // Markdown links, relative to the page.
+      for (const m of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+        const target = m[1]!;
+        if (/^[a-z]+:/i.test(target)) continue; // URLs
+        if (!existsSync(resolve(dirname(file), target))) broken.push(`${file.slice(ROOT.length + 1)} → ${target}`);
+      }
+      // Pages named by their repo path in the text (`docs/foo.md`).
+      for (const m of text.matchAll(/\bdocs\/[\w/.-]+\.(?:md|json)\b/g)) {
+        if (!existsSync(join(ROOT, m[0]))) broken.push(`${file.slice(ROOT.length + 1)} names ${m[0]}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('do not point outside the repo (the shared folder, the old contract and style files)', () => {
+    const dirs = ['docs', 'src', 'generators', 'templates', 'testbenches', 'test', 'bench'];
+    const files = [join(ROOT, 'README.md')];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(md|ts|hbs|cpp|sv|json)$/.test(e) && !p.includes(`${join('test', 'fixtures')}`)) files.push(p);
+      }
+    };
+    for (const d of dirs) if (existsSync(join(ROOT, d))) walk(join(ROOT, d));
+    // Built from pieces so that this file does not match itself.
+    const stale = new RegExp(['\\.\\./' + 'shared', 'SPEC' + '\\.md', 'SV-' + 'STYLE', 'decisions' + '\\.md'].join('|'));
+    const hits = files.flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .map((line, i) => [line, i] as const)
+        .filter(([line]) => stale.test(line))
+        .map(([line, i]) => `${f.slice(ROOT.length + 1)}:${i + 1}: ${line.trim()}`),
+    );
+    expect(hits).toEqual([]);
   });
 });
