@@ -4,7 +4,7 @@
  * and 512, for iCE40 (`synth_ice40`: SB_LUT4, SB_CARRY) and generic LUT6 (`synth; abc
  * -lut 6`: LUT6 count; depth = LUTs on the longest path after flattening the kept
  * hierarchy), all in one run. Two tables: the plain popcount of an n-bit vector (the
- * SV-STYLE.md comparison), and the XNOR-match popcount popcount(~(a ^ b)) that the engine
+ * docs/sv-style.md comparison), and the XNOR-match popcount popcount(~(a ^ b)) that the engine
  * instantiates (the counter tree folds the XNOR into its first level).
  *
  *   npx tsx bench/popcount_cost.ts            prints a Markdown table (docs/xnor_attention.md)

@@ -205,7 +205,7 @@ describe('the cross check fails when the simulators see different designs', () =
 
   it('fails a design that only Verilator accepts, naming iverilog', async () => {
     const d = design({ ...base, name: 'xs_only' });
-    // SV-STYLE: `parameter int unsigned` passes Verilator and fails Icarus 11.
+    // docs/sv-style.md: `parameter int unsigned` passes Verilator and fails Icarus 11.
     const broken = mutate(d, 'xs_only_gray_rom.sv', (sv) => sv.replace('  localparam int Bits', '  localparam int unsigned Unused = 1;\n  localparam int Bits').replace(/module (\w+) \(/, 'module $1 #(parameter int unsigned P = 1) ('));
     const cs = cases(d);
     await expect(crossCheck(broken, cs, expectedOf(d, cs), settings)).rejects.toThrow(/iverilog failed while compiling the co-simulation model of xs_only_gray_rom/);

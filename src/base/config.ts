@@ -109,6 +109,76 @@ const rootShape = {
 
 export const ConfigSchema = z.strictObject(rootShape, { error: 'allowed: a JSON object' });
 
+/**
+ * A description for every key, so `spikeforge schema` documents each one and
+ * `spikeforge schema --markdown` renders the config reference (docs/config.md) from this
+ * single source. Registered on the schemas the shapes above already hold (zod's global
+ * registry, what `.meta()` uses), and typed so that a key without a description is a
+ * compile error.
+ */
+function describeKeys<S extends Record<string, z.ZodType>>(shape: S, descriptions: { [K in keyof S]: string }): void {
+  for (const key of Object.keys(shape) as (keyof S & string)[]) z.globalRegistry.add(shape[key]!, { description: descriptions[key] });
+}
+z.globalRegistry.add(ConfigSchema, {
+  title: 'spikeforge config',
+  description: 'A spikeforge design config: docs/spec.md §8; every key with its default in docs/config.md.',
+});
+describeKeys(rootShape, {
+  top: 'The block to generate: gray_rom (SPEC §1), logpe_bias (§2), xnor_attention (§3), lif_array (§5) or ssa_head (§6, the whole head).',
+  name: 'Prefix of every generated module (<name>_<piece>) and of the filelist and core file: a SystemVerilog identifier of at most 40 characters that is not a keyword.',
+  seqLen: 'N: tokens per timestep (sequence length, or R·C patches with a grid). No default: required by every top except lif_array.',
+  dim: 'D: spike bits per token of one head (the width of a Q, K or V row). No default: required by xnor_attention and ssa_head.',
+  timesteps:
+    'T: timesteps per sequence. Sets the shape of vector-file inputs, the LIF default F = k·T + 8, and P = T·N positions for timestep-token Gray positions.',
+  grid: 'R×C patch grid for 2-D inputs (rows·cols must equal seqLen), or null for a 1-D sequence.',
+  similarity: 'Q·K similarity (SPEC §3): "xnor" = D − popcount(q XOR k) (the paper); "and" = popcount(q AND k) (Spikformer\'s SSA, the baseline).',
+  grayPe: 'Gray-code relative positions, Gray-PE (SPEC §1).',
+  logPe: 'Logarithmic distance bias, Log-PE (SPEC §2).',
+  lanes:
+    'Parallelism. xnor_attention and ssa_head: scores per clock, 1…seqLen (a query row takes ceil(N / lanes) beats). lif_array: neurons per beat; must divide neurons.',
+  neurons: 'M: neurons of a lif_array.',
+  lif: 'LIF neuron (SPEC §5): the neurons of lif_array, and the attention neurons of ssa_head (with θ and Vr divided by scale, SPEC §6).',
+  scale:
+    'ssa_head: the attention scale s > 0 (e.g. 0.125), Y = LIF(s·O). Folded into the neuron as θ / s and Vr / s (IEEE-754 double), so no multiplier is built.',
+  target:
+    'spikeforge addition: the FPGA family the XNOR engine is built for, "ice40" (LUT4 + carry chain) or "lut6" (6-input LUTs); picks the popcount when popcount is "auto".',
+  popcount:
+    'spikeforge addition: popcount architecture of the XNOR engine. "auto" = "carry-tree" for ice40, "gpc63" for lut6; "loop" is the plain for-loop that Yosys maps its own way; "gpc63" is a tree of 6:3 counters.',
+  heads:
+    'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step.',
+});
+describeKeys(gridShape, {
+  rows: 'R: rows of the patch grid.',
+  cols: 'C: columns of the patch grid; token i sits at row i div C, column i mod C.',
+});
+describeKeys(grayPeShape, {
+  enabled:
+    'Add gray_term(i, j) = G − popcount(code(i) XOR code(j)) to every score (SPEC §1). Read by xnor_attention and ssa_head; top "gray_rom" always builds the code map and ignores this key.',
+  bits: 'G: code width. null = the minimum max(1, clog2(P)), P = distinct positions (N, or T·N for timestep-token); less is a config error; the SeqSNN code uses 10. Must be null with a grid (G = Gr + Gc).',
+  position:
+    'Position of token i at timestep t: "token" → p = i (the paper); "timestep-token" → p = t·N + i (the released SeqSNN code). Only "token" with a grid.',
+  impl: 'spikeforge addition: RTL of the position → code map, "logic" (XOR gates; a constant divider on a grid) or "rom" (a $readmemh ROM image).',
+});
+describeKeys(logPeShape, {
+  enabled:
+    'Add the Log-PE bias(i, j) to every score (SPEC §2). Read by xnor_attention and ssa_head; top "logpe_bias" always builds the bias and ignores this key.',
+  mode: '"paper": bias = clog2(N − |i − j|) (on a grid, the sum of the per-axis terms); "table": bias = table[i][j], exported from a trained model.',
+  table:
+    'Table mode: an N×N array of integers 0…65535, inline or as the path of a JSON file holding it (a relative path is resolved against the folder of the file that holds the config). Read only when mode is "table" and the top uses Log-PE.',
+  impl: 'spikeforge addition: RTL of the bias. "auto" = "logic" in paper mode, "table-rom" in table mode; "logic" computes the paper formula; "distance-rom" is a ROM indexed by the distance (tables that depend on the distance only); "table-rom" is an N×N ROM (any table).',
+});
+describeKeys(lifShape, {
+  tauLog2: 'k: the membrane time constant is τ = 2^k (the paper: τ = 2, k = 1); the leak is an arithmetic shift right by k.',
+  decayInput: "spikingjelly's decay_input: true → H = V + (X − (V − Vr)) / τ; false → H = V − (V − Vr) / τ + X (SPEC §5).",
+  threshold: 'θ > 0 in real units; compared as θ_fx = ceil(θ·2^F). ssa_head uses θ / scale (SPEC §6).',
+  reset: 'After a spike: "hard" sets V = Vr; "soft" subtracts θ from V.',
+  vReset:
+    "Vr in real units: the reset value and every sequence's initial V. Vr·2^F must be an integer; must be 0 with soft reset. ssa_head uses vReset / scale.",
+  fracBits: 'F: every LIF value is an integer in units of 2^−F. null = k·T + 8.',
+  width: "W: the membrane's two's-complement width. null = the smallest width at which no reachable value saturates; a narrower W saturates (SPEC §5).",
+  inputWidth: 'Bits of one lif_array input current (signed, in units of 2^−F). ssa_head ignores it: its neuron input is O·2^F.',
+});
+
 /** A config with every default filled in, as parsed. `logPe.table` may still be a path. */
 export type Config = z.output<typeof ConfigSchema>;
 
@@ -156,7 +226,7 @@ function valueAt(raw: unknown, path: string[]): unknown {
   return v;
 }
 
-/** JSON Schema for editors (written to schema/spikeforge.config.schema.json). */
+/** JSON Schema for editors (`spikeforge schema`); `spikeforge schema --markdown` renders docs/config.md from it. */
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
 }

@@ -53,7 +53,7 @@ export type FuzzArbitrary = (fc: typeof FastCheck, caps: FuzzCaps) => FastCheck.
 
 export interface BlockSpec<D, I, O> {
   name: BlockName;
-  /** One line: what the block computes, in terms of docs/spec.md. */
+  /** One line: what the block computes, in terms of docs/spec.md (SPEC §N). */
   summary: string;
   derive(cfg: ResolvedConfig): D;
   /** Derived parameters as plain values for the manifest and the RTL header. */

@@ -7,12 +7,13 @@ import { verifyDesign } from '../app/verify.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
 import { intOption, outputDir, type Io } from './options.js';
+import { schemaMarkdown } from './schema-markdown.js';
 
 export function registerDesignCommands(program: Command, io: Io): void {
   program
     .command('generate')
     .summary('write the RTL of a design config (SystemVerilog, .mem, filelist, FuseSoC core, manifest)')
-    .argument('<config>', 'design config, JSON or YAML (SPEC §8; see schema/ for a JSON Schema)')
+    .argument('<config>', 'design config, JSON or YAML (every key: docs/config.md; JSON Schema: `spikeforge schema`)')
     .option('-o, --out <dir>', 'output folder (default: rtl-out/<name>)')
     .description(
       'Validate CONFIG and write the design: SystemVerilog (one module per file), .mem ROM ' +
@@ -71,9 +72,14 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .command('schema')
     .summary('print the JSON Schema of the config')
     .option('-o, --out <file>', 'write to a file instead of standard output')
-    .description('Print the JSON Schema of the config, for editors that complete and check configs.')
-    .action((opts: { out?: string }) => {
-      const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+    .option('--markdown', 'print the config reference as Markdown instead (docs/config.md is this output)')
+    .description(
+      'Print the JSON Schema of the config, for editors that complete and check configs: ' +
+        'every key with its type, range, default and description. With --markdown, print the ' +
+        'same as a Markdown table per object, with the tops that read each key.',
+    )
+    .action((opts: { out?: string; markdown?: boolean }) => {
+      const text = opts.markdown ? schemaMarkdown(configJsonSchema()) : `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
       if (opts.out) writeFileAtomically(opts.out, text);
       else io.out(text);
     });

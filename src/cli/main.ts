@@ -1,5 +1,5 @@
 /**
- * The `spikeforge` command line. Commands parse their options and delegate to core/,
+ * The `spikeforge` command line. Commands parse their options and delegate to the use cases in src/app/,
  * which returns data; this file formats it and maps errors to exit codes (the only place
  * that decides the process's exit status).
  */
@@ -27,7 +27,10 @@ export function createCli(io: Io = defaultIo): Command {
         'attention with Gray-PE and Log-PE, LIF neurons) with a bit-exact golden model, and ' +
         'proves the RTL against the model under Verilator.\n\n' +
         'Exit status: 0 ok, 1 mismatch, 2 bad input (config, vector file, arguments), ' +
-        '3 tool fault (missing tool, tool error, time-out).',
+        '3 tool fault (missing tool, tool error, time-out).\n\n' +
+        'Docs in the repo: docs/spec.md (what each block computes), ' +
+        'docs/config.md (every config key), docs/vectors.md (vector files), ' +
+        'docs/<block>.md (interfaces, measured costs).',
     )
     .configureOutput({ writeOut: io.out, writeErr: io.err, getOutHelpWidth: helpWidth, getErrHelpWidth: helpWidth })
     .exitOverride()

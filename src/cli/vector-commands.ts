@@ -10,7 +10,7 @@ export function registerVectorCommands(program: Command, io: Io): void {
   program
     .command('check')
     .summary('check a vector file on the golden model and, with --rtl, on the RTL')
-    .argument('<file>', 'vector file (format spikeforge.vectors.v1)')
+    .argument('<file>', 'vector file (format spikeforge.vectors.v1, described in docs/vectors.md)')
     .option('--rtl', 'also co-simulate the generated RTL (under Verilator unless --sim says otherwise)')
     .addOption(
       new Option('--sim <simulator>', 'simulator for --rtl (implies --rtl); "both" also requires the two to agree on every beat')
@@ -46,7 +46,7 @@ export function registerVectorCommands(program: Command, io: Io): void {
   program
     .command('golden')
     .summary('fill in the expected values of a vector file from the golden model')
-    .argument('<file>', 'vector file; its expected values are replaced')
+    .argument('<file>', 'vector file (docs/vectors.md); its expected values are replaced')
     .requiredOption('-o, --out <file>', 'where to write the completed vector file')
     .description('Write FILE back with every case\'s `expected` filled in by the golden model.')
     .action((file: string, opts: { out: string }) => {

@@ -9,7 +9,7 @@
  *               to two rows, then one adder
  *
  * The tree is computed here as data (nodes with their operand expressions); the
- * templates only print it (SV-STYLE.md, popcount; docs/adding-a-block.md).
+ * templates only print it (docs/sv-style.md, popcount; docs/adding-a-block.md).
  */
 import { bitlen } from '../base/bits.js';
 import { term, type EstimateTarget, type Term } from '../targets/cost.js';
@@ -337,7 +337,7 @@ export function popcountTerms(
       term(`${prefix}pc_tree_luts`, copies * s.treeLuts, target === 'ice40' ? 1 : 0.9, 'carry-tree popcounts: LUTs of their small adders (from the popcount plan)'),
       term(`${prefix}pc_pair_leaves`, copies * s.pairLeaves, 2, 'carry-tree popcounts: two-pair leaves (match + count in two LUTs)'),
       term(`${prefix}pc_gpc_luts`, copies * s.gpcLuts, target === 'ice40' ? 1.6 : 1, 'counter-tree popcounts: counter output bits + final adder (from the plan)'),
-      term(`${prefix}pc_loop_bits`, copies * s.loopBits, target === 'ice40' ? 2.03 : 1.55, 'loop popcounts: input bits (SV-STYLE.md: 2.03 LUT4, 1.55 LUT6 per bit)'),
+      term(`${prefix}pc_loop_bits`, copies * s.loopBits, target === 'ice40' ? 2.03 : 1.55, 'loop popcounts: input bits (docs/sv-style.md: 2.03 LUT4, 1.55 LUT6 per bit)'),
     ],
     carries: [
       term(`${prefix}pc_tree_carries`, target === 'ice40' ? copies * s.treeCarries : 0, 1, 'carry-tree popcounts: carry cells of their small adders'),

@@ -1,4 +1,4 @@
-/** The header context every generated module shares (SV-STYLE.md rule 2: no timestamps). */
+/** The header context every generated module shares (docs/sv-style.md, house style rule 2: no timestamps). */
 import type { RenderMeta } from './files.js';
 
 export interface HeaderContext {

@@ -8,7 +8,7 @@
  *   load_i → every output bit of the design is captured into a register that shifts out
  *            on sout_o, so every output is observed and nothing is optimised away.
  *
- * This is "registered inputs and outputs" (how SV-STYLE.md measures Fmax); the shell adds
+ * This is "registered inputs and outputs" (how the popcount Fmax in docs/sv-style.md was measured); the shell adds
  * one flip-flop per port bit and one 2:1 mux per output bit, both off the design's own
  * critical paths. Built from the block's TopPorts only, so it works for every block.
  */

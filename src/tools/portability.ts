@@ -1,5 +1,5 @@
 /**
- * The portability gate (SV-STYLE.md): every generated design must be lint-clean under
+ * The portability gate (docs/sv-style.md): every generated design must be lint-clean under
  * `verilator --lint-only -Wall` with no waivers, synthesise with Yosys `synth_ice40`,
  * and compile under `iverilog -g2012`. Each check throws ToolFailedError with the
  * tool's output when it fails.

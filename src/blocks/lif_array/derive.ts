@@ -16,7 +16,7 @@ import { ConfigError } from '../../base/errors.js';
 import type { ResolvedConfig } from '../../base/config.js';
 import { charge } from './model.js';
 
-/** Largest `lif.fracBits` and `lif.width` the config schema accepts (SPEC §8 via core/config.ts). */
+/** Largest `lif.fracBits` and `lif.width` the config schema accepts (SPEC §8 via src/base/config.ts). */
 const MAX_FRAC_BITS = 64;
 const MAX_WIDTH = 128;
 

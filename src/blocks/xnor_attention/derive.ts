@@ -70,7 +70,7 @@ export interface XnorDerived {
   latency: number;
 }
 
-/** Popcount architecture per target when the config says "auto" (SV-STYLE.md, popcount). */
+/** Popcount architecture per target when the config says "auto" (docs/sv-style.md, popcount). */
 export const AUTO_POPCOUNT: Record<TargetName, PopcountArch> = { ice40: 'carry-tree', generic: 'gpc63' };
 
 export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
