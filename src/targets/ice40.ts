@@ -13,17 +13,22 @@ export const ICE40_BRAM_SHAPES: readonly RamShape[] = [
 ];
 
 /**
- * ROMs of more than this many bits go to SB_RAM40_4K; up to it Yosys 0.23 keeps them in
- * LUTs. Measured on the generated ROMs: a 1024-bit Log-PE ROM (256 × 4) and a 896-bit Gray
- * ROM (128 × 7) stay in LUTs; 1200 bits and up, and a 256 × 8 Gray ROM, go to block RAM.
+ * Yosys 0.23's memory mapper picks the cheaper of logic and SB_RAM40_4K by its cost model
+ * (measured at the edges of both rules): logic costs 1 per RAM bit and 1/16 per ROM bit
+ * (LUT ROMs are cheap), a block RAM 64 per tile + 2. So a RAM goes to block RAM when
+ * bits > 66 per tile it needs (8 x 8 and 33 x 2 stay in flip-flops; 17 x 4, 8 x 9, 128 x 1
+ * take one), a ROM when bits / 16 > 64 per tile + 2, i.e. above 1056 bits for one tile
+ * (1024 x 1, 64 x 16, 129 x 8 stay in LUTs; 128 x 16, 256 x 8, 2048 x 1 take one).
  */
-export const ICE40_ROM_LUT_MAX_BITS = 1024;
+export const ICE40_BRAM_TILE_COST = 64;
+export const ICE40_BRAM_FIXED_COST = 2;
 
-/**
- * RAMs (one write port, one registered read port) of at least this many words go to
- * SB_RAM40_4K (measured on the XNOR engine's key buffer: 8 words and up).
- */
-export const ICE40_RAM_BRAM_MIN_DEPTH = 8;
+/** SB_SPRAM256KA (UP5K only): 16K words of 16 bits; deeper or wider memories tile it. */
+export const ICE40_SPRAM_SHAPE: RamShape = { depth: 16384, width: 16 };
+
+export function ice40Sprams(depth: number, width: number): number {
+  return tiles([ICE40_SPRAM_SHAPE], depth, width);
+}
 
 export function ice40Brams(depth: number, width: number): number {
   return tiles(ICE40_BRAM_SHAPES, depth, width);
@@ -38,13 +43,15 @@ export interface Ice40Device {
   /** Logic cells (one LUT4 + one DFF + one carry each) and 4-kbit block RAMs. */
   lcs: number;
   brams: number;
+  /** SB_SPRAM256KA blocks (0 but on the UP5K). */
+  sprams: number;
 }
 
 /** Devices nextpnr-ice40 can target here, smallest first. */
 export const ICE40_DEVICES: Ice40Device[] = [
-  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16 },
-  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30 },
-  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32 },
+  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16, sprams: 0 },
+  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30, sprams: 4 },
+  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32, sprams: 0 },
 ];
 export const DEFAULT_ICE40_DEVICE = 'hx8k';
 
@@ -54,8 +61,8 @@ export const ice40: Target = {
   lutInputs: 4,
   lutName: 'SB_LUT4',
   bramShapes: ICE40_BRAM_SHAPES,
-  romInBram: (depth, width) => depth * width > ICE40_ROM_LUT_MAX_BITS,
-  ramInBram: (depth) => depth >= ICE40_RAM_BRAM_MIN_DEPTH,
+  romInBram: (depth, width) => (depth * width) / 16 > ICE40_BRAM_TILE_COST * ice40Brams(depth, width) + ICE40_BRAM_FIXED_COST,
+  ramInBram: (depth, width) => depth * width > (ICE40_BRAM_TILE_COST + ICE40_BRAM_FIXED_COST) * ice40Brams(depth, width),
   bramTiles: ice40Brams,
   yosysScript: (top) => `synth_ice40 -top ${top}; tee -q -o stat.json stat -json`,
   summarize: (cells) => ({
