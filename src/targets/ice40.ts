@@ -57,7 +57,8 @@ export const ice40: Target = {
   romInBram: (depth, width) => depth * width > ICE40_ROM_LUT_MAX_BITS,
   ramInBram: (depth) => depth >= ICE40_RAM_BRAM_MIN_DEPTH,
   bramTiles: ice40Brams,
-  yosysScript: (top) => `synth_ice40 -top ${top}; tee -q -o stat.json stat -json`,
+  yosysScript: (top) => `synth_ice40 -top ${top}`,
+  measureDepth: false,
   summarize: (cells) => ({
     luts: countCells(cells, /^SB_LUT4$/),
     carries: countCells(cells, /^SB_CARRY$/),
