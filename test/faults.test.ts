@@ -99,6 +99,46 @@ describe('malformed vector files exit 2 naming the place', () => {
     }
   });
 
+  it('an expected value of the wrong shape exits 2 naming the key and the shape, not 1 as a mismatch', async () => {
+    const dir = tmp();
+    const base = vectorFile('pub_gray.json');
+    const edit = (fn: (c: any) => void) => {
+      const vf = JSON.parse(JSON.stringify(base));
+      fn(vf.cases[0]);
+      return vf;
+    };
+    const shape = "expected\\.codes has the shape of the block's output codes: 120 numbers";
+    const variants: [unknown, RegExp][] = [
+      [edit((c) => (c.expected.codes[0] = [6, 4, 2])), new RegExp(`cases\\[0\\] \\("positions_0"\\): expected\\.codes\\[0\\]: must be a number .*\\(got \\[6,4,2\\]\\); ${shape}`)],
+      [edit((c) => c.expected.codes.pop()), new RegExp(`expected\\.codes: must have 120 entries, has 119 .*; ${shape}`)],
+      [edit((c) => (c.expected.codes = 5)), new RegExp(`expected\\.codes: must be an array of 120 values \\(got 5\\)`)],
+      [edit((c) => (c.expected.codes[7] = 'x7')), /expected\.codes\[7\]: must be a number/],
+      [edit((c) => (c.expected.codes[7] = null)), /expected\.codes\[7\]: must be a number .*\(got null\)/],
+    ];
+    for (const [vf, message] of variants) {
+      const r = await run(['check', writeVectors(dir, vf)]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/error\[SF_VECTORS_INVALID\]/);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+  });
+
+  it('a file with no expected values exits 2 (it checks nothing); with --rtl the RTL is compared with the model', async () => {
+    const dir = tmp();
+    const vf = vectorFile('pub_gray.json');
+    for (const c of vf.cases) delete c.expected;
+    const path = writeVectors(dir, vf);
+    const r = await run(['check', path]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/v\.json: no expected values: the file checks nothing/);
+    const empty = writeVectors(dir, { ...vf, cases: vf.cases.map((c: any) => ({ ...c, expected: {} })) }, 'empty.json');
+    expect((await run(['check', empty])).exitCode).toBe(2);
+    const rtl = await run(['check', path, '--rtl', '--trace-dir', dir]);
+    expect(rtl.exitCode, rtl.stderr).toBe(0);
+    expect(rtl.stdout).toMatch(/no expected values in the file; the RTL under verilator matches the golden model/);
+  });
+
   it('an unknown expected key names the key and the block outputs', async () => {
     const dir = tmp();
     const vf = vectorFile('pub_gray.json');
