@@ -7,14 +7,15 @@
  * End-to-end tests run the built CLI (`node bin/spikeforge.js`; `make test` builds first).
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { blocks } from '../src/design/registry.js';
 import type { BlockName } from '../src/base/config.js';
 import { ToolFailedError, ToolTimeoutError } from '../src/base/errors.js';
-import { CACHE_DIR, PACKAGE_ROOT } from '../src/base/paths.js';
+import { CACHE_DIR, cacheRoot, PACKAGE_ROOT } from '../src/base/paths.js';
+import { cacheTempDir, removeStaleTemps } from '../src/base/cache-dir.js';
 import { buildDesignSim } from '../src/cosim/cosim.js';
 import { icarusSimKey } from '../src/cosim/icarus.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
@@ -322,10 +323,90 @@ describe('tool faults', () => {
   });
 });
 
-describe('output folders', () => {
-  // Root ignores permissions: run the CLI as nobody then (as a normal user it is a no-op).
-  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+// Root ignores permissions: run the CLI as nobody then (as a normal user it is a no-op).
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
+/** An environment of only what the CLI needs, so the test's own SPIKEFORGE_CACHE_DIR does not leak in. */
+function cleanEnv(extra: Record<string, string>): Options {
+  return { extendEnv: false, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...extra } };
+}
+
+describe('the cache folder', () => {
+  it('is $SPIKEFORGE_CACHE_DIR, else $XDG_CACHE_HOME/spikeforge, else ~/.cache/spikeforge — never the install folder', () => {
+    expect(cacheRoot({ SPIKEFORGE_CACHE_DIR: '/c/sf', XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/c/sf');
+    expect(cacheRoot({ SPIKEFORGE_CACHE_DIR: 'rel' })).toBe(join(process.cwd(), 'rel'));
+    expect(cacheRoot({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/x/spikeforge');
+    // The XDG spec says to ignore a relative XDG_CACHE_HOME.
+    expect(cacheRoot({ XDG_CACHE_HOME: 'x', HOME: '/h' })).toBe(join(homedir(), '.cache', 'spikeforge'));
+    expect(cacheRoot({})).toBe(join(homedir(), '.cache', 'spikeforge'));
+    expect(cacheRoot({}).startsWith(PACKAGE_ROOT)).toBe(false);
+  });
+
+  /** A config, a writable output folder, and a cache folder nobody may write. */
+  function setup(): { dir: string; cfg: string; out: string; ro: string } {
+    const dir = tmp('sf-cache-');
+    chmodSync(dir, 0o755);
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'cro', seqLen: 9 }));
+    chmodSync(cfg, 0o644);
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    chmodSync(out, 0o777);
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    return { dir, cfg, out, ro };
+  }
+
+  it('an unwritable cache is exit 3 naming the path, never a stack trace (verify, check --rtl; SPIKEFORGE_CACHE_DIR and the default)', async () => {
+    const { cfg, out, ro } = setup();
+    const own = join(ro, 'cache');
+    const envs: [Options, string][] = [
+      [cleanEnv({ SPIKEFORGE_CACHE_DIR: own, HOME: ro }), own],
+      // The default: ~/.cache/spikeforge of a user whose home cannot be written.
+      [cleanEnv({ HOME: ro }), join(ro, '.cache', 'spikeforge')],
+      [cleanEnv({ HOME: '/nonexistent', XDG_CACHE_HOME: join(ro, 'xdg') }), join(ro, 'xdg', 'spikeforge')],
+    ];
+    for (const [env, path] of envs) {
+      for (const args of [
+        ['verify', cfg, '-o', out, '-n', '1'],
+        ['check', join(VECTORS_DIR, 'pub_gray.json'), '--rtl', '--trace-dir', out],
+      ]) {
+        const r = await run(args, { ...env, ...asUser });
+        expect(r.exitCode, `${args[0]} ${path}: ${r.stderr}`).toBe(3);
+        expect(r.stderr).toContain(`error[SF_CACHE_UNWRITABLE]: cannot write the cache folder ${path}`);
+        expect(r.stderr).toMatch(/EACCES \(permission denied\); set SPIKEFORGE_CACHE_DIR to a folder you can write/);
+        expect(r.stderr).not.toMatch(NO_TRACE);
+      }
+    }
+    expect(readdirSync(ro)).toEqual([]);
+  });
+
+  it('sweep -o into a read-only folder is exit 2 naming it (a path the user gave)', async () => {
+    const { dir, ro } = setup();
+    const sweep = join(dir, 's.yaml');
+    writeFileSync(sweep, 'base: {top: gray_rom, name: s}\naxes:\n  seqLen: [4]\n');
+    chmodSync(sweep, 0o644);
+    const r = await run(['sweep', sweep, '--synth', 'none', '-o', join(ro, 'sw')], { ...cleanEnv({ SPIKEFORGE_CACHE_DIR: join(dir, 'cache'), HOME: dir }), ...asUser });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`error\\[SF_OUTPUT_UNWRITABLE\\]: cannot write ${join(ro, 'sw')}.*: EACCES`));
+    expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
+  it('temporary folders of a process that is gone are removed by the next run; live ones are kept', () => {
+    const root = tmp('sf-stale-');
+    mkdirSync(join(root, 'tool-999999999-abcdef'));
+    mkdirSync(join(root, 'run-999999999-abcdef'));
+    mkdirSync(join(root, `tool-${process.pid}-abcdef`));
+    mkdirSync(join(root, 'verilator'));
+    const mine = cacheTempDir('tool', root);
+    expect(mine).toMatch(new RegExp(`/tool-${process.pid}-\\w{6}$`));
+    expect(readdirSync(root).sort()).toEqual([`tool-${process.pid}-abcdef`, basename(mine), 'verilator'].sort());
+    expect(removeStaleTemps(root)).toEqual([]);
+  });
+});
+
+describe('output folders', () => {
   function configDir(): { dir: string; cfg: string } {
     const dir = tmp();
     chmodSync(dir, 0o755);

@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { defaultIo, type Io } from './options.js';
 
 export type { Io };
-import { SpikeforgeError } from '../base/errors.js';
+import { describeErrno, errnoOf, FileSystemError, SpikeforgeError } from '../base/errors.js';
 import { VERSION } from '../base/version.js';
 import { registerDesignCommands } from './design-commands.js';
 import { registerVectorCommands } from './vector-commands.js';
@@ -48,11 +48,26 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // --help and --version end here with code 0; usage errors are bad input.
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof SpikeforgeError) {
-      io.err(`spikeforge: error[${e.code}]: ${e.message}\n`);
-      return e.exitCode;
+    const err = asSpikeforgeError(e);
+    if (err) {
+      io.err(`spikeforge: error[${err.code}]: ${err.message}\n`);
+      return err.exitCode;
     }
     io.err(`spikeforge: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);
     return 70;
   }
+}
+
+/**
+ * Known errors as they are; a file-system error nobody classified (a bug, but not one
+ * worth a stack trace) as a FileSystemError naming the operation and the path (exit 3).
+ */
+function asSpikeforgeError(e: unknown): SpikeforgeError | null {
+  if (e instanceof SpikeforgeError) return e;
+  const code = errnoOf(e);
+  if (!code) return null;
+  const x = e as NodeJS.ErrnoException;
+  const dest = (x as { dest?: string }).dest;
+  const path = x.path ? ` ${x.path}${dest ? ` -> ${dest}` : ''}` : '';
+  return new FileSystemError(`${x.syscall ?? 'file operation'}${path}: ${describeErrno(code)}`);
 }

@@ -1,17 +1,37 @@
 /**
- * Atomic folder writes: files go to a temporary sibling folder that is renamed into place
- * in one step, so readers see the old folder or the new one, never half of either.
+ * Writing files the user named (reports, results, a filled-in vector file, trace
+ * folders): atomically (temporary file + rename), and every file-system failure is an
+ * OutputError (exit 2) naming the path. Design folders are written by design-folder.ts.
  */
-import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { OutputError } from '../base/errors.js';
+import { describeErrno, errnoOf, OutputError } from '../base/errors.js';
+
+/** Runs `fn`; a system error (EACCES, EROFS, ENOSPC, …) becomes an OutputError naming `path`. */
+export function atOutput<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = errnoOf(e);
+    if (code) throw new OutputError(`cannot write ${resolve(path)}: ${describeErrno(code)}`);
+    throw e;
+  }
+}
+
+/** Creates a folder the user named (and its parents); failures are OutputErrors. */
+export function makeOutputDir(dir: string): string {
+  const target = resolve(dir);
+  atOutput(target, () => mkdirSync(target, { recursive: true }));
+  return target;
+}
 
 export interface FileToWrite {
   path: string;
   content: string;
 }
 
+/** Replaces a whole folder atomically (renamed into place). */
 export function writeFolderAtomically(dir: string, files: FileToWrite[]): void {
   const target = resolve(dir);
   const parent = dirname(target);
@@ -59,13 +79,13 @@ export function writeFolderAtomically(dir: string, files: FileToWrite[]): void {
 /** Writes one file atomically (temp file + rename). */
 export function writeFileAtomically(path: string, content: string): void {
   const target = resolve(path);
-  mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
+    mkdirSync(dirname(target), { recursive: true });
     writeFileSync(tmp, content);
     renameSync(tmp, target);
   } catch (e) {
     if (existsSync(tmp)) rmSync(tmp, { force: true });
-    throw new OutputError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new OutputError(`cannot write ${target}: ${errnoOf(e) ? describeErrno(errnoOf(e)!) : (e as Error).message}`);
   }
 }

@@ -7,7 +7,7 @@
  * point; the sweep goes on.
  */
 import type { TargetName } from '../targets/index.js';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../base/config.js';
@@ -19,7 +19,7 @@ import { verifyDesign } from '../app/verify.js';
 import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
 import { resolveConfig } from '../io/config-file.js';
-import { writeFileAtomically } from '../io/write.js';
+import { atOutput, makeOutputDir, writeFileAtomically } from '../io/write.js';
 import { synthDesign, type EstimateSummary } from '../app/synth.js';
 import { placeAndRoute } from '../tools/nextpnr.js';
 import { requireTool, toolVersion } from '../tools/run.js';
@@ -313,9 +313,9 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   }
 
   const pointsDir = join(out, 'points');
-  mkdirSync(pointsDir, { recursive: true });
+  makeOutputDir(pointsDir);
   const logFile = join(out, 'sweep.log');
-  const log = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  const log = (line: string) => atOutput(logFile, () => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`));
   const info: SweepInfo = {
     name: spec.name,
     file: spec.file,
