@@ -445,6 +445,106 @@ describe('output folders', () => {
     expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before);
   });
 
+  /** Every file under `dir` (recursively) with its content. */
+  function snapshot(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (rel: string) => {
+      for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+        const p = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(p);
+        else out[p] = readFileSync(join(dir, p), 'utf8');
+      }
+    };
+    walk('');
+    return out;
+  }
+
+  it('generate -o . in a folder of the user\'s files refuses (exit 2) and deletes nothing; --force adds the design beside them', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'mine', seqLen: 20, grayPe: { impl: 'rom' } }));
+    const work = join(dir, 'work');
+    mkdirSync(join(work, 'src'), { recursive: true });
+    writeFileSync(join(work, 'Makefile'), 'all:\n\techo hi\n');
+    writeFileSync(join(work, 'src', 'important.v'), 'module important; endmodule\n');
+    const before = snapshot(work);
+    const r = await run(['generate', cfg, '-o', '.'], { cwd: work });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error[SF_OUTPUT_NOT_OURS]: refusing to write into ${work}: the folder is not empty (Makefile, src) and holds no spikeforge manifest.json`);
+    expect(r.stderr).toMatch(/add --force to write the design's files there anyway/);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(snapshot(work)).toEqual(before);
+
+    const f = await run(['generate', cfg, '-o', '.', '--force'], { cwd: work });
+    expect(f.exitCode, f.stderr).toBe(0);
+    const after = snapshot(work);
+    expect(after).toMatchObject(before);
+    expect(Object.keys(after).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.mem', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
+
+    // Now the folder has a manifest: a regeneration replaces only what spikeforge wrote. The
+    // logic implementation has no ROM image: the .mem goes, the user's files stay.
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'mine', seqLen: 20, grayPe: { impl: 'logic' } }));
+    const g = await run(['generate', cfg, '-o', '.'], { cwd: work });
+    expect(g.exitCode, g.stderr).toBe(0);
+    expect(g.stdout).toMatch(/1 removed/);
+    expect(Object.keys(snapshot(work)).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
+    expect(snapshot(work)).toMatchObject(before);
+    expect(readdirSync(work).filter((e) => e.includes('.tmp') || e.includes('lock'))).toEqual([]);
+  });
+
+  it('verify and synth keep the user\'s files and earlier reports in the design folder, also when the design changes', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'keepme', seqLen: 9 }));
+    const out = join(dir, 'out');
+    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    writeFileSync(join(out, 'my_tb.sv'), 'module my_tb; endmodule\n');
+    writeFileSync(join(out, 'synth-ice40.json'), '{"earlier": true}\n');
+    const mine = { 'my_tb.sv': 'module my_tb; endmodule\n', 'synth-ice40.json': '{"earlier": true}\n' };
+    const v = await run(['verify', cfg, '-o', out, '-n', '1']);
+    expect(v.exitCode, v.stderr).toBe(0);
+    expect(snapshot(out)).toMatchObject(mine);
+    const s = await run(['synth', cfg, '--target', 'generic', '-o', out]);
+    expect(s.exitCode, s.stderr).toBe(0);
+    expect(existsSync(join(out, 'synth-generic.json'))).toBe(true);
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'keepme', seqLen: 12 }));
+    const v2 = await run(['verify', cfg, '-o', out, '-n', '1']);
+    expect(v2.exitCode, v2.stderr).toBe(0);
+    expect(snapshot(out)).toMatchObject(mine);
+    expect(existsSync(join(out, 'synth-generic.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).config.seqLen).toBe(12);
+  });
+
+  it('generated files edited by hand are never overwritten without --force (exit 2 naming them); nor is a user file of a generated name', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ed', seqLen: 9 }));
+    const out = join(dir, 'out');
+    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    const sv = join(out, 'ed_gray_rom.sv');
+    const edited = readFileSync(sv, 'utf8').replace('endmodule', '// my change\nendmodule');
+    writeFileSync(sv, edited);
+    for (const cmd of [['generate', cfg], ['verify', cfg, '-n', '1'], ['synth', cfg]]) {
+      const r = await run([...cmd, '-o', out]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`error[SF_OUTPUT_EDITED]: refusing to overwrite ${out}: ed_gray_rom.sv differs from the sha256 in its manifest.json`);
+      expect(r.stderr).toContain(`use --design ${out} (verify, synth)`);
+      expect(r.stderr).toMatch(/add --force/);
+      expect(readFileSync(sv, 'utf8')).toBe(edited);
+    }
+    const f = await run(['generate', cfg, '-o', out, '--force']);
+    expect(f.exitCode, f.stderr).toBe(0);
+    expect(readFileSync(sv, 'utf8')).not.toContain('my change');
+
+    // A file the user put there under a name the next design generates.
+    writeFileSync(join(out, 'ed_gray_code.mem'), 'mine\n');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ed', seqLen: 9, grayPe: { impl: 'rom' } }));
+    const c = await run(['generate', cfg, '-o', out]);
+    expect(c.exitCode, c.stderr).toBe(2);
+    expect(c.stderr).toMatch(/error\[SF_OUTPUT_NOT_OURS\]: refusing to overwrite ed_gray_code\.mem in .*: spikeforge did not write it/);
+    expect(readFileSync(join(out, 'ed_gray_code.mem'), 'utf8')).toBe('mine\n');
+  });
+
   it('concurrent generate runs into one folder leave exactly one complete design', async () => {
     const dir = tmp();
     const out = join(dir, 'out');
@@ -467,6 +567,7 @@ describe('output folders', () => {
       const got = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
       expect([JSON.stringify(refs[0]), JSON.stringify(refs[1])]).toContain(JSON.stringify(got));
       expect(readdirSync(dir).filter((f) => f.startsWith('.out.'))).toEqual([]);
+      expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
     }
   });
 });

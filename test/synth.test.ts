@@ -58,6 +58,7 @@ describe('spikeforge synth', () => {
     expect(typeof j.estimateErrorPct.luts).toBe('number');
     const written = JSON.parse(readFileSync(join(dir, 'rtl', 'synth-ice40.json'), 'utf8'));
     expect(written).toEqual(j);
+    expect(j.rtl).toEqual({ source: 'generated', changed: [] });
 
     // Fmax and logic cells as nextpnr itself reports them: the same shell, device and seed,
     // run here by hand; its log's last "Max frequency" line is the post-route figure.

@@ -3,8 +3,8 @@
  * folders): atomically (temporary file + rename), and every file-system failure is an
  * OutputError (exit 2) naming the path. Design folders are written by design-folder.ts.
  */
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describeErrno, errnoOf, OutputError } from '../base/errors.js';
 
@@ -24,56 +24,6 @@ export function makeOutputDir(dir: string): string {
   const target = resolve(dir);
   atOutput(target, () => mkdirSync(target, { recursive: true }));
   return target;
-}
-
-export interface FileToWrite {
-  path: string;
-  content: string;
-}
-
-/** Replaces a whole folder atomically (renamed into place). */
-export function writeFolderAtomically(dir: string, files: FileToWrite[]): void {
-  const target = resolve(dir);
-  const parent = dirname(target);
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = join(parent, `.${basename(target)}.tmp-${tag}`);
-  // A read-only output folder is the user's "do not touch": refuse before writing anything
-  // (otherwise it would be swapped out and, being undeletable, left beside the new one).
-  if (existsSync(target)) {
-    try {
-      accessSync(target, constants.W_OK);
-    } catch (e) {
-      throw new OutputError(`cannot write ${target}: the output folder is read-only (${(e as NodeJS.ErrnoException).code ?? 'EACCES'})`);
-    }
-  }
-  try {
-    mkdirSync(parent, { recursive: true });
-    mkdirSync(tmp);
-    for (const f of files) writeFileSync(join(tmp, f.path), f.content);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw new OutputError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  // Swap in. Another writer may be doing the same: retry until our folder is in place.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      renameSync(tmp, target);
-      return;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt > 20) {
-        rmSync(tmp, { recursive: true, force: true });
-        throw new OutputError(`cannot move the new design into ${target}: ${code ?? (e as Error).message}`);
-      }
-      const old = join(parent, `.${basename(target)}.old-${tag}-${attempt}`);
-      try {
-        renameSync(target, old);
-        rmSync(old, { recursive: true, force: true });
-      } catch {
-        // Someone else moved it first; try again.
-      }
-    }
-  }
 }
 
 /** Writes one file atomically (temp file + rename). */
