@@ -2,6 +2,8 @@
 import { Option, type Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { BLOCK_NAMES, type BlockName } from '../base/config.js';
+import { InterruptedError } from '../base/errors.js';
+import { stopReason } from '../base/interrupt.js';
 import { TARGET_NAMES, TARGETS, type TargetName } from '../targets/index.js';
 import { calibrate } from '../estimate/calibrate.js';
 import { DEFAULT_CALIBRATION_PATH } from '../estimate/calibration.js';
@@ -35,7 +37,7 @@ function summaryLines(r: SweepResults): string {
   const s = r.summary;
   const c = s.counts;
   const lines = [
-    `${s.points} points: ${c.ok} ok, ${c.estimated} estimated only, ${c.invalid} invalid, ${c.failed} failed, ${c.timeout} timed out`,
+    `${s.points} points: ${c.ok} ok, ${c.estimated} estimated only, ${c.invalid} invalid, ${c.failed} failed, ${c.timeout} timed out${c['not-run'] ? `, ${c['not-run']} not run (stopped)` : ''}`,
     s.estimator.compared
       ? `estimator: median |LUT error| ${s.estimator.medianAbsLutErrorPct}% over ${s.estimator.compared} synthesised points (largest ${s.estimator.maxAbsLutErrorPct}%)${s.estimator.medianAbsFfErrorPct !== null ? `, flip-flops ${s.estimator.medianAbsFfErrorPct}%` : ''}`
       : 'estimator: no point has both an estimate and a synthesis result',
@@ -122,7 +124,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('--retry-failed', 're-run points whose cached result is failed or timeout')
     .option('-o, --out <dir>', 'sweep folder (default: rtl-out/sweeps/<name>, or rtl-out/sweeps/<name>-shard-K-of-N)')
     .description(
-      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>.',
+      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>. Ctrl-C (SIGINT) or SIGTERM stops the sweep: running tools are killed and their temporary folders removed, finished points are kept, the unfinished ones are recorded as "not-run" (never "failed"), and the exit status is 130 (SIGINT) or 143 (SIGTERM); the same command then runs exactly the unfinished points.',
     )
     .action(async (file: string, opts: { jobs: number; shard?: string; verify?: number; synth: string; retryFailed?: boolean; out?: string }) => {
       const spec = loadSweepFile(file);
@@ -131,7 +133,6 @@ export function registerSweepCommands(program: Command, io: Io): void {
       if (opts.jobs < 1) throw new SweepFileError('--jobs', opts.jobs, 'allowed: an integer ≥ 1');
       const out = sweepOutDir(spec, opts.out, shard);
       const tty = Boolean(process.stderr.isTTY);
-      let stopping = false;
       const runOpts: SweepRunOptions = {
         out,
         jobs: opts.jobs,
@@ -140,29 +141,18 @@ export function registerSweepCommands(program: Command, io: Io): void {
         synth,
         retryFailed: Boolean(opts.retryFailed),
         progress: (line, final) => io.err(tty ? `\r\x1b[K${line}${final ? '\n' : ''}` : `${line}\n`),
-        stopped: () => stopping,
       };
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (stopping) return;
-        stopping = true;
-        try {
-          runOpts.flush?.();
-        } catch {
-          // The per-point cache is what resuming needs; the summary files are rewritten then.
-        }
-        io.err(`${tty ? '\n' : ''}spikeforge: ${sig}: stopped; finished points are cached in ${rel(join(out, 'points'))} — run the same command again to resume\n`);
-        // Running tools are killed as the process exits (execa cleans up its children).
-        process.exit(130);
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        const outcome = await runSweep(spec, runOpts);
-        io.out(`${summaryLines(outcome.results)}${outcome.ran} points run, ${outcome.cached} from cache, ${outcome.seconds.toFixed(1)} s\n`);
-        io.out(`results: ${rel(join(outcome.out, 'results.csv'))}, ${rel(join(outcome.out, 'results.json'))}, ${rel(join(outcome.out, 'report.html'))}\n`);
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+      // SIGINT/SIGTERM (src/cli/main.ts) stop the pool and kill running tools; runSweep
+      // then records the unfinished points as not run and writes the outputs.
+      const outcome = await runSweep(spec, runOpts);
+      io.out(`${summaryLines(outcome.results)}${outcome.ran} points run, ${outcome.cached} from cache, ${outcome.seconds.toFixed(1)} s\n`);
+      io.out(`results: ${rel(join(outcome.out, 'results.csv'))}, ${rel(join(outcome.out, 'results.json'))}, ${rel(join(outcome.out, 'report.html'))}\n`);
+      if (outcome.interrupted) {
+        const sig = stopReason() ?? 'SIGINT';
+        throw new InterruptedError(
+          sig,
+          `${sig}: stopped; ${outcome.results.points.length - outcome.notRun} points finished (cached in ${rel(join(out, 'points'))}), ${outcome.notRun} not run — run the same command again to resume`,
+        );
       }
     });
 
