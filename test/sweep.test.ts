@@ -85,6 +85,15 @@ describe('sweep file', () => {
     ['place-and-route on generic', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { target: 'generic', pnr: true } }, /sweep key "synth\.pnr"/],
     ['a duplicated axis value', { base: GRAY_BASE, axes: { seqLen: [4, 4] } }, /sweep key "axes\.seqLen": value 4 .*distinct/],
     ['an override on a value not swept', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: { seqLen: 5 }, synth: { timeout: 1 } }] }, /sweep key "overrides\[0\]\.when\.seqLen": value 5/],
+    ['an override on a key that is not an axis', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: { lanes: 1 }, synth: {} }] }, /sweep key "overrides\[0\]\.when\.lanes": value "lanes" .*one of the axes \(seqLen\)/],
+    ['an unknown synth key', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { targt: 'ice40' } }, /sweep key "synth\.targt": value "ice40" is not allowed; unknown key; allowed keys here: target, pnr, device, seed, timeout/],
+    ['an unknown key in an override', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: {}, synth: { t: 1 } }] }, /sweep key "overrides\[0\]\.synth\.t": value 1 .*allowed keys here: timeout$/],
+    ['a negative verify', { base: GRAY_BASE, axes: { seqLen: [4] }, verify: -1 }, /sweep key "verify": value -1 .*integer from 0 to 100000/],
+    ['a time limit of 0', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { timeout: 0 } }, /sweep key "synth\.timeout": value 0 .*a number of seconds > 0/],
+    ['an empty base path', { base: '', axes: { seqLen: [4] } }, /sweep key "base": value "" .*a config object, or the path/],
+    ['an axis name that is not a key', { base: GRAY_BASE, axes: { 'lanes!': [1] } }, /sweep key "axes\.lanes!": value "lanes!" .*a config key, dotted/],
+    ['axes on a key and one inside it', { base: GRAY_BASE, axes: { grid: [null], 'grid.rows': [1] } }, /sweep key "axes\.grid\.rows".*together with its parent "grid"/],
+    ['a sweep that is not an object', [1, 2], /sweep key "\(sweep\)": value \[1,2\] .*an object with keys name, base, axes, synth, verify, overrides/],
   ];
   it.each(bad)('rejects %s, naming the key (unit)', (_what, raw, message) => {
     expect(() => parseSweep(raw, 'bad.json')).toThrow(message);
