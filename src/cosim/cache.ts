@@ -1,5 +1,5 @@
 /**
- * Housekeeping of the model caches (.cache/verilator, .cache/icarus): a build runs in
+ * Housekeeping of the model caches (<cache>/verilator, <cache>/icarus; the cache folder is src/base/paths.ts): a build runs in
  * `.<key>.tmp-<pid>-<random>` and is renamed to `<key>` when complete. A build whose
  * process died (killed, machine rebooted) leaves its temporary folder behind; it is never
  * used as an entry, and the next build of any model removes it.
@@ -51,7 +51,7 @@ export interface CachedSim {
 }
 
 export interface SimBuild {
-  /** Cache folder of this simulator (.cache/verilator, .cache/icarus). */
+  /** Cache folder of this simulator (<cache>/verilator, <cache>/icarus). */
   root: string;
   /** The design's files; only SV and .mem go into a build. */
   files: GeneratedFile[];
