@@ -6,7 +6,7 @@
  *
  * End-to-end tests run the built CLI (`node bin/spikeforge.js`; `make test` builds first).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa, type Options } from 'execa';
@@ -403,6 +403,40 @@ describe('the cache folder', () => {
     expect(mine).toMatch(new RegExp(`/tool-${process.pid}-\\w{6}$`));
     expect(readdirSync(root).sort()).toEqual([`tool-${process.pid}-abcdef`, basename(mine), 'verilator'].sort());
     expect(removeStaleTemps(root)).toEqual([]);
+  });
+});
+
+describe('stopping verify and check', () => {
+  it('Ctrl-C to the process group during a Verilator build: exit 130, the build and its temporary folder gone, no tool left', async () => {
+    const dir = tmp();
+    const cache = join(dir, 'cache');
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: `stop_${process.pid}`, seqLen: 13 }));
+    const child = execa(process.execPath, [BIN, 'verify', cfg, '-o', join(dir, 'out'), '-n', '1'], { reject: false, cwd: PACKAGE_ROOT, detached: true, env: { SPIKEFORGE_CACHE_DIR: cache } });
+    const root = join(cache, 'verilator');
+    for (let i = 0; i < 1200 && !(existsSync(root) && readdirSync(root).some((e) => e.includes(`.tmp-${child.pid}-`))); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(-child.pid!, 'SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/error\[SF_INTERRUPTED\]: SIGINT: stopped while building the co-simulation model of stop_\d+_gray_rom/);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(readdirSync(root)).toEqual([]);
+    expect(readdirSync(cache).filter((e) => /^(tool|run)-/.test(e))).toEqual([]);
+    // Nothing of the build runs on: no process has its working folder in the cache.
+    await new Promise((res) => setTimeout(res, 300));
+    const inCache = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/cwd`).startsWith(cache) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+        } catch {
+          return false;
+        }
+      });
+    expect(inCache).toEqual([]);
   });
 });
 
