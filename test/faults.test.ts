@@ -579,6 +579,16 @@ describe('output folders', () => {
     expect(readFileSync(join(out, 'ed_gray_code.mem'), 'utf8')).toBe('mine\n');
   });
 
+  it('an output path that is a file: exit 2 naming it, the file untouched', async () => {
+    const { dir, cfg } = configDir();
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'mine\n');
+    const r = await run(['generate', cfg, '-o', file]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error[SF_OUTPUT_UNWRITABLE]: cannot write ${file}: it is a file, not a folder`);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
   it('concurrent generate runs into one folder leave exactly one complete design', async () => {
     const dir = tmp();
     const out = join(dir, 'out');

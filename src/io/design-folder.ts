@@ -210,6 +210,7 @@ export function writeDesignFolder(dir: string, files: DesignFile[], opts: WriteO
   const target = resolve(dir);
   // A read-only output folder is the user's "do not touch": refuse before writing anything.
   if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) throw new OutputError(`cannot write ${target}: it is a file, not a folder`);
     try {
       accessSync(target, constants.W_OK);
     } catch (e) {
