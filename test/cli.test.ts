@@ -2,12 +2,16 @@
  * The CLI end to end (the Foundation issue's checks): generate, verify, check, golden,
  * config errors, determinism and the build cache.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.js';
 import { VECTORS_DIR } from './helpers/design.js';
+import { loadDesignFolder } from '../src/design/on-disk.js';
+import { loadConfigFile } from '../src/io/config-file.js';
+import { generateDesign } from '../src/design/design.js';
+import { writeDesignFolder } from '../src/io/design-folder.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sf-cli-'));
 
@@ -157,7 +161,117 @@ describe('verify', () => {
     expect(first.stdout).toMatch(/PASS bit-exact/);
     const second = await cli(['verify', cfg, '-o', join(dir, 'out'), '--seed', '4']);
     expect(second.exitCode).toBe(0);
-    expect(second.stderr).toMatch(/model: cache hit/);
+    expect(second.stderr).toMatch(/simulation: cache hit/);
     expect(second.stdout).toMatch(/model from cache/);
+  });
+});
+
+describe('hand-edited designs: verify and synth --design DIR', () => {
+  // The issue's case: the engine's score adder `count_q + bias` edited to `-`.
+  const engine = { top: 'xnor_attention', name: 'hand', seqLen: 6, dim: 5, logPe: { enabled: true } };
+
+  it('verify --design co-simulates the RTL as it is on disk and fails on the edit; without --design the edit is not reverted (exit 2)', async () => {
+    const dir = tmp();
+    const cfg = writeConfig(dir, engine);
+    const out = join(dir, 'hand');
+    expect((await cli(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    const sv = join(out, 'hand_xnor_attention.sv');
+    const text = readFileSync(sv, 'utf8');
+    expect(text).toContain("SW'(count_q) + SW'(bias2_q)");
+    const edited = text.replace("SW'(count_q) + SW'(bias2_q)", "SW'(count_q) - SW'(bias2_q)");
+    writeFileSync(sv, edited);
+
+    const again = await cli(['verify', cfg, '-o', out, '-n', '2']);
+    expect(again.exitCode, again.stderr).toBe(2);
+    expect(again.stderr).toMatch(/SF_OUTPUT_EDITED.*hand_xnor_attention\.sv differs/);
+    expect(again.stdout).not.toMatch(/PASS/);
+    expect(readFileSync(sv, 'utf8')).toBe(edited);
+
+    const d = await cli(['verify', '--design', out, '-n', '2']);
+    expect(d.exitCode, d.stderr).toBe(1);
+    expect(d.stdout).toMatch(/hand_xnor_attention: RTL as on disk in .*hand; differs from the generator's output in hand_xnor_attention\.sv/);
+    expect(d.stderr).toMatch(/SF_COSIM_MISMATCH.*RTL differs from the golden model: case "[^"]+": scores/);
+    expect(readFileSync(sv, 'utf8')).toBe(edited);
+
+    // The unedited design passes under --design, and the report says it is the generator's output.
+    writeFileSync(sv, text);
+    const ok = await cli(['verify', '--design', out, '-n', '2']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/RTL as on disk in .*; identical to the generator's output/);
+    expect(ok.stdout).toMatch(/PASS bit-exact \(RTL as on disk\)/);
+  });
+
+  it('synth --design synthesises the RTL on disk (an output tied to 0 costs fewer cells) and records it; without --design exit 2', async () => {
+    const dir = tmp();
+    const cfg = writeConfig(dir, engine);
+    const out = join(dir, 'hand');
+    const fresh = await cli(['synth', cfg, '-o', out, '--json']);
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+    const before = JSON.parse(fresh.stdout);
+    expect(before.rtl).toEqual({ source: 'generated', changed: [] });
+    const sv = join(out, 'hand_xnor_attention.sv');
+    writeFileSync(sv, readFileSync(sv, 'utf8').replace('assign score_o[l*SW +: SW] = score_q;', "assign score_o[l*SW +: SW] = '0;"));
+    const refused = await cli(['synth', cfg, '-o', out]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/SF_OUTPUT_EDITED/);
+    const r = await cli(['synth', '--design', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/RTL as on disk; differs from the generator's output in hand_xnor_attention\.sv/);
+    const after = JSON.parse(readFileSync(join(out, 'synth-ice40.json'), 'utf8'));
+    expect(after.rtl).toEqual({ source: 'disk', changed: ['hand_xnor_attention.sv'] });
+    expect(after.luts).toBeLessThan(before.luts);
+  });
+
+  it('--design needs a spikeforge design folder and excludes a config, --out and --force (exit 2)', async () => {
+    const dir = tmp();
+    const cfg = writeConfig(dir, { top: 'gray_rom', name: 'dz', seqLen: 4 });
+    const out = join(dir, 'dz');
+    expect((await cli(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    const cases: [string[], RegExp][] = [
+      [['verify', cfg, '--design', out], /option --design: .*either a config or --design, not both/],
+      [['verify', '--design', out, '-o', join(dir, 'x')], /option --design: .*--out cannot be combined/],
+      [['synth', '--design', out, '--force'], /option --design: .*--force cannot be combined/],
+      [['verify'], /<config>: missing: give a design config, or --design DIR/],
+      [['synth', '--design', dir], /--design .*: the folder holds no spikeforge manifest\.json/],
+      [['verify', '--design', join(dir, 'nothing')], /--design .*nothing: no such folder/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a relative Log-PE table resolves against the design folder, then the current folder, and must have the manifest\'s sha256', () => {
+    const dir = tmp();
+    const table = 'logpe-seqsnn-N12-torch1.13.json';
+    copyFileSync(join(VECTORS_DIR, table), join(dir, table));
+    const cfg = writeConfig(dir, { top: 'logpe_bias', name: 'tab', seqLen: 12, logPe: { enabled: true, mode: 'table', table } });
+    const d = generateDesign(loadConfigFile(cfg));
+    const out = join(dir, 'designs', 'tab');
+    mkdirSync(out, { recursive: true });
+    writeDesignFolder(out, d.files);
+    const cwd = process.cwd();
+    try {
+      // From the config's folder: found in the current folder.
+      process.chdir(dir);
+      const a = loadDesignFolder(out);
+      expect(a.design.configHash).toBe(d.configHash);
+      expect(a.changed).toEqual([]);
+      expect(a.notes).toEqual([]);
+      // From elsewhere: not found, with where it was looked for.
+      process.chdir(tmp());
+      expect(() => loadDesignFolder(out)).toThrow(/config key "logPe\.table": the table "logpe-seqsnn-N12-torch1\.13\.json" is in none of .*designs\/tab\/logpe-seqsnn-N12-torch1\.13\.json/);
+      // A copy beside the design is found; a different table of that name is refused.
+      copyFileSync(join(dir, table), join(out, table));
+      expect(loadDesignFolder(out).design.configHash).toBe(d.configHash);
+      const other = JSON.parse(readFileSync(join(dir, table), 'utf8'));
+      other[0][1] = other[0][1] + 1;
+      writeFileSync(join(out, table), JSON.stringify(other));
+      expect(() => loadDesignFolder(out)).toThrow(/has sha256 [0-9a-f]{16}…, the manifest records [0-9a-f]{16}… \(the design was generated from another table\)/);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

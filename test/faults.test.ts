@@ -6,15 +6,16 @@
  *
  * End-to-end tests run the built CLI (`node bin/spikeforge.js`; `make test` builds first).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { blocks } from '../src/design/registry.js';
 import type { BlockName } from '../src/base/config.js';
 import { ToolFailedError, ToolTimeoutError } from '../src/base/errors.js';
-import { CACHE_DIR, PACKAGE_ROOT } from '../src/base/paths.js';
+import { CACHE_DIR, cacheRoot, PACKAGE_ROOT } from '../src/base/paths.js';
+import { cacheTempDir, removeStaleTemps } from '../src/base/cache-dir.js';
 import { buildDesignSim } from '../src/cosim/cosim.js';
 import { icarusSimKey } from '../src/cosim/icarus.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
@@ -97,6 +98,46 @@ describe('malformed vector files exit 2 naming the place', () => {
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+  });
+
+  it('an expected value of the wrong shape exits 2 naming the key and the shape, not 1 as a mismatch', async () => {
+    const dir = tmp();
+    const base = vectorFile('pub_gray.json');
+    const edit = (fn: (c: any) => void) => {
+      const vf = JSON.parse(JSON.stringify(base));
+      fn(vf.cases[0]);
+      return vf;
+    };
+    const shape = "expected\\.codes has the shape of the block's output codes: 120 numbers";
+    const variants: [unknown, RegExp][] = [
+      [edit((c) => (c.expected.codes[0] = [6, 4, 2])), new RegExp(`cases\\[0\\] \\("positions_0"\\): expected\\.codes\\[0\\]: must be a number .*\\(got \\[6,4,2\\]\\); ${shape}`)],
+      [edit((c) => c.expected.codes.pop()), new RegExp(`expected\\.codes: must have 120 entries, has 119 .*; ${shape}`)],
+      [edit((c) => (c.expected.codes = 5)), new RegExp(`expected\\.codes: must be an array of 120 values \\(got 5\\)`)],
+      [edit((c) => (c.expected.codes[7] = 'x7')), /expected\.codes\[7\]: must be a number/],
+      [edit((c) => (c.expected.codes[7] = null)), /expected\.codes\[7\]: must be a number .*\(got null\)/],
+    ];
+    for (const [vf, message] of variants) {
+      const r = await run(['check', writeVectors(dir, vf)]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/error\[SF_VECTORS_INVALID\]/);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(NO_TRACE);
+    }
+  });
+
+  it('a file with no expected values exits 2 (it checks nothing); with --rtl the RTL is compared with the model', async () => {
+    const dir = tmp();
+    const vf = vectorFile('pub_gray.json');
+    for (const c of vf.cases) delete c.expected;
+    const path = writeVectors(dir, vf);
+    const r = await run(['check', path]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/v\.json: no expected values: the file checks nothing/);
+    const empty = writeVectors(dir, { ...vf, cases: vf.cases.map((c: any) => ({ ...c, expected: {} })) }, 'empty.json');
+    expect((await run(['check', empty])).exitCode).toBe(2);
+    const rtl = await run(['check', path, '--rtl', '--trace-dir', dir]);
+    expect(rtl.exitCode, rtl.stderr).toBe(0);
+    expect(rtl.stdout).toMatch(/no expected values in the file; the RTL under verilator matches the golden model/);
   });
 
   it('an unknown expected key names the key and the block outputs', async () => {
@@ -282,10 +323,124 @@ describe('tool faults', () => {
   });
 });
 
-describe('output folders', () => {
-  // Root ignores permissions: run the CLI as nobody then (as a normal user it is a no-op).
-  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+// Root ignores permissions: run the CLI as nobody then (as a normal user it is a no-op).
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
+/** An environment of only what the CLI needs, so the test's own SPIKEFORGE_CACHE_DIR does not leak in. */
+function cleanEnv(extra: Record<string, string>): Options {
+  return { extendEnv: false, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...extra } };
+}
+
+describe('the cache folder', () => {
+  it('is $SPIKEFORGE_CACHE_DIR, else $XDG_CACHE_HOME/spikeforge, else ~/.cache/spikeforge — never the install folder', () => {
+    expect(cacheRoot({ SPIKEFORGE_CACHE_DIR: '/c/sf', XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/c/sf');
+    expect(cacheRoot({ SPIKEFORGE_CACHE_DIR: 'rel' })).toBe(join(process.cwd(), 'rel'));
+    expect(cacheRoot({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/x/spikeforge');
+    // The XDG spec says to ignore a relative XDG_CACHE_HOME.
+    expect(cacheRoot({ XDG_CACHE_HOME: 'x', HOME: '/h' })).toBe(join(homedir(), '.cache', 'spikeforge'));
+    expect(cacheRoot({})).toBe(join(homedir(), '.cache', 'spikeforge'));
+    expect(cacheRoot({}).startsWith(PACKAGE_ROOT)).toBe(false);
+  });
+
+  /** A config, a writable output folder, and a cache folder nobody may write. */
+  function setup(): { dir: string; cfg: string; out: string; ro: string } {
+    const dir = tmp('sf-cache-');
+    chmodSync(dir, 0o755);
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'cro', seqLen: 9 }));
+    chmodSync(cfg, 0o644);
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    chmodSync(out, 0o777);
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    return { dir, cfg, out, ro };
+  }
+
+  it('an unwritable cache is exit 3 naming the path, never a stack trace (verify, check --rtl; SPIKEFORGE_CACHE_DIR and the default)', async () => {
+    const { cfg, out, ro } = setup();
+    const own = join(ro, 'cache');
+    const envs: [Options, string][] = [
+      [cleanEnv({ SPIKEFORGE_CACHE_DIR: own, HOME: ro }), own],
+      // The default: ~/.cache/spikeforge of a user whose home cannot be written.
+      [cleanEnv({ HOME: ro }), join(ro, '.cache', 'spikeforge')],
+      [cleanEnv({ HOME: '/nonexistent', XDG_CACHE_HOME: join(ro, 'xdg') }), join(ro, 'xdg', 'spikeforge')],
+    ];
+    for (const [env, path] of envs) {
+      for (const args of [
+        ['verify', cfg, '-o', out, '-n', '1'],
+        ['check', join(VECTORS_DIR, 'pub_gray.json'), '--rtl', '--trace-dir', out],
+      ]) {
+        const r = await run(args, { ...env, ...asUser });
+        expect(r.exitCode, `${args[0]} ${path}: ${r.stderr}`).toBe(3);
+        expect(r.stderr).toContain(`error[SF_CACHE_UNWRITABLE]: cannot write the cache folder ${path}`);
+        expect(r.stderr).toMatch(/EACCES \(permission denied\); set SPIKEFORGE_CACHE_DIR to a folder you can write/);
+        expect(r.stderr).not.toMatch(NO_TRACE);
+      }
+    }
+    expect(readdirSync(ro)).toEqual([]);
+  });
+
+  it('sweep -o into a read-only folder is exit 2 naming it (a path the user gave)', async () => {
+    const { dir, ro } = setup();
+    const sweep = join(dir, 's.yaml');
+    writeFileSync(sweep, 'base: {top: gray_rom, name: s}\naxes:\n  seqLen: [4]\n');
+    chmodSync(sweep, 0o644);
+    const r = await run(['sweep', sweep, '--synth', 'none', '-o', join(ro, 'sw')], { ...cleanEnv({ SPIKEFORGE_CACHE_DIR: join(dir, 'cache'), HOME: dir }), ...asUser });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`error\\[SF_OUTPUT_UNWRITABLE\\]: cannot write ${join(ro, 'sw')}.*: EACCES`));
+    expect(r.stderr).not.toMatch(NO_TRACE);
+  });
+
+  it('temporary folders of a process that is gone are removed by the next run; live ones are kept', () => {
+    const root = tmp('sf-stale-');
+    mkdirSync(join(root, 'tool-999999999-abcdef'));
+    mkdirSync(join(root, 'run-999999999-abcdef'));
+    mkdirSync(join(root, `tool-${process.pid}-abcdef`));
+    mkdirSync(join(root, 'verilator'));
+    const mine = cacheTempDir('tool', root);
+    expect(mine).toMatch(new RegExp(`/tool-${process.pid}-\\w{6}$`));
+    expect(readdirSync(root).sort()).toEqual([`tool-${process.pid}-abcdef`, basename(mine), 'verilator'].sort());
+    expect(removeStaleTemps(root)).toEqual([]);
+  });
+});
+
+describe('stopping verify and check', () => {
+  it('Ctrl-C to the process group during a Verilator build: exit 130, the build and its temporary folder gone, no tool left', async () => {
+    const dir = tmp();
+    const cache = join(dir, 'cache');
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: `stop_${process.pid}`, seqLen: 13 }));
+    const child = execa(process.execPath, [BIN, 'verify', cfg, '-o', join(dir, 'out'), '-n', '1'], { reject: false, cwd: PACKAGE_ROOT, detached: true, env: { SPIKEFORGE_CACHE_DIR: cache } });
+    const root = join(cache, 'verilator');
+    for (let i = 0; i < 1200 && !(existsSync(root) && readdirSync(root).some((e) => e.includes(`.tmp-${child.pid}-`))); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(-child.pid!, 'SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/error\[SF_INTERRUPTED\]: SIGINT: stopped while building the co-simulation model of stop_\d+_gray_rom/);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(readdirSync(root)).toEqual([]);
+    expect(readdirSync(cache).filter((e) => /^(tool|run)-/.test(e))).toEqual([]);
+    // Nothing of the build runs on: no process has its working folder in the cache.
+    await new Promise((res) => setTimeout(res, 300));
+    const inCache = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/cwd`).startsWith(cache) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+        } catch {
+          return false;
+        }
+      });
+    expect(inCache).toEqual([]);
+  });
+});
+
+describe('output folders', () => {
   function configDir(): { dir: string; cfg: string } {
     const dir = tmp();
     chmodSync(dir, 0o755);
@@ -324,6 +479,116 @@ describe('output folders', () => {
     expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before);
   });
 
+  /** Every file under `dir` (recursively) with its content. */
+  function snapshot(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (rel: string) => {
+      for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+        const p = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(p);
+        else out[p] = readFileSync(join(dir, p), 'utf8');
+      }
+    };
+    walk('');
+    return out;
+  }
+
+  it('generate -o . in a folder of the user\'s files refuses (exit 2) and deletes nothing; --force adds the design beside them', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'mine', seqLen: 20, grayPe: { impl: 'rom' } }));
+    const work = join(dir, 'work');
+    mkdirSync(join(work, 'src'), { recursive: true });
+    writeFileSync(join(work, 'Makefile'), 'all:\n\techo hi\n');
+    writeFileSync(join(work, 'src', 'important.v'), 'module important; endmodule\n');
+    const before = snapshot(work);
+    const r = await run(['generate', cfg, '-o', '.'], { cwd: work });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error[SF_OUTPUT_NOT_OURS]: refusing to write into ${work}: the folder is not empty (Makefile, src) and holds no spikeforge manifest.json`);
+    expect(r.stderr).toMatch(/add --force to write the design's files there anyway/);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(snapshot(work)).toEqual(before);
+
+    const f = await run(['generate', cfg, '-o', '.', '--force'], { cwd: work });
+    expect(f.exitCode, f.stderr).toBe(0);
+    const after = snapshot(work);
+    expect(after).toMatchObject(before);
+    expect(Object.keys(after).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.mem', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
+
+    // Now the folder has a manifest: a regeneration replaces only what spikeforge wrote. The
+    // logic implementation has no ROM image: the .mem goes, the user's files stay.
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'mine', seqLen: 20, grayPe: { impl: 'logic' } }));
+    const g = await run(['generate', cfg, '-o', '.'], { cwd: work });
+    expect(g.exitCode, g.stderr).toBe(0);
+    expect(g.stdout).toMatch(/1 removed/);
+    expect(Object.keys(snapshot(work)).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
+    expect(snapshot(work)).toMatchObject(before);
+    expect(readdirSync(work).filter((e) => e.includes('.tmp') || e.includes('lock'))).toEqual([]);
+  });
+
+  it('verify and synth keep the user\'s files and earlier reports in the design folder, also when the design changes', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'keepme', seqLen: 9 }));
+    const out = join(dir, 'out');
+    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    writeFileSync(join(out, 'my_tb.sv'), 'module my_tb; endmodule\n');
+    writeFileSync(join(out, 'synth-ice40.json'), '{"earlier": true}\n');
+    const mine = { 'my_tb.sv': 'module my_tb; endmodule\n', 'synth-ice40.json': '{"earlier": true}\n' };
+    const v = await run(['verify', cfg, '-o', out, '-n', '1']);
+    expect(v.exitCode, v.stderr).toBe(0);
+    expect(snapshot(out)).toMatchObject(mine);
+    const s = await run(['synth', cfg, '--target', 'generic', '-o', out]);
+    expect(s.exitCode, s.stderr).toBe(0);
+    expect(existsSync(join(out, 'synth-generic.json'))).toBe(true);
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'keepme', seqLen: 12 }));
+    const v2 = await run(['verify', cfg, '-o', out, '-n', '1']);
+    expect(v2.exitCode, v2.stderr).toBe(0);
+    expect(snapshot(out)).toMatchObject(mine);
+    expect(existsSync(join(out, 'synth-generic.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).config.seqLen).toBe(12);
+  });
+
+  it('generated files edited by hand are never overwritten without --force (exit 2 naming them); nor is a user file of a generated name', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ed', seqLen: 9 }));
+    const out = join(dir, 'out');
+    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    const sv = join(out, 'ed_gray_rom.sv');
+    const edited = readFileSync(sv, 'utf8').replace('endmodule', '// my change\nendmodule');
+    writeFileSync(sv, edited);
+    for (const cmd of [['generate', cfg], ['verify', cfg, '-n', '1'], ['synth', cfg]]) {
+      const r = await run([...cmd, '-o', out]);
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`error[SF_OUTPUT_EDITED]: refusing to overwrite ${out}: ed_gray_rom.sv differs from the sha256 in its manifest.json`);
+      expect(r.stderr).toContain(`use --design ${out} (verify, synth)`);
+      expect(r.stderr).toMatch(/add --force/);
+      expect(readFileSync(sv, 'utf8')).toBe(edited);
+    }
+    const f = await run(['generate', cfg, '-o', out, '--force']);
+    expect(f.exitCode, f.stderr).toBe(0);
+    expect(readFileSync(sv, 'utf8')).not.toContain('my change');
+
+    // A file the user put there under a name the next design generates.
+    writeFileSync(join(out, 'ed_gray_code.mem'), 'mine\n');
+    writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ed', seqLen: 9, grayPe: { impl: 'rom' } }));
+    const c = await run(['generate', cfg, '-o', out]);
+    expect(c.exitCode, c.stderr).toBe(2);
+    expect(c.stderr).toMatch(/error\[SF_OUTPUT_NOT_OURS\]: refusing to overwrite ed_gray_code\.mem in .*: spikeforge did not write it/);
+    expect(readFileSync(join(out, 'ed_gray_code.mem'), 'utf8')).toBe('mine\n');
+  });
+
+  it('an output path that is a file: exit 2 naming it, the file untouched', async () => {
+    const { dir, cfg } = configDir();
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'mine\n');
+    const r = await run(['generate', cfg, '-o', file]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error[SF_OUTPUT_UNWRITABLE]: cannot write ${file}: it is a file, not a folder`);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
   it('concurrent generate runs into one folder leave exactly one complete design', async () => {
     const dir = tmp();
     const out = join(dir, 'out');
@@ -346,6 +611,7 @@ describe('output folders', () => {
       const got = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
       expect([JSON.stringify(refs[0]), JSON.stringify(refs[1])]).toContain(JSON.stringify(got));
       expect(readdirSync(dir).filter((f) => f.startsWith('.out.'))).toEqual([]);
+      expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
     }
   });
 });

@@ -4,13 +4,15 @@
  * and the estimator error in the outputs. Gray-ROM points keep every run small.
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandPoints, inShard, parseSweep, timeoutFor } from '../src/sweep/spec.js';
 import { paretoFront, type PointResult } from '../src/sweep/results.js';
 import { cli, ROOT } from './helpers/cli.js';
+import { FULL, FULL_ONLY } from './helpers/tier.js';
+import { Rng } from '../src/base/rng.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sf-sweep-'));
 
@@ -83,6 +85,15 @@ describe('sweep file', () => {
     ['place-and-route on generic', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { target: 'generic', pnr: true } }, /sweep key "synth\.pnr"/],
     ['a duplicated axis value', { base: GRAY_BASE, axes: { seqLen: [4, 4] } }, /sweep key "axes\.seqLen": value 4 .*distinct/],
     ['an override on a value not swept', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: { seqLen: 5 }, synth: { timeout: 1 } }] }, /sweep key "overrides\[0\]\.when\.seqLen": value 5/],
+    ['an override on a key that is not an axis', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: { lanes: 1 }, synth: {} }] }, /sweep key "overrides\[0\]\.when\.lanes": value "lanes" .*one of the axes \(seqLen\)/],
+    ['an unknown synth key', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { targt: 'ice40' } }, /sweep key "synth\.targt": value "ice40" is not allowed; unknown key; allowed keys here: target, pnr, device, seed, timeout/],
+    ['an unknown key in an override', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: {}, synth: { t: 1 } }] }, /sweep key "overrides\[0\]\.synth\.t": value 1 .*allowed keys here: timeout$/],
+    ['a negative verify', { base: GRAY_BASE, axes: { seqLen: [4] }, verify: -1 }, /sweep key "verify": value -1 .*integer from 0 to 100000/],
+    ['a time limit of 0', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { timeout: 0 } }, /sweep key "synth\.timeout": value 0 .*a number of seconds > 0/],
+    ['an empty base path', { base: '', axes: { seqLen: [4] } }, /sweep key "base": value "" .*a config object, or the path/],
+    ['an axis name that is not a key', { base: GRAY_BASE, axes: { 'lanes!': [1] } }, /sweep key "axes\.lanes!": value "lanes!" .*a config key, dotted/],
+    ['axes on a key and one inside it', { base: GRAY_BASE, axes: { grid: [null], 'grid.rows': [1] } }, /sweep key "axes\.grid\.rows".*together with its parent "grid"/],
+    ['a sweep that is not an object', [1, 2], /sweep key "\(sweep\)": value \[1,2\] .*an object with keys name, base, axes, synth, verify, overrides/],
   ];
   it.each(bad)('rejects %s, naming the key (unit)', (_what, raw, message) => {
     expect(() => parseSweep(raw, 'bad.json')).toThrow(message);
@@ -118,7 +129,9 @@ describe('running a sweep', () => {
       synth: { target: 'generic' },
     });
     const args = [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out];
-    const child = execa('node', args, { reject: false });
+    const cache = join(dir, 'cache');
+    const env = { SPIKEFORGE_CACHE_DIR: cache };
+    const child = execa('node', args, { reject: false, env });
     const pointsDir = join(out, 'points');
     const t0 = Date.now();
     while (Date.now() - t0 < 120_000) {
@@ -132,9 +145,16 @@ describe('running a sweep', () => {
     expect(finished.length).toBeGreaterThanOrEqual(2);
     expect(finished.length).toBeLessThan(10);
     const before = new Map(finished.map((f) => [f, { mtime: statSync(join(pointsDir, f)).mtimeMs, text: readFileSync(join(pointsDir, f), 'utf8') }]));
+    // What a killed run can leave (it had no chance to clean up): temporary files and folders
+    // of a process that is gone. The next run ignores them and removes them.
+    writeFileSync(join(pointsDir, `${finished[0]}.tmp-999999999-abcd1234`), '{"half');
+    mkdirSync(join(cache, 'tool-999999999-abcdef'), { recursive: true });
+    mkdirSync(join(cache, 'run-999999999-abcdef'), { recursive: true });
 
-    const again = await execa('node', args, { reject: false });
+    const again = await execa('node', args, { reject: false, env });
     expect(again.exitCode).toBe(0);
+    expect(readdirSync(pointsDir).filter((f) => !/^[0-9a-f]+\.json$/.test(f))).toEqual([]);
+    expect(readdirSync(cache).filter((f) => /^(tool|run)-/.test(f))).toEqual([]);
     expect(again.stdout).toMatch(new RegExp(`${10 - finished.length} points run, ${finished.length} from cache`));
     // The finished points' records were not rewritten…
     for (const [f, b] of before) {
@@ -158,7 +178,7 @@ describe('running a sweep', () => {
     expect(third.stderr).toMatch(/everything cached/);
   });
 
-  it('stops on SIGTERM with exit 130, writing the results of the points finished so far', async () => {
+  it('stops on SIGTERM with exit 143, writing the points finished so far and the others as not run', async () => {
     const dir = tmp();
     const out = join(dir, 'out');
     const sweep = writeSweep(dir, { name: 'term', base: GRAY_BASE, axes: { seqLen: [3, 6, 12, 24, 48, 96] }, synth: { target: 'ice40' } });
@@ -169,12 +189,24 @@ describe('running a sweep', () => {
     }
     child.kill('SIGTERM');
     const r = await child;
-    expect(r.exitCode).toBe(130);
-    expect(String(r.stderr)).toMatch(/SIGTERM: stopped; finished points are cached in .* run the same command again to resume/);
+    expect(r.exitCode).toBe(143);
+    expect(String(r.stderr)).toMatch(/error\[SF_INTERRUPTED\]: SIGTERM: stopped; \d points finished \(cached in .*points\), \d not run — run the same command again to resume/);
     const res = results(out);
-    expect(res.points.length).toBeGreaterThanOrEqual(1);
-    expect(res.points.length).toBeLessThan(6);
+    expect(res.points).toHaveLength(6);
+    const ok = res.points.filter((p: PointResult) => p.status === 'ok').length;
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(ok).toBeLessThan(6);
+    expect(res.summary.counts).toMatchObject({ ok, 'not-run': 6 - ok, failed: 0 });
+    expect(readdirSync(join(out, 'points'))).toHaveLength(ok);
   });
+
+  it(`Ctrl-C and SIGTERM to the process group at random moments keep every finished point, record the rest as not run and resume exactly them (2 signals)`, async () => {
+    await interruptRounds(2, { seqLen: [5, 17, 65, 257] }, { target: 'ice40' }, 0, [0.6, 2.5], 1);
+  });
+
+  it.skipIf(!FULL)(`the same at 20 random moments, with co-simulation and place-and-route in every point${FULL ? '' : FULL_ONLY}`, async () => {
+    await interruptRounds(20, { seqLen: [5, 9, 17, 33, 65, 129] }, { target: 'ice40', pnr: true }, 2, [0.5, 15], 0.5);
+  }, 3_600_000);
 
   it('records a time-out, an invalid config and the estimator error, and completes the rest', async () => {
     const dir = tmp();
@@ -275,6 +307,139 @@ describe('running a sweep', () => {
     for (const p of synthesised) expect(p.estimate!.luts).toBeLessThanOrEqual(est[1]);
   });
 });
+
+/** Temporary folders and files anywhere in the cache (tool-*, run-*, a build's .<key>.tmp-*). */
+function cacheLeftovers(cache: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir)) {
+      if (/^(tool|run)-\d+-/.test(e) || /\.tmp-\d+-/.test(e)) found.push(join(dir, e));
+      else if (depth < 1 && e !== 'ccache') walk(join(dir, e), depth + 1);
+    }
+  };
+  walk(cache, 0);
+  return found;
+}
+
+/** Processes (other than zombies) whose working folder is inside `dir`: tools left running. */
+function processesIn(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) continue;
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd.startsWith(dir)) found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+    } catch {
+      // Gone meanwhile, or not ours to look at.
+    }
+  }
+  return found;
+}
+
+/**
+ * Runs a sweep again and again, each time sending SIGINT or SIGTERM to its process group
+ * (what a terminal's Ctrl-C does) at a random moment — a share `inFlightShare` of them
+ * shortly after one of the run's tools started — until `signals` signals were sent;
+ * a run that finishes first is checked against the reference and the sweep starts over.
+ * After every run: exit 130/143 (or 0), no failed point, every finished point kept
+ * byte for byte, the unfinished ones recorded as not run, no temporary folder or file and
+ * no tool left running, and the run resumed exactly the points the previous one left.
+ */
+async function interruptRounds(signals: number, axes: Record<string, unknown[]>, synth: Record<string, unknown>, verify: number, delay: [number, number], inFlightShare: number): Promise<void> {
+  const dir = tmp();
+  const cache = join(dir, 'cache');
+  const env = { SPIKEFORGE_CACHE_DIR: cache };
+  const total = Object.values(axes).reduce((n, v) => n * v.length, 1);
+  const sweep = writeSweep(dir, { name: 'intr', base: GRAY_BASE, axes, synth, verify });
+  const args = (out: string) => [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '2', '-o', out];
+  const reference = await execa('node', args(join(dir, 'ref')), { reject: false, env });
+  expect(reference.exitCode, String(reference.stderr)).toBe(0);
+  const ref = results(join(dir, 'ref'));
+  const seed = Number(process.env['SPIKEFORGE_SIGNAL_SEED'] ?? Date.now() % 100000);
+  const rng = new Rng(seed);
+  const why = `signal seed ${seed} (SPIKEFORGE_SIGNAL_SEED)`;
+  let out = join(dir, 'out-0');
+  let sent = 0;
+  for (let round = 0; sent < signals; round++) {
+    const points = join(out, 'points');
+    const before = new Map(existsSync(points) ? readdirSync(points).map((f) => [f, readFileSync(join(points, f), 'utf8')]) : []);
+    const child = execa('node', args(out), { reject: false, env, detached: true });
+    const sig = rng.float() < 0.5 ? 'SIGINT' : 'SIGTERM';
+    // Either at a random moment from the start (start-up, builds, between points), or a
+    // random moment after one of this run's tools started (a point surely in flight).
+    const inFlight = rng.float() < inFlightShare;
+    const wait = (inFlight ? rng.float() * 1.5 : delay[0] + rng.float() * (delay[1] - delay[0])) * 1000;
+    const exited = child.then(() => true);
+    const send = async () => {
+      if (inFlight) {
+        const tool = new RegExp(`^(tool|run)-${child.pid}-`);
+        while (!(existsSync(cache) && readdirSync(cache).some((e) => tool.test(e)))) {
+          if (await Promise.race([exited, new Promise<false>((res) => setTimeout(() => res(false), 20))])) return;
+        }
+      }
+      if (await Promise.race([exited, new Promise<false>((res) => setTimeout(() => res(false), wait))])) return;
+      try {
+        process.kill(-child.pid!, sig);
+        sent++;
+      } catch {
+        // It finished first.
+      }
+    };
+    const [r] = await Promise.all([child, send()]);
+    const at = `${why}, round ${round}, ${sig} ${inFlight ? `${Math.round(wait)} ms after a tool started` : `after ${Math.round(wait)} ms`}`;
+    const stderr = String(r.stderr);
+    expect(stderr, at).not.toMatch(/internal error|\n\s+at \S+ \(/);
+    // Handlers are installed once the CLI has loaded; a signal before that ends node at once.
+    const early = r.exitCode === undefined && r.signal === sig;
+    if (!early) expect([0, sig === 'SIGINT' ? 130 : 143], `${at}: ${stderr}`).toContain(r.exitCode);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(processesIn(cache), at).toEqual([]);
+    expect(cacheLeftovers(cache), at).toEqual([]);
+    const files = existsSync(points) ? readdirSync(points) : [];
+    expect(files.filter((f) => !/^[0-9a-f]+\.json$/.test(f)), at).toEqual([]);
+    // Finished points are kept exactly as they were.
+    for (const [f, text] of before) expect(readFileSync(join(points, f), 'utf8'), at).toBe(text);
+    if (existsSync(join(out, 'results.json')) && !early) {
+      const res = results(out);
+      const statuses = res.points.map((p: PointResult) => p.status);
+      expect(statuses.filter((st: string) => st !== 'ok' && st !== 'not-run'), at).toEqual([]);
+      expect(statuses.filter((st: string) => st === 'ok').length, at).toBe(files.length);
+      expect(res.points, at).toHaveLength(total);
+      for (const f of files) expect(JSON.parse(readFileSync(join(points, f), 'utf8')).result.status, at).toBe('ok');
+      // This run took the points finished before from the cache and started only the others.
+      const log = readFileSync(join(out, 'sweep.log'), 'utf8').trimEnd().split('\n');
+      const mine = log.slice(log.map((l) => / start: intr /.test(l)).lastIndexOf(true));
+      for (const f of before.keys()) {
+        const key = f.replace(/\.json$/, '');
+        expect(mine.some((l) => l.includes('cached: point') && l.includes(key)), at).toBe(true);
+        expect(mine.some((l) => l.includes('start: point') && l.includes(key)), at).toBe(false);
+      }
+    }
+    if (r.exitCode === 0) {
+      // Finished before the signal: the same results as a run never interrupted.
+      const res = results(out);
+      expect(stableSummary(res), at).toEqual(stableSummary(ref));
+      out = join(dir, `out-${round + 1}`);
+    }
+  }
+  // The last interrupted sweep resumes and completes with exactly the reference results.
+  const last = await execa('node', args(out), { reject: false, env });
+  expect(last.exitCode, String(last.stderr)).toBe(0);
+  const done = results(out);
+  expect(stableSummary(done), why).toEqual(stableSummary(ref));
+  const finishedBefore = (String(last.stdout).match(/(\d+) from cache/) ?? [])[1];
+  expect(String(last.stdout), why).toMatch(new RegExp(`${total - Number(finishedBefore)} points run, ${finishedBefore} from cache`));
+}
+
+/** What must not change with interruptions: statuses, counts, cell counts, the Pareto front. */
+function stableSummary(r: { points: PointResult[]; summary: { counts: unknown; pareto: number[] } }) {
+  return {
+    counts: r.summary.counts,
+    pareto: r.summary.pareto,
+    points: r.points.map((p) => [p.index, p.status, p.synth?.luts ?? null, p.synth?.ffs ?? null, p.pnr?.fmaxMHz ?? null, p.verify?.measuredCycles ?? null]),
+  };
+}
 
 describe('Pareto front', () => {
   it('keeps the points no other point beats on both area and throughput', () => {

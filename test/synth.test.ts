@@ -2,6 +2,7 @@
  * `synth` and `estimate`: Yosys counts, nextpnr Fmax, time limits, the I/O shell, device
  * choice, and the estimator's contract. Small gray_rom designs keep this fast.
  */
+import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import { ice40Brams } from '../src/targets/ice40.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { pickDevice } from '../src/tools/nextpnr.js';
 import { pnrWrapper, portsOf } from '../src/tools/pnr-shell.js';
+import { ltpDepth, synthesize } from '../src/tools/yosys.js';
+import { ICE40_DEVICES } from '../src/targets/ice40.js';
+import type { GeneratedFile } from '../src/render/files.js';
 import { cli } from './helpers/cli.js';
 import { design } from './helpers/design.js';
 
@@ -54,6 +58,25 @@ describe('spikeforge synth', () => {
     expect(typeof j.estimateErrorPct.luts).toBe('number');
     const written = JSON.parse(readFileSync(join(dir, 'rtl', 'synth-ice40.json'), 'utf8'));
     expect(written).toEqual(j);
+    expect(j.rtl).toEqual({ source: 'generated', changed: [] });
+
+    // Fmax and logic cells as nextpnr itself reports them: the same shell, device and seed,
+    // run here by hand; its log's last "Max frequency" line is the post-route figure.
+    const d = design({ top: 'gray_rom', name: 'sy', seqLen: 40 });
+    const wrap = pnrWrapper(d.block.ports(d.derived));
+    const own = tmp();
+    const files = [...d.files.filter((f) => f.kind !== 'meta'), wrap.file];
+    for (const f of files) writeFileSync(join(own, f.path), f.content);
+    await execa('yosys', ['-q', '-p', `read_verilog -sv ${files.filter((f) => f.path.endsWith('.sv')).map((f) => f.path).join(' ')}; synth_ice40 -top ${wrap.module} -json netlist.json`], { cwd: own });
+    writeFileSync(join(own, 'empty.pcf'), '');
+    const hx8k = ICE40_DEVICES.find((x) => x.name === 'hx8k')!;
+    const pnr = await execa('nextpnr-ice40', [...hx8k.flags, '--package', hx8k.package, '--json', 'netlist.json', '--pcf', 'empty.pcf', '--pcf-allow-unconstrained', '--seed', '1', '--freq', '12', '--timing-allow-fail'], { cwd: own, all: true });
+    const log = String(pnr.all);
+    const fmax = [...log.matchAll(/Max frequency for clock '[^']*': ([\d.]+) MHz/g)].map((m) => Number(m[1]));
+    expect(fmax.length).toBeGreaterThan(0);
+    expect(j.pnr.fmaxMHz).toBeCloseTo(fmax[fmax.length - 1]!, 2);
+    const lcs = [...log.matchAll(/ICESTORM_LC:\s+(\d+)\/\s*(\d+)/g)].map((m) => Number(m[1]));
+    expect(j.pnr.lcs).toBe(lcs[lcs.length - 1]);
     expect(existsSync(join(dir, 'rtl', 'manifest.json'))).toBe(true);
 
     // A second target adds its own file and keeps the first (same design, folder kept).
@@ -85,6 +108,116 @@ describe('spikeforge synth', () => {
     expect(pnr.stderr).toMatch(/--pnr.*needs --target ice40/);
     const t = await cli(['synth', cfg, '--timeout', '-1']);
     expect(t.exitCode).toBe(2);
+  });
+});
+
+/**
+ * Every figure a synthesis report prints, against the tools' own output on designs whose
+ * answer is known: the test runs Yosys itself with its own script, writes the mapped and
+ * flattened netlist as JSON, and counts cells and follows LUT paths in TypeScript; Fmax
+ * and logic cells are read from nextpnr's own log.
+ */
+interface NetCell {
+  type: string;
+  connections: Record<string, (number | string)[]>;
+}
+
+async function netlistOf(files: { path: string; content: string }[], top: string, synthesis: string): Promise<Record<string, NetCell>> {
+  const dir = tmp();
+  for (const f of files) writeFileSync(join(dir, f.path), f.content);
+  const sv = files.filter((f) => f.path.endsWith('.sv')).map((f) => f.path);
+  await execa('yosys', ['-q', '-p', `read_verilog -sv ${sv.join(' ')}; ${synthesis}; setattr -mod -unset keep_hierarchy; flatten; hierarchy -top ${top}; write_json net.json`], { cwd: dir });
+  const net = JSON.parse(readFileSync(join(dir, 'net.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, NetCell> }> };
+  return net.modules[top]!.cells;
+}
+
+function countOf(cells: Record<string, NetCell>, re: RegExp): number {
+  return Object.values(cells).filter((c) => re.test(c.type)).length;
+}
+
+/** LUTs on the longest path: every bit not driven by a LUT (port, flip-flop, constant) is level 0. */
+function lutDepth(cells: Record<string, NetCell>): number {
+  const driver = new Map<number | string, NetCell>();
+  for (const c of Object.values(cells)) if (c.type === '$lut') driver.set(c.connections['Y']![0]!, c);
+  const memo = new Map<NetCell, number>();
+  const level = (bit: number | string): number => {
+    const c = driver.get(bit);
+    if (!c) return 0;
+    if (!memo.has(c)) memo.set(c, 1 + Math.max(0, ...c.connections['A']!.map(level)));
+    return memo.get(c)!;
+  };
+  return Math.max(0, ...[...driver.keys()].map(level));
+}
+
+/** Kept sub-modules nested two deep, each leaf exactly one 6-input LUT: 43 LUTs, depth 3, 217 flip-flops. */
+const KNOWN_DEPTH: GeneratedFile[] = [
+  {
+    path: 'k_top.sv',
+    kind: 'sv',
+    content: `(* keep_hierarchy *)
+module k_x6 (input logic [5:0] a_i, output logic y_o);
+  assign y_o = ^a_i;
+endmodule
+
+(* keep_hierarchy *)
+module k_two (input logic [35:0] a_i, output logic y_o);
+  logic [5:0] mid;
+  for (genvar i = 0; i < 6; i++) begin : g_x
+    k_x6 u_x6 (.a_i(a_i[i*6 +: 6]), .y_o(mid[i]));
+  end
+  k_x6 u_last (.a_i(mid), .y_o(y_o));
+endmodule
+
+module k_top (input logic clk_i, input logic [215:0] d_i, output logic q_o);
+  logic [215:0] d_q;
+  logic [5:0] mid;
+  logic y;
+  always_ff @(posedge clk_i) d_q <= d_i;
+  for (genvar i = 0; i < 6; i++) begin : g_x
+    k_two u_two (.a_i(d_q[i*36 +: 36]), .y_o(mid[i]));
+  end
+  k_x6 u_x6 (.a_i(mid), .y_o(y));
+  always_ff @(posedge clk_i) q_o <= y;
+endmodule
+`,
+  },
+];
+
+describe('reported figures match the tools\' own output', () => {
+  it('generic: LUT6 count, flip-flops and depth through nested keep_hierarchy modules (known: 43, 217, 3)', async () => {
+    const r = await synthesize(KNOWN_DEPTH, 'k_top', 'generic');
+    const net = await netlistOf(KNOWN_DEPTH, 'k_top', 'synth -top k_top -flatten; abc -lut 6; opt_clean');
+    expect(lutDepth(net)).toBe(3);
+    expect(countOf(net, /^\$lut$/)).toBe(43);
+    expect(r).toMatchObject({ depth: 3, luts: 43, ffs: 217, carries: 0, brams: 0 });
+    // The per-module lines ltp prints for sub-modules are not the design's depth.
+    expect(ltpDepth('Longest topological path in \\k_two (length=2):\nLongest topological path in \\k_top (length=3):\n', 'k_top')).toBe(3);
+  });
+
+  it('generic: the depth of a 21-input engine is the same for every popcount architecture as in the flattened netlist (5)', async () => {
+    for (const popcount of ['loop', 'carry-tree', 'gpc63']) {
+      const d = design({ top: 'xnor_attention', name: 'dep', seqLen: 4, dim: 21, target: 'generic', popcount });
+      const r = await synthesize(d.files, d.topModule, 'generic');
+      const net = await netlistOf(d.files.filter((f) => f.kind !== 'meta'), d.topModule, `synth -top ${d.topModule} -flatten; abc -lut 6; opt_clean`);
+      expect(r.depth, popcount).toBe(lutDepth(net));
+      expect(r.depth, popcount).toBe(5);
+      expect(r.luts, popcount).toBe(countOf(net, /^\$lut$/));
+      expect(r.ffs, popcount).toBe(countOf(net, /^\$_(S)?DFF|^\$_DFFE|^\$_ALDFF|^\$_DLATCH/));
+    }
+  });
+
+  it('ice40: SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K as in the netlist (a 1024 x 10 ROM: 3 block RAMs)', async () => {
+    const d = design({ top: 'gray_rom', name: 'cnt', seqLen: 1000, grayPe: { impl: 'rom' } });
+    const r = await synthesize(d.files, d.topModule, 'ice40');
+    const net = await netlistOf(d.files.filter((f) => f.kind !== 'meta'), d.topModule, `synth_ice40 -top ${d.topModule}`);
+    expect(r.brams).toBe(3);
+    expect(r).toMatchObject({
+      luts: countOf(net, /^SB_LUT4$/),
+      carries: countOf(net, /^SB_CARRY$/),
+      ffs: countOf(net, /^SB_DFF/),
+      brams: countOf(net, /^SB_RAM40_4K/),
+      depth: null,
+    });
   });
 });
 

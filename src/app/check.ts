@@ -2,9 +2,9 @@
 import { cosimCompare, failWithWaveform } from '../cosim/cosim.js';
 import { crossCheck } from '../cosim/cross.js';
 import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
-import { MismatchError } from '../base/errors.js';
+import { InputFileError, MismatchError } from '../base/errors.js';
 import { formatMismatch } from '../base/compare.js';
-import { asStimulus, countExpectedValues, firstCaseMismatch, modelOutputs, type VectorFile } from '../vectors/file.js';
+import { asStimulus, checkExpectedShapes, countExpectedValues, firstCaseMismatch, modelOutputs, type VectorFile } from '../vectors/file.js';
 
 /** Which simulator(s) run the RTL: `both` also requires them to agree on every beat and cycle. */
 export type CheckSimulator = SimulatorName | 'both';
@@ -28,10 +28,20 @@ export interface CheckReport {
 export async function checkVectorFile(vf: VectorFile, opts: CheckOptions): Promise<CheckReport> {
   const log = opts.log ?? (() => {});
   const model = modelOutputs(vf);
+  checkExpectedShapes(vf, model);
+  const values = countExpectedValues(vf);
+  // A file without expected values checks nothing on the model; with --rtl the RTL is
+  // still compared with the model (a directed-stimulus file).
+  if (values === 0 && !opts.rtl) {
+    throw new InputFileError(
+      'SF_VECTORS_INVALID',
+      `${vf.path}: no expected values: the file checks nothing (fill them in with \`spikeforge golden\`, or add --rtl to compare the RTL with the golden model on its inputs)`,
+    );
+  }
   const m = firstCaseMismatch(vf, model, 'model');
   if (m) throw new MismatchError(`golden model differs from the file: ${formatMismatch(m.caseName, m.mismatch)}`);
-  const report: CheckReport = { cases: vf.cases.length, values: countExpectedValues(vf), rtl: null };
-  log(`golden model: ${report.cases} cases, ${report.values} expected values match`);
+  const report: CheckReport = { cases: vf.cases.length, values, rtl: null };
+  log(values ? `golden model: ${report.cases} cases, ${report.values} expected values match` : `golden model: ${report.cases} cases, no expected values in the file: the RTL is compared with the golden model`);
   if (!opts.rtl) return report;
 
   // The RTL is compared with the file's expected values where present, and with the model

@@ -22,6 +22,14 @@ export interface SynthOptions {
   seed: number;
   /** Seconds per tool run. */
   timeoutSeconds: number;
+  /** Which RTL this is (default: generated from the config). */
+  rtl?: SynthRtl;
+}
+
+/** The RTL a synthesis ran on: generated from the config, or as on disk (--design), with the files that differ from the generator's output. */
+export interface SynthRtl {
+  source: 'generated' | 'disk';
+  changed: string[];
 }
 
 export interface EstimateSummary {
@@ -38,6 +46,7 @@ export interface EstimateSummary {
 export interface SynthResult {
   format: typeof SYNTH_FORMAT;
   design: { name: string; top: string; topModule: string; configHash: string };
+  rtl: SynthRtl;
   target: TargetName;
   tools: { yosys: string; nextpnr: string | null };
   timeoutSeconds: number;
@@ -88,6 +97,7 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
   return {
     format: SYNTH_FORMAT,
     design: { name: design.config.name, top: design.config.top, topModule: design.topModule, configHash: design.configHash },
+    rtl: opts.rtl ?? { source: 'generated', changed: [] },
     target: opts.target,
     tools: { yosys, nextpnr },
     timeoutSeconds: opts.timeoutSeconds,
@@ -120,6 +130,9 @@ export function formatSynth(r: SynthResult): string {
   const lines: string[] = [];
   const lutName = r.target === 'ice40' ? 'SB_LUT4' : 'LUT6';
   lines.push(`${r.design.topModule} (${r.design.top}, config ${r.design.configHash}) on ${r.target}: ${r.tools.yosys}`);
+  if (r.rtl.source === 'disk') {
+    lines.push(`  RTL as on disk${r.rtl.changed.length ? `; differs from the generator's output in ${r.rtl.changed.join(', ')}` : '; identical to the generator\'s output'}`);
+  }
   const est = r.estimate;
   const err = r.estimateErrorPct;
   const row = (label: string, v: number | null, e: number | undefined, pct: number | null | undefined) =>

@@ -4,12 +4,12 @@
  * input gaps and output back-pressure.
  */
 import type { StimulusCase } from '../../testbenches/types.js';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cosimCompare, failWithWaveform, buildDesignSim, simulate } from '../cosim/cosim.js';
 import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
 import type { Design } from '../design/design.js';
 import { Rng } from '../base/rng.js';
+import { makeOutputDir } from '../io/write.js';
 
 export interface VerifyOptions {
   /** Random cases on top of the corner and exhaustive ones. */
@@ -72,8 +72,7 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
     if (check.fault || check.mismatch) await failWithWaveform(design, cases, check, opts.traceDir, label);
     runs.push({ label, pValid: s.pValid, pReady: s.pReady, cycles: check.run.cycles, seconds: check.run.seconds });
     if (opts.trace && label === 'back-pressure') {
-      mkdirSync(resolve(opts.traceDir), { recursive: true });
-      tracePath = join(resolve(opts.traceDir), `${design.config.name}_${label}_seed${s.seed}.vcd`);
+      tracePath = join(makeOutputDir(opts.traceDir), `${design.config.name}_${label}_seed${s.seed}.vcd`);
       await simulate(design, cases.map((c) => c.inputs), { ...run, tracePath }, build, sim);
     }
   }

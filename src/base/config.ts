@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { firstIssue } from './zod-issue.js';
 
 export const BLOCK_NAMES = ['gray_rom', 'logpe_bias', 'xnor_attention', 'lif_array', 'ssa_head'] as const;
 export type BlockName = (typeof BLOCK_NAMES)[number];
@@ -192,38 +193,12 @@ export type ResolvedConfig = Omit<Config, 'logPe'> & {
   };
 };
 
-/** Keys allowed at each object path, for unknown-key messages. */
-const KEYS_AT: Record<string, string[]> = {
-  '': Object.keys(rootShape),
-  grid: Object.keys(gridShape),
-  grayPe: Object.keys(grayPeShape),
-  logPe: Object.keys(logPeShape),
-  lif: Object.keys(lifShape),
-};
-
-/** Parses a raw (JSON/YAML) config; throws the first problem as a ConfigError. */
+/** Parses a raw (JSON/YAML) config; throws the first problem as a ConfigError (src/base/zod-issue.ts). */
 export function parseConfig(raw: unknown, where?: string): Config {
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') {
-    const parent = path.join('.');
-    const key = [...path, issue.keys[0]!].join('.');
-    const known = KEYS_AT[parent] ?? [];
-    throw new ConfigError(key, valueAt(raw, [...path, issue.keys[0]!]), `unknown key; allowed keys here: ${known.join(', ')}`, where);
-  }
-  const key = path.length ? path.join('.') : '(config)';
-  throw new ConfigError(key, valueAt(raw, path), issue.message, where);
-}
-
-function valueAt(raw: unknown, path: string[]): unknown {
-  let v: unknown = raw;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[p];
-  }
-  return v;
+  const { key, value, allowed } = firstIssue(ConfigSchema, raw, result.error, '(config)');
+  throw new ConfigError(key, value, allowed, where);
 }
 
 /** JSON Schema for editors (`spikeforge schema`); `spikeforge schema --markdown` renders docs/config.md from it. */

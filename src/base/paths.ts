@@ -1,6 +1,10 @@
-/** Locations inside the spikeforge package, found from this file (works from src/ and dist/). */
+/**
+ * Locations: inside the spikeforge package (found from this file, works from src/ and
+ * dist/), and the user's cache folder.
+ */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function findPackageRoot(): string {
@@ -15,5 +19,20 @@ function findPackageRoot(): string {
 
 export const PACKAGE_ROOT = findPackageRoot();
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
-/** Build cache for Verilator models and ccache objects (git-ignored). */
-export const CACHE_DIR = process.env['SPIKEFORGE_CACHE_DIR'] ?? join(PACKAGE_ROOT, '.cache');
+
+/**
+ * The cache folder (compiled simulations, ccache objects, temporary tool folders):
+ * $SPIKEFORGE_CACHE_DIR, else $XDG_CACHE_HOME/spikeforge (when absolute, as the XDG spec
+ * asks), else ~/.cache/spikeforge. Never inside the install folder: whoever runs
+ * spikeforge may not own it. Nothing is created here; src/base/cache-dir.ts creates
+ * folders lazily and turns a failure into a CacheError (exit 3) naming the path.
+ */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const own = env['SPIKEFORGE_CACHE_DIR'];
+  if (own) return resolve(own);
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'spikeforge');
+  return join(homedir(), '.cache', 'spikeforge');
+}
+
+export const CACHE_DIR = cacheRoot();

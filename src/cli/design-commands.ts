@@ -1,13 +1,54 @@
-/** `generate`, `verify` and `schema`: commands that start from a config file. */
+/** `generate`, `verify` and `schema`: commands that start from a config file or a design folder. */
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { configJsonSchema } from '../base/config.js';
-import { generateDesign } from '../design/design.js';
+import { ArgumentError } from '../base/errors.js';
+import { generateDesign, type Design } from '../design/design.js';
+import { describeRtl, loadDesignFolder, type OnDiskDesign } from '../design/on-disk.js';
 import { verifyDesign } from '../app/verify.js';
 import { loadConfigFile } from '../io/config-file.js';
-import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
+import { writeDesignFolder } from '../io/design-folder.js';
+import { writeFileAtomically } from '../io/write.js';
 import { intOption, outputDir, type Io } from './options.js';
 import { schemaMarkdown } from './schema-markdown.js';
+
+export const FORCE_HELP =
+  'write into a folder that holds no spikeforge manifest, and over generated files edited by hand (only the design\'s own files are written; nothing else is touched)';
+export const DESIGN_HELP = 'work on the design in DIR as it is on disk (the config from its manifest.json, the RTL from its files) instead of generating it from a config';
+
+export interface DesignSource {
+  design: Design;
+  /** The design folder: where the RTL is (and reports, waveforms go). */
+  dir: string;
+  /** Set with --design: the on-disk design and how it differs from the generator's output. */
+  onDisk: OnDiskDesign | null;
+}
+
+/**
+ * The design a command works on: from CONFIG (generated and written into -o, by the
+ * design-folder rules), or from --design DIR as it is on disk (nothing is written).
+ */
+export function designSource(config: string | undefined, opts: { design?: string; out?: string; force?: boolean }): DesignSource {
+  if (opts.design !== undefined) {
+    if (config !== undefined) throw new ArgumentError('--design', `takes the design from ${opts.design}; give either a config or --design, not both`);
+    if (opts.out !== undefined) throw new ArgumentError('--design', 'works in the design folder itself; --out cannot be combined with it');
+    if (opts.force) throw new ArgumentError('--design', 'writes no RTL; --force cannot be combined with it');
+    const onDisk = loadDesignFolder(opts.design);
+    return { design: onDisk.design, dir: onDisk.dir, onDisk };
+  }
+  if (config === undefined) throw new ArgumentError('<config>', 'missing: give a design config, or --design DIR for a design folder');
+  const cfg = loadConfigFile(config);
+  const design = generateDesign(cfg);
+  const dir = outputDir(opts.out, cfg.name);
+  writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
+  return { design, dir, onDisk: null };
+}
+
+/** What a report says about the RTL it ran on (one line, or two with notes). */
+export function rtlLines(src: DesignSource): string {
+  if (!src.onDisk) return `${src.design.topModule}: RTL in ${relative(process.cwd(), src.dir) || '.'}\n`;
+  return `${src.design.topModule}: ${describeRtl(src.onDisk)}\n${src.onDisk.notes.map((n) => `  note: ${n}\n`).join('')}`;
+}
 
 export function registerDesignCommands(program: Command, io: Io): void {
   program
@@ -15,53 +56,63 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .summary('write the RTL of a design config (SystemVerilog, .mem, filelist, FuseSoC core, manifest)')
     .argument('<config>', 'design config, JSON or YAML (every key: docs/config.md; JSON Schema: `spikeforge schema`)')
     .option('-o, --out <dir>', 'output folder (default: rtl-out/<name>)')
+    .option('--force', FORCE_HELP)
     .description(
       'Validate CONFIG and write the design: SystemVerilog (one module per file), .mem ROM ' +
         'images where used, a filelist <name>.f, a FuseSoC core <name>.core and manifest.json ' +
-        '(the full config with defaults, derived widths and latency, content hashes). ' +
-        'The folder is replaced atomically; output is byte-identical for the same config.',
+        '(the full config with defaults, derived widths and latency, and the sha256 of every file). ' +
+        'Only the files spikeforge wrote (those its manifest lists) are replaced, each atomically; ' +
+        'files you added beside them are kept. A non-empty folder without a spikeforge manifest, ' +
+        'or generated files edited since, are refused (exit 2) unless --force. ' +
+        'Output is byte-identical for the same config.',
     )
-    .action((config: string, opts: { out?: string }) => {
+    .action((config: string, opts: { out?: string; force?: boolean }) => {
       const cfg = loadConfigFile(config);
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
-      writeFolderAtomically(dir, design.files);
-      io.out(`${design.topModule}: ${design.files.length} files in ${relative(process.cwd(), dir) || '.'} (config hash ${design.configHash})\n`);
+      const w = writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
+      io.out(
+        `${design.topModule}: ${design.files.length} files in ${relative(process.cwd(), dir) || '.'} (config hash ${design.configHash}; ` +
+          `${w.written.length} written, ${w.unchanged.length} unchanged${w.removed.length ? `, ${w.removed.length} removed` : ''})\n`,
+      );
+      if (w.kept.length) io.out(`  kept (edited, no longer part of the design): ${w.kept.join(', ')}\n`);
       for (const [k, v] of Object.entries(design.block.describe(design.derived))) io.out(`  ${k} = ${v}\n`);
     });
 
   program
     .command('verify')
     .summary('co-simulate a design against its golden model (random, corner, exhaustive cases)')
-    .argument('<config>', 'design config, JSON or YAML')
+    .argument('[config]', 'design config, JSON or YAML (or --design DIR)')
     .addOption(intOption('-n, --vectors <n>', 'random cases on top of the corner and exhaustive ones', 50))
     .addOption(intOption('-s, --seed <s>', 'seed of the stimulus and of the simulator (X state, back-pressure)', 1))
     .option('--trace', 'keep a VCD waveform of the back-pressure run even when it passes')
     .option('-o, --out <dir>', 'output folder for the RTL and waveforms (default: rtl-out/<name>)')
+    .option('--design <dir>', DESIGN_HELP)
+    .option('--force', FORCE_HELP)
     .description(
       'Generate the design, build its Verilator model (cached by content hash: a second run ' +
         'with another seed does not rebuild), then drive corner, random and, where the input ' +
         'space is small, exhaustive cases and compare every output bit with the golden model: ' +
         'once at full throughput and once with random input gaps and output back-pressure, ' +
         'from randomised initial state. On a mismatch, prints the first one and the path of a ' +
-        'VCD waveform of the failing run. Exit 0 only if everything matches.',
+        'VCD waveform of the failing run. Exit 0 only if everything matches. ' +
+        'With --design DIR, co-simulates the RTL as it is in DIR (edited or not) against the golden model of the config in its manifest, and says which files differ from the generator\'s output. ' +
+        'Without it, a design folder whose generated files were edited is not overwritten (exit 2).',
     )
-    .action(async (config: string, opts: { vectors: number; seed: number; trace?: boolean; out?: string }) => {
-      const cfg = loadConfigFile(config);
-      const design = generateDesign(cfg);
-      const dir = outputDir(opts.out, cfg.name);
-      writeFolderAtomically(dir, design.files);
-      io.out(`${design.topModule}: RTL in ${relative(process.cwd(), dir) || '.'}\n`);
+    .action(async (config: string | undefined, opts: { vectors: number; seed: number; trace?: boolean; out?: string; design?: string; force?: boolean }) => {
+      const src = designSource(config, opts);
+      const { design } = src;
+      io.out(rtlLines(src));
       const report = await verifyDesign(design, {
         vectors: opts.vectors,
         seed: opts.seed,
         trace: Boolean(opts.trace),
-        traceDir: dir,
+        traceDir: src.dir,
         log: (line) => io.err(`  ${line}\n`),
       });
       const runs = report.runs.map((r) => `${r.label} ${r.cycles} cycles`).join(', ');
       io.out(
-        `PASS bit-exact: ${report.cases} cases, ${report.values} output values; ${runs}` +
+        `PASS bit-exact${src.onDisk ? ' (RTL as on disk)' : ''}: ${report.cases} cases, ${report.values} output values; ${runs}` +
           `${report.expectedCycles !== null ? ` (expected ${report.expectedCycles} at full throughput)` : ''}; ` +
           `model ${report.build.cacheHit ? 'from cache' : `built in ${report.build.seconds.toFixed(1)} s`}\n`,
       );

@@ -1,23 +1,24 @@
 /** `synth`, `estimate`, `sweep`, `merge` and `calibrate`: area, Fmax and design-space sweeps. */
 import { Option, type Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BLOCK_NAMES, type BlockName } from '../base/config.js';
+import { InterruptedError } from '../base/errors.js';
+import { stopReason } from '../base/interrupt.js';
 import { TARGET_NAMES, TARGETS, type TargetName } from '../targets/index.js';
-import { generateDesign } from '../design/design.js';
 import { calibrate } from '../estimate/calibrate.js';
 import { DEFAULT_CALIBRATION_PATH } from '../estimate/calibration.js';
 import { blocksWithModels, estimateConfig } from '../estimate/index.js';
 import type { EstimateTarget } from '../targets/cost.js';
 import { loadConfigFile } from '../io/config-file.js';
-import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
+import { writeFileAtomically } from '../io/write.js';
 import { fmtNum } from '../sweep/svg.js';
 import { mergeResults, readResults, type SweepResults } from '../sweep/results.js';
 import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs, type SweepRunOptions } from '../sweep/run.js';
 import { loadSweepFile, parseShard, SweepFileError } from '../sweep/spec.js';
 import { formatSynth, synthDesign } from '../app/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
-import { intOption, outputDir, type Io } from './options.js';
+import { intOption, type Io } from './options.js';
+import { DESIGN_HELP, designSource, FORCE_HELP } from './design-commands.js';
 
 const targetOption = () =>
   new Option('-t, --target <target>', `synthesis target: ${TARGET_NAMES.map((t) => TARGETS[t].summary).join('; ')}`).choices([...TARGET_NAMES]).default('ice40');
@@ -36,7 +37,7 @@ function summaryLines(r: SweepResults): string {
   const s = r.summary;
   const c = s.counts;
   const lines = [
-    `${s.points} points: ${c.ok} ok, ${c.estimated} estimated only, ${c.invalid} invalid, ${c.failed} failed, ${c.timeout} timed out`,
+    `${s.points} points: ${c.ok} ok, ${c.estimated} estimated only, ${c.invalid} invalid, ${c.failed} failed, ${c.timeout} timed out${c['not-run'] ? `, ${c['not-run']} not run (stopped)` : ''}`,
     s.estimator.compared
       ? `estimator: median |LUT error| ${s.estimator.medianAbsLutErrorPct}% over ${s.estimator.compared} synthesised points (largest ${s.estimator.maxAbsLutErrorPct}%)${s.estimator.medianAbsFfErrorPct !== null ? `, flip-flops ${s.estimator.medianAbsFfErrorPct}%` : ''}`
       : 'estimator: no point has both an estimate and a synthesis result',
@@ -49,7 +50,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
   program
     .command('synth')
     .summary('synthesise with Yosys and count cells; with --pnr, place and route for Fmax')
-    .argument('<config>', 'design config, JSON or YAML')
+    .argument('[config]', 'design config, JSON or YAML (or --design DIR)')
     .addOption(targetOption())
     .option('--pnr', 'iCE40 only: also place and route with nextpnr-ice40 and report Fmax')
     .addOption(new Option('--device <device>', 'iCE40 device for --pnr ("auto": the smallest that fits)').choices([...DEVICE_NAMES]).default(DEFAULT_DEVICE))
@@ -57,19 +58,24 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .addOption(new Option('--timeout <seconds>', 'time limit of each tool run (Yosys, nextpnr)').default(600).argParser(seconds))
     .option('--json', 'print the result as JSON instead of a table')
     .option('-o, --out <dir>', 'design folder (default: rtl-out/<name>)')
+    .option('--design <dir>', DESIGN_HELP)
+    .option('--force', FORCE_HELP)
     .description(
-      'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder. Each tool run is stopped after --timeout seconds (exit 3).',
+      'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder (files other than the design\'s own are kept). With --design DIR, synthesises the RTL as it is in DIR (edited or not) and says which files differ from the generator\'s output; without it, a design folder whose generated files were edited is not overwritten (exit 2). Each tool run is stopped after --timeout seconds (exit 3).',
     )
-    .action(async (config: string, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string }) => {
+    .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string; design?: string; force?: boolean }) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
-      const cfg = loadConfigFile(config);
-      const design = generateDesign(cfg);
-      const dir = outputDir(opts.out, cfg.name);
-      // Keep the folder (and other targets' results) when it already holds this very design.
-      const manifest = design.files.find((f) => f.path === 'manifest.json')!.content;
-      const current = existsSync(join(dir, 'manifest.json')) ? readFileSync(join(dir, 'manifest.json'), 'utf8') : null;
-      if (current !== manifest) writeFolderAtomically(dir, design.files);
-      const result = await synthDesign(design, { target: opts.target, pnr: Boolean(opts.pnr), device: opts.device, seed: opts.seed, timeoutSeconds: opts.timeout });
+      const src = designSource(config, opts);
+      const { design, dir } = src;
+      if (!opts.json) for (const n of src.onDisk?.notes ?? []) io.out(`note: ${n}\n`);
+      const result = await synthDesign(design, {
+        target: opts.target,
+        pnr: Boolean(opts.pnr),
+        device: opts.device,
+        seed: opts.seed,
+        timeoutSeconds: opts.timeout,
+        rtl: src.onDisk ? { source: 'disk', changed: src.onDisk.changed } : { source: 'generated', changed: [] },
+      });
       const file = join(dir, `synth-${opts.target}.json`);
       writeFileAtomically(file, `${JSON.stringify(result, null, 2)}\n`);
       if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
@@ -118,7 +124,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('--retry-failed', 're-run points whose cached result is failed or timeout')
     .option('-o, --out <dir>', 'sweep folder (default: rtl-out/sweeps/<name>, or rtl-out/sweeps/<name>-shard-K-of-N)')
     .description(
-      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>.',
+      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>. Ctrl-C (SIGINT) or SIGTERM stops the sweep: running tools are killed and their temporary folders removed, finished points are kept, the unfinished ones are recorded as "not-run" (never "failed"), and the exit status is 130 (SIGINT) or 143 (SIGTERM); the same command then runs exactly the unfinished points.',
     )
     .action(async (file: string, opts: { jobs: number; shard?: string; verify?: number; synth: string; retryFailed?: boolean; out?: string }) => {
       const spec = loadSweepFile(file);
@@ -127,7 +133,6 @@ export function registerSweepCommands(program: Command, io: Io): void {
       if (opts.jobs < 1) throw new SweepFileError('--jobs', opts.jobs, 'allowed: an integer ≥ 1');
       const out = sweepOutDir(spec, opts.out, shard);
       const tty = Boolean(process.stderr.isTTY);
-      let stopping = false;
       const runOpts: SweepRunOptions = {
         out,
         jobs: opts.jobs,
@@ -136,29 +141,18 @@ export function registerSweepCommands(program: Command, io: Io): void {
         synth,
         retryFailed: Boolean(opts.retryFailed),
         progress: (line, final) => io.err(tty ? `\r\x1b[K${line}${final ? '\n' : ''}` : `${line}\n`),
-        stopped: () => stopping,
       };
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (stopping) return;
-        stopping = true;
-        try {
-          runOpts.flush?.();
-        } catch {
-          // The per-point cache is what resuming needs; the summary files are rewritten then.
-        }
-        io.err(`${tty ? '\n' : ''}spikeforge: ${sig}: stopped; finished points are cached in ${rel(join(out, 'points'))} — run the same command again to resume\n`);
-        // Running tools are killed as the process exits (execa cleans up its children).
-        process.exit(130);
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        const outcome = await runSweep(spec, runOpts);
-        io.out(`${summaryLines(outcome.results)}${outcome.ran} points run, ${outcome.cached} from cache, ${outcome.seconds.toFixed(1)} s\n`);
-        io.out(`results: ${rel(join(outcome.out, 'results.csv'))}, ${rel(join(outcome.out, 'results.json'))}, ${rel(join(outcome.out, 'report.html'))}\n`);
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+      // SIGINT/SIGTERM (src/cli/main.ts) stop the pool and kill running tools; runSweep
+      // then records the unfinished points as not run and writes the outputs.
+      const outcome = await runSweep(spec, runOpts);
+      io.out(`${summaryLines(outcome.results)}${outcome.ran} points run, ${outcome.cached} from cache, ${outcome.seconds.toFixed(1)} s\n`);
+      io.out(`results: ${rel(join(outcome.out, 'results.csv'))}, ${rel(join(outcome.out, 'results.json'))}, ${rel(join(outcome.out, 'report.html'))}\n`);
+      if (outcome.interrupted) {
+        const sig = stopReason() ?? 'SIGINT';
+        throw new InterruptedError(
+          sig,
+          `${sig}: stopped; ${outcome.results.points.length - outcome.notRun} points finished (cached in ${rel(join(out, 'points'))}), ${outcome.notRun} not run — run the same command again to resume`,
+        );
       }
     });
 

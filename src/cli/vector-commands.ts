@@ -23,7 +23,7 @@ export function registerVectorCommands(program: Command, io: Io): void {
       'Evaluate the golden model (and with --rtl the generated RTL) on every case of FILE and ' +
         'compare with every expected value present. Exit 0 if all match; otherwise print the ' +
         'first mismatch (case, key, index, expected, got) and exit 1. A malformed file or ' +
-        'config exits 2 naming the problem. --sim icarus runs the RTL under Icarus Verilog; ' +
+        'config exits 2 naming the problem, as does an expected value whose shape is not the output\'s (naming the key and the shape) and, without --rtl, a file with no expected values (it checks nothing). --sim icarus runs the RTL under Icarus Verilog; ' +
         '--sim both runs Verilator and Icarus with the same random schedule and fails unless ' +
         'they deliver the same bits on the same cycles.',
     )
@@ -37,9 +37,11 @@ export function registerVectorCommands(program: Command, io: Io): void {
         traceDir: resolve(opts.traceDir),
         log: (line) => io.err(`  ${line}\n`),
       });
+      const rtl = report.rtl ? ` (${report.rtl.cycles} cycles, model ${report.rtl.cacheHit ? 'from cache' : `built in ${report.rtl.buildSeconds.toFixed(1)} s`})` : '';
       io.out(
-        `PASS ${file}: ${report.cases} cases, ${report.values} expected values match the golden model` +
-          `${report.rtl ? ` and the RTL under ${report.rtl.simulators.join(' and ')} (${report.rtl.cycles} cycles, model ${report.rtl.cacheHit ? 'from cache' : `built in ${report.rtl.buildSeconds.toFixed(1)} s`})` : ''}\n`,
+        report.values
+          ? `PASS ${file}: ${report.cases} cases, ${report.values} expected values match the golden model${report.rtl ? ` and the RTL under ${report.rtl.simulators.join(' and ')}${rtl}` : ''}\n`
+          : `PASS ${file}: ${report.cases} cases, no expected values in the file; the RTL under ${report.rtl!.simulators.join(' and ')} matches the golden model${rtl}\n`,
       );
     });
 

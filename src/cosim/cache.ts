@@ -1,5 +1,5 @@
 /**
- * Housekeeping of the model caches (.cache/verilator, .cache/icarus): a build runs in
+ * Housekeeping of the model caches (<cache>/verilator, <cache>/icarus; the cache folder is src/base/paths.ts): a build runs in
  * `.<key>.tmp-<pid>-<random>` and is renamed to `<key>` when complete. A build whose
  * process died (killed, machine rebooted) leaves its temporary folder behind; it is never
  * used as an entry, and the next build of any model removes it.
@@ -10,15 +10,7 @@ import { join } from 'node:path';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { inCache, processAlive as alive } from '../base/cache-dir.js';
 
 /** Removes temporary build folders of processes that no longer run; returns their names. */
 export function removeStaleBuilds(root: string): string[] {
@@ -32,8 +24,12 @@ export function removeStaleBuilds(root: string): string[] {
   for (const e of entries) {
     const m = /^\.[0-9a-f]+\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
     if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
-    rmSync(join(root, e), { recursive: true, force: true });
-    removed.push(e);
+    try {
+      rmSync(join(root, e), { recursive: true, force: true });
+      removed.push(e);
+    } catch {
+      // Not ours to remove (another user's cache entry): leave it.
+    }
   }
   return removed;
 }
@@ -55,7 +51,7 @@ export interface CachedSim {
 }
 
 export interface SimBuild {
-  /** Cache folder of this simulator (.cache/verilator, .cache/icarus). */
+  /** Cache folder of this simulator (<cache>/verilator, <cache>/icarus). */
   root: string;
   /** The design's files; only SV and .mem go into a build. */
   files: GeneratedFile[];
@@ -92,13 +88,15 @@ export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
   });
   if (existsSync(join(dir, b.binary))) return result(true);
 
-  mkdirSync(b.root, { recursive: true });
+  inCache(b.root, () => mkdirSync(b.root, { recursive: true }));
   removeStaleBuilds(b.root);
   const tmp = join(b.root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(join(tmp, 'rtl'), { recursive: true });
+  inCache(tmp, () => mkdirSync(join(tmp, 'rtl'), { recursive: true }));
   try {
-    for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
-    writeFileSync(join(tmp, b.tbName), b.tb);
+    inCache(tmp, () => {
+      for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
+      writeFileSync(join(tmp, b.tbName), b.tb);
+    });
     await b.compile(
       tmp,
       rtl.filter((f) => f.kind === 'sv').map((f) => join('rtl', f.path)),

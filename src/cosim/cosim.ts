@@ -3,8 +3,7 @@
  * stream beats, run the compiled simulation (Verilator unless told otherwise), decode,
  * compare every output value.
  */
-import { join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StimulusCase } from '../../testbenches/types.js';
 import type { Design } from '../design/design.js';
 import { MismatchError } from '../base/errors.js';
@@ -12,6 +11,7 @@ import { firstMismatch, formatMismatch, type Mismatch } from '../base/compare.js
 import type { BuiltSim, RunOutcome, RunSettings } from './verilator.js';
 import { SIMULATORS, type Simulator } from './simulators.js';
 import { STATUS_UNDEFINED } from './icarus.js';
+import { makeOutputDir } from '../io/write.js';
 
 export interface SimulationResult<O> {
   outputs: O[];
@@ -111,8 +111,7 @@ export async function failWithWaveform(
   traceDir: string,
   label: string,
 ): Promise<never> {
-  const dir = resolve(traceDir);
-  mkdirSync(dir, { recursive: true });
+  const dir = makeOutputDir(traceDir);
   const simulator = SIMULATORS[check.simulator];
   const suffix = check.simulator === 'verilator' ? '' : `_${check.simulator}`;
   const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.vcd`);

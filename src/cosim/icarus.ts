@@ -12,11 +12,12 @@
  * Builds are cached by content hash like the Verilator models (temporary folder renamed
  * into place: concurrent runs and failed compiles never leave a broken entry).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { CACHE_DIR } from '../base/paths.js';
+import { cacheTempDir, inCache } from '../base/cache-dir.js';
 import { ToolFailedError } from '../base/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
@@ -96,10 +97,9 @@ export async function runIcarusModel(
   expected: Record<string, number>,
   settings: RunSettings,
 ): Promise<RunOutcome> {
-  mkdirSync(CACHE_DIR, { recursive: true });
-  const runDir = mkdtempSync(join(CACHE_DIR, 'run-'));
+  const runDir = cacheTempDir('run');
   try {
-    const args = ['-n', build.binary, ...harnessArgs(runDir, spec, inputs, expected, settings)];
+    const args = ['-n', build.binary, ...inCache(runDir, () => harnessArgs(runDir, spec, inputs, expected, settings))];
     const r = await runTool('vvp', args, `simulating ${spec.top}`, { cwd: build.rtlDir, timeoutSeconds: settings.timeoutSeconds });
     const statusLine = /^status (\d+)$/m.exec(r.stdout);
     if (!statusLine) throw new ToolFailedError('vvp', `simulating ${spec.top} (the testbench ended without a status)`, `${r.stdout}\n${r.stderr}`);

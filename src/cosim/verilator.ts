@@ -6,12 +6,13 @@
  * or another seed reuses the binary. Builds happen in a temporary folder renamed into
  * place, so concurrent runs and interrupted builds never leave a broken cache entry.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { CACHE_DIR } from '../base/paths.js';
+import { cacheTempDir, inCache } from '../base/cache-dir.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import { buildCachedSim, harnessArgs, simKey, type CachedSim } from './cache.js';
@@ -112,10 +113,10 @@ export async function runSim(
   expected: Record<string, number>,
   settings: RunSettings,
 ): Promise<RunOutcome> {
-  const runDir = mkdtempSync(join(CACHE_DIR, 'run-'));
+  const runDir = cacheTempDir('run');
   try {
     const args = [
-      ...harnessArgs(runDir, spec, inputs, expected, settings),
+      ...inCache(runDir, () => harnessArgs(runDir, spec, inputs, expected, settings)),
       `+verilator+seed+${(settings.seed % 2147483646) + 1}`,
       '+verilator+rand+reset+2',
     ];

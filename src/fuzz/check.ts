@@ -10,13 +10,14 @@
  * Each check returns a problem description (null when all is well) instead of throwing,
  * so fast-check can shrink on it and the caller can save the minimal case.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { main } from '../cli/main.js';
 import { generateDesign } from '../design/design.js';
-import { CACHE_DIR, PACKAGE_ROOT } from '../base/paths.js';
+import { PACKAGE_ROOT } from '../base/paths.js';
+import { cacheTempDir } from '../base/cache-dir.js';
 import { verifyDesign } from '../app/verify.js';
 import { resolveConfig } from '../io/config-file.js';
 import { compileIcarus, lintVerilator } from '../tools/portability.js';
@@ -66,8 +67,7 @@ export async function checkValidConfig(raw: RawConfig, checks: ValidChecks): Pro
     }
     if (checks.cosim && !past('co-simulation')) {
       stage = 'co-simulation';
-      mkdirSync(CACHE_DIR, { recursive: true });
-      const traceDir = mkdtempSync(join(CACHE_DIR, 'fuzz-'));
+      const traceDir = cacheTempDir('fuzz');
       try {
         await verifyDesign(design, { vectors: checks.vectors, seed: checks.seed, trace: false, traceDir });
       } finally {

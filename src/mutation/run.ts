@@ -13,12 +13,12 @@
  * class, and a seeded generator draws round-robin over the classes, so every class is
  * represented and a rerun with the same seed draws the same mutants.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlockName } from '../base/config.js';
 import { MismatchError, ToolFailedError, ToolTimeoutError } from '../base/errors.js';
 import type { Design } from '../design/design.js';
-import { CACHE_DIR } from '../base/paths.js';
+import { cacheDir } from '../base/cache-dir.js';
 import { Rng } from '../base/rng.js';
 import { verifyDesign } from '../app/verify.js';
 import type { SimulatorName } from '../cosim/simulators.js';
@@ -131,8 +131,7 @@ export async function mutateBlock(block: BlockName, opts: MutationOptions): Prom
   const started = performance.now();
   const subjects = subjectsFor(block, log);
   if (!subjects.length) throw new Error(`no mutation subject for block ${block}`);
-  const traceRoot = join(CACHE_DIR, 'mutation-traces');
-  mkdirSync(traceRoot, { recursive: true });
+  const traceRoot = cacheDir('mutation-traces');
 
   // A subject must pass unmutated before its first mutant counts, or nothing can be
   // measured (every mutant of a failing design would look killed).

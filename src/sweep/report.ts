@@ -12,7 +12,7 @@ import { esc, fmtNum, scatter, type Mark } from './svg.js';
 
 /** Okabe–Ito palette (distinguishable with colour-vision deficiencies). */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
-const STATUS_COLOR: Record<string, string> = { ok: '#1a7f37', estimated: '#6e7781', invalid: '#9a6700', failed: '#cf222e', timeout: '#8250df' };
+const STATUS_COLOR: Record<string, string> = { ok: '#1a7f37', estimated: '#6e7781', invalid: '#9a6700', failed: '#cf222e', timeout: '#8250df', 'not-run': '#afb8c1' };
 
 function valueText(v: unknown): string {
   return typeof v === 'string' ? v : canonicalJson(v);
@@ -266,6 +266,7 @@ export function renderReport(r: SweepResults): string {
     [`${c.invalid}`, 'invalid configs'],
     [`${c.failed}`, 'failed'],
     [`${c.timeout}`, 'timed out'],
+    ...(c['not-run'] ? [[`${c['not-run']}`, 'not run (stopped)']] : []),
     [s.estimator.medianAbsLutErrorPct === null ? '–' : `${s.estimator.medianAbsLutErrorPct}%`, `estimator median |LUT error| (${s.estimator.compared} points)`],
     [`${s.pareto.length}`, 'Pareto points'],
     [best ? `${fmtNum(throughputOf(best, basis)!)}` : '–', best ? `best ${item}/${basis === 'per-second' ? 's' : 'cycle'} (#${best.index})` : 'throughput'],

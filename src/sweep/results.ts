@@ -14,8 +14,8 @@ import type { SynthSettings } from './spec.js';
 
 export const RESULTS_FORMAT = 'spikeforge.sweep-results.v1';
 
-export type PointStatus = 'ok' | 'estimated' | 'invalid' | 'failed' | 'timeout';
-export const STATUSES: PointStatus[] = ['ok', 'estimated', 'invalid', 'failed', 'timeout'];
+export type PointStatus = 'ok' | 'estimated' | 'invalid' | 'failed' | 'timeout' | 'not-run';
+export const STATUSES: PointStatus[] = ['ok', 'estimated', 'invalid', 'failed', 'timeout', 'not-run'];
 
 export interface PointResult {
   index: number;
@@ -25,7 +25,8 @@ export interface PointResult {
   /**
    * ok: every requested step passed; estimated: valid, not synthesised (--synth none/top-K);
    * invalid: a config error; failed: a tool error or a co-simulation mismatch; timeout: a
-   * tool run exceeded its time limit.
+   * tool run exceeded its time limit; not-run: the sweep was stopped (a signal) before the
+   * point finished (never cached: the next run runs it).
    */
   status: PointStatus;
   /** The step that failed or timed out: config, generate, verify, synth, pnr. */
@@ -127,6 +128,7 @@ export function throughputOf(p: PointResult, basis: 'per-second' | 'per-cycle' |
 /** Non-dominated points: no other point has ≤ area and ≥ throughput with one strictly better. */
 export function paretoFront(points: PointResult[], basis: 'per-second' | 'per-cycle' | null): number[] {
   const cand = points
+    .filter((p) => p.status !== 'not-run')
     .map((p) => ({ i: p.index, a: areaOf(p), t: throughputOf(p, basis) }))
     .filter((c): c is { i: number; a: number; t: number } => c.a !== null && c.t !== null && (c.t > 0));
   cand.sort((x, y) => x.a - y.a || y.t - x.t || x.i - y.i);
@@ -275,7 +277,7 @@ export function mergeResults(parts: { dir: string; results: SweepResults }[]): S
     for (const p of results.points) {
       const have = byIndex.get(p.index);
       // The same point in two folders (overlapping shards, or a re-run): keep the more useful record.
-      const rank = (q: PointResult) => ['ok', 'estimated', 'invalid', 'failed', 'timeout'].indexOf(q.status);
+      const rank = (q: PointResult) => STATUSES.indexOf(q.status);
       if (!have || rank(p) < rank(have)) byIndex.set(p.index, p);
     }
   }

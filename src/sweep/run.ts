@@ -7,11 +7,13 @@
  * point; the sweep goes on.
  */
 import type { TargetName } from '../targets/index.js';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../base/config.js';
-import { ConfigError, InputFileError, MismatchError, SpikeforgeError, ToolTimeoutError } from '../base/errors.js';
+import { CacheError, ConfigError, InputFileError, InterruptedError, MismatchError, SpikeforgeError, ToolTimeoutError } from '../base/errors.js';
+import { stopReason, stopSignal } from '../base/interrupt.js';
+import { cacheDir, processAlive, removeStaleTemps } from '../base/cache-dir.js';
 import { deriveDesign, generateDesign } from '../design/design.js';
 import { shortHash } from '../base/hash.js';
 import { VERSION } from '../base/version.js';
@@ -19,7 +21,7 @@ import { verifyDesign } from '../app/verify.js';
 import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
 import { resolveConfig } from '../io/config-file.js';
-import { writeFileAtomically } from '../io/write.js';
+import { atOutput, makeOutputDir, writeFileAtomically } from '../io/write.js';
 import { synthDesign, type EstimateSummary } from '../app/synth.js';
 import { placeAndRoute } from '../tools/nextpnr.js';
 import { requireTool, toolVersion } from '../tools/run.js';
@@ -55,10 +57,6 @@ export interface SweepRunOptions {
   retryFailed: boolean;
   /** One progress line (replaced in place on a terminal). */
   progress: (line: string, final: boolean) => void;
-  /** Stops taking new points (Ctrl-C); finished points stay cached. */
-  stopped?: () => boolean;
-  /** Filled in by runSweep: writes the outputs for the points finished so far (for a signal handler). */
-  flush?: () => void;
 }
 
 export interface SweepRunOutcome {
@@ -67,7 +65,10 @@ export interface SweepRunOutcome {
   ran: number;
   cached: number;
   seconds: number;
+  /** Stopped by a signal: the points not finished are recorded as not-run. */
   interrupted: boolean;
+  /** Points not run because of the stop. */
+  notRun: number;
 }
 
 interface Prepared {
@@ -214,7 +215,13 @@ function withMetrics(r: PointResult): PointResult {
   };
 }
 
-async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot: string): Promise<PointResult> {
+/**
+ * Runs one point. Returns null when the point did not finish because the sweep was
+ * stopped (a signal): whatever went wrong after a stop was requested — a tool killed by
+ * it, a read of its missing output — is "not run", never "failed". A CacheError (the
+ * environment, not the point) ends the sweep.
+ */
+async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot: string): Promise<PointResult | null> {
   const started = performance.now();
   const rec: PointResult = { ...baseRecord(p.point, p.timeout), key: p.key, estimate: p.estimate };
   const finish = (r: PointResult) => withMetrics({ ...r, seconds: Math.round((performance.now() - started) / 10) / 100 });
@@ -247,6 +254,8 @@ async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot:
     }
     return finish(rec);
   } catch (e) {
+    if (e instanceof InterruptedError || stopSignal.aborted) return null;
+    if (e instanceof CacheError) throw e;
     if (e instanceof ConfigError || e instanceof InputFileError) return finish({ ...rec, status: 'invalid', stage, message: e.message, errorKey: e instanceof ConfigError ? e.key : null });
     if (e instanceof ToolTimeoutError) return finish({ ...rec, status: 'timeout', stage, message: e.message });
     if (e instanceof MismatchError || e instanceof SpikeforgeError) return finish({ ...rec, status: 'failed', stage, message: e.message });
@@ -313,9 +322,14 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   }
 
   const pointsDir = join(out, 'points');
-  mkdirSync(pointsDir, { recursive: true });
+  makeOutputDir(pointsDir);
+  // A run killed without a chance to clean up (SIGKILL) left temporary files: they are
+  // never read as results; remove them, and the cache's temporary folders, now.
+  removeStaleTempFiles(pointsDir);
+  removeStaleTempFiles(out);
+  removeStaleTemps(cacheDir());
   const logFile = join(out, 'sweep.log');
-  const log = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  const log = (line: string) => atOutput(logFile, () => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`));
   const info: SweepInfo = {
     name: spec.name,
     file: spec.file,
@@ -356,7 +370,6 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   let fresh = 0;
   let lastWrite = 0;
   const snapshot = () => buildResults(info, [...done.values()]);
-  opts.flush = () => writeOutputs(out, snapshot());
   const line = (last: string) => {
     const n = done.size;
     const elapsed = (performance.now() - freshStart) / 1000;
@@ -373,6 +386,10 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
     async (p) => {
       log(`start: point ${p.point.index} (${describePoint(p.point.values)}) [${p.key}]`);
       const r = await runPoint(spec, p, verify, join(out, 'traces'));
+      if (r === null) {
+        log(`not run: point ${p.point.index} (${describePoint(p.point.values)}): stopped by ${stopReason() ?? 'a signal'} [${p.key}]`);
+        return;
+      }
       writeFileAtomically(join(pointsDir, `${p.key}.json`), `${JSON.stringify({ cacheVersion: CACHE_VERSION, result: r }, null, 1)}\n`);
       done.set(p.point.index, r);
       fresh++;
@@ -386,13 +403,33 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
         writeOutputs(out, snapshot());
       }
     },
-    () => opts.stopped?.() ?? false,
+    () => stopSignal.aborted,
   );
 
-  const interrupted = done.size < total;
+  // Points the stop cut short or never started: recorded as not run, never cached.
+  const notRun = todo.filter((p) => !done.has(p.point.index));
+  const interrupted = notRun.length > 0;
+  const sig = stopReason() ?? 'a signal';
+  opts.progress(line(interrupted ? `stopped by ${sig}: ${notRun.length} not run` : 'done'), true);
+  for (const p of notRun) {
+    done.set(p.point.index, { ...baseRecord(p.point, p.timeout), key: p.key, estimate: p.estimate, status: 'not-run', message: `not run: the sweep was stopped by ${sig}` });
+  }
   const results = snapshot();
   writeOutputs(out, results);
-  log(`${interrupted ? 'interrupted' : 'finished'}: ${done.size}/${total} points, ${fresh} run, ${cached} cached, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  opts.progress(line(interrupted ? 'interrupted' : 'done'), true);
-  return { results, out, ran: fresh, cached, seconds: (performance.now() - started) / 1000, interrupted };
+  log(`${interrupted ? `stopped by ${sig}` : 'finished'}: ${done.size - notRun.length}/${total} points, ${fresh} run, ${cached} cached, ${notRun.length} not run, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { results, out, ran: fresh, cached, seconds: (performance.now() - started) / 1000, interrupted, notRun: notRun.length };
+}
+
+/** Temporary files of writeFileAtomically (`<name>.tmp-<pid>-<hex>`) whose process is gone. */
+function removeStaleTempFiles(dir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) rmSync(join(dir, e), { force: true });
+  }
 }

@@ -16,8 +16,10 @@
  *       synth: {timeout: 1200}
  */
 import { basename, dirname, extname, resolve } from 'node:path';
+import { z } from 'zod';
 import { SpikeforgeError, describeValue, ConfigError } from '../base/errors.js';
-import { parseConfig } from '../base/config.js';
+import { parseConfig, TARGET_NAMES } from '../base/config.js';
+import { firstIssue } from '../base/zod-issue.js';
 import { canonicalJson, shortHash } from '../base/hash.js';
 import { readStructuredFile } from '../io/config-file.js';
 import { DEVICE_NAMES, DEFAULT_DEVICE } from '../tools/nextpnr.js';
@@ -73,8 +75,6 @@ export interface SweepPoint {
   config: Record<string, unknown>;
 }
 
-const TOP_KEYS = ['name', 'base', 'axes', 'synth', 'verify', 'overrides'];
-const SYNTH_KEYS = ['target', 'pnr', 'device', 'seed', 'timeout'];
 export const DEFAULT_SYNTH: SynthSettings = { target: 'ice40', pnr: false, device: DEFAULT_DEVICE, seed: 1, timeout: 600 };
 export const MAX_POINTS = 100_000;
 
@@ -97,42 +97,88 @@ export function setDotted(cfg: Record<string, unknown>, key: string, value: unkn
   at[parts[parts.length - 1]!] = clone(value);
 }
 
-function positiveNumber(v: unknown, key: string, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new SweepFileError(key, v, 'allowed: a number of seconds > 0', where);
-  return v;
-}
+// ------------------------------------------------------------------------------ schema
+// The file's shape and its cross-field rules, as a zod schema whose every constraint says
+// what is allowed; src/base/zod-issue.ts turns the first problem into key, value and allowed
+// (unknown keys are reported with the keys allowed there, read from this schema).
 
-function parseSynth(raw: unknown, where: string): SynthSettings {
-  if (raw === undefined) return { ...DEFAULT_SYNTH };
-  if (!isObject(raw)) throw new SweepFileError('synth', raw, `allowed: an object with keys ${SYNTH_KEYS.join(', ')}`, where);
-  for (const k of Object.keys(raw)) {
-    if (!SYNTH_KEYS.includes(k)) throw new SweepFileError(`synth.${k}`, raw[k], `unknown key; allowed keys here: ${SYNTH_KEYS.join(', ')}`, where);
-  }
-  const s = { ...DEFAULT_SYNTH };
-  if (raw['target'] !== undefined) {
-    if (raw['target'] !== 'ice40' && raw['target'] !== 'generic') throw new SweepFileError('synth.target', raw['target'], 'allowed: one of "ice40", "generic"', where);
-    s.target = raw['target'];
-  }
-  if (raw['pnr'] !== undefined) {
-    if (typeof raw['pnr'] !== 'boolean') throw new SweepFileError('synth.pnr', raw['pnr'], 'allowed: true or false', where);
-    s.pnr = raw['pnr'];
-  }
-  if (s.pnr && s.target !== 'ice40') throw new SweepFileError('synth.pnr', true, 'place-and-route (Fmax) needs synth.target "ice40"', where);
-  if (raw['device'] !== undefined) {
-    if (typeof raw['device'] !== 'string' || !(DEVICE_NAMES as readonly string[]).includes(raw['device'])) {
-      throw new SweepFileError('synth.device', raw['device'], `allowed: one of ${DEVICE_NAMES.map((d) => JSON.stringify(d)).join(', ')}`, where);
+const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(', ');
+const SECONDS = 'allowed: a number of seconds > 0';
+const seconds = () => z.number({ error: SECONDS }).refine((v) => Number.isFinite(v) && v > 0, { error: SECONDS });
+const SEED = 'allowed: an integer ≥ 0';
+const VERIFY = 'allowed: an integer from 0 to 100000 (co-simulation vectors per point; 0: none)';
+const NAME = 'allowed: a name of letters, digits, "-", "_" and "." (it names the output folder)';
+const BASE = 'allowed: a config object, or the path of a config file (JSON or YAML)';
+const AXES = 'allowed: a non-empty map from config key (dotted for nested keys, e.g. "logPe.enabled") to a list of values';
+const AXIS = 'allowed: a non-empty list of values';
+const AXIS_KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const OVERRIDE = 'allowed: {when: {axis: value, ...}, synth: {timeout: S}}';
+
+const synthShape = {
+  target: z.enum(TARGET_NAMES, { error: `allowed: one of ${quoted(TARGET_NAMES)}` }).default(DEFAULT_SYNTH.target),
+  pnr: z.boolean({ error: 'allowed: true or false' }).default(DEFAULT_SYNTH.pnr),
+  device: z.enum(DEVICE_NAMES, { error: `allowed: one of ${quoted(DEVICE_NAMES)}` }).default(DEFAULT_DEVICE),
+  seed: z.number({ error: SEED }).int({ error: SEED }).min(0, { error: SEED }).default(DEFAULT_SYNTH.seed),
+  timeout: seconds().default(DEFAULT_SYNTH.timeout),
+};
+
+const sweepShape = {
+  name: z.string({ error: NAME }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$/, { error: NAME }).optional(),
+  base: z.union([z.string({ error: BASE }).min(1, { error: BASE }), z.record(z.string(), z.unknown())], { error: BASE }),
+  axes: z
+    .record(z.string(), z.array(z.unknown(), { error: AXIS }).min(1, { error: AXIS }), { error: AXES })
+    .refine((a) => Object.keys(a).length > 0, { error: AXES }),
+  synth: z.strictObject(synthShape, { error: `allowed: an object with keys ${Object.keys(synthShape).join(', ')}` }).prefault({}),
+  verify: z.number({ error: VERIFY }).int({ error: VERIFY }).min(0, { error: VERIFY }).max(100_000, { error: VERIFY }).default(0),
+  overrides: z
+    .array(
+      z.strictObject(
+        {
+          when: z.record(z.string(), z.unknown(), { error: 'allowed: a map from axis key to one of its values' }),
+          synth: z.strictObject({ timeout: seconds().optional() }, { error: 'allowed: {timeout: S}' }),
+        },
+        { error: OVERRIDE },
+      ),
+      { error: `allowed: a list of ${OVERRIDE.replace(/^allowed: /, '')}` },
+    )
+    .default([]),
+};
+
+type Ctx = z.RefinementCtx;
+/** A cross-field problem at `path`, reporting `value` (which may differ from the value there). */
+const problem = (ctx: Ctx, path: PropertyKey[], value: unknown, message: string) => ctx.addIssue({ code: 'custom', path, message, params: { value } });
+
+export const SweepFileSchema = z
+  .strictObject(sweepShape, { error: `allowed: an object with keys ${Object.keys(sweepShape).join(', ')}` })
+  .superRefine((f, ctx) => {
+    const keys = Object.keys(f.axes);
+    for (const [key, values] of Object.entries(f.axes)) {
+      if (!AXIS_KEY.test(key)) problem(ctx, ['axes', key], key, 'allowed: a config key, dotted for nested keys (e.g. "grayPe.enabled")');
+      const seen = new Set<string>();
+      for (const v of values) {
+        const c = canonicalJson(v);
+        if (seen.has(c)) problem(ctx, ['axes', key], v, 'allowed: distinct values (this one is listed twice)');
+        seen.add(c);
+      }
+      if (key === 'name') problem(ctx, ['axes', key], values, 'the module-name prefix cannot be swept (every point keeps the base name)');
     }
-    s.device = raw['device'];
-  }
-  if (raw['seed'] !== undefined) {
-    if (typeof raw['seed'] !== 'number' || !Number.isInteger(raw['seed']) || raw['seed'] < 0) {
-      throw new SweepFileError('synth.seed', raw['seed'], 'allowed: an integer ≥ 0', where);
+    // Axes on a key and on one inside it (grid and grid.rows) would overwrite each other.
+    for (const a of keys) {
+      for (const b of keys) if (a !== b && b.startsWith(`${a}.`)) problem(ctx, ['axes', b], b, `cannot be swept together with its parent "${a}"`);
     }
-    s.seed = raw['seed'];
-  }
-  if (raw['timeout'] !== undefined) s.timeout = positiveNumber(raw['timeout'], 'synth.timeout', where);
-  return s;
-}
+    const total = Object.values(f.axes).reduce((n, v) => n * v.length, 1);
+    if (total > MAX_POINTS) problem(ctx, ['axes'], `${total} points`, `at most ${MAX_POINTS} points per sweep (split it into several files)`);
+    if (f.synth.pnr && f.synth.target !== 'ice40') problem(ctx, ['synth', 'pnr'], true, 'place-and-route (Fmax) needs synth.target "ice40"');
+    f.overrides.forEach((o, i) => {
+      for (const [k, v] of Object.entries(o.when)) {
+        const values = f.axes[k];
+        if (!values) problem(ctx, ['overrides', i, 'when', k], k, `allowed: one of the axes (${keys.join(', ')})`);
+        else if (!values.some((x) => canonicalJson(x) === canonicalJson(v))) {
+          problem(ctx, ['overrides', i, 'when', k], v, `allowed: one of the values of axis ${k}: ${values.map((x) => describeValue(x)).join(', ')}`);
+        }
+      }
+    });
+  });
 
 /**
  * Checks that a key names a config key: a config with only that key changed must not fail
@@ -155,100 +201,37 @@ export function parseSweep(raw: unknown, file: string): SweepSpec {
   const where = file;
   const abs = resolve(file);
   const baseDir = dirname(abs);
-  if (!isObject(raw)) throw new SweepFileError('(sweep)', raw, `allowed: an object with keys ${TOP_KEYS.join(', ')}`, where);
-  for (const k of Object.keys(raw)) {
-    if (!TOP_KEYS.includes(k)) throw new SweepFileError(k, raw[k], `unknown key; allowed keys here: ${TOP_KEYS.join(', ')}`, where);
+  const parsed = SweepFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const { key, value, allowed } = firstIssue(SweepFileSchema, raw, parsed.error, '(sweep)');
+    throw new SweepFileError(key, value, allowed, where);
   }
-  const nameAllowed = 'allowed: a name of letters, digits, "-", "_" and "." (it names the output folder)';
-  let name = basename(abs, extname(abs)).replace(/\.sweep$/, '');
-  if (raw['name'] !== undefined) {
-    if (typeof raw['name'] !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}$/.test(raw['name'])) throw new SweepFileError('name', raw['name'], nameAllowed, where);
-    name = raw['name'];
-  }
+  const f = parsed.data;
+  const name = f.name ?? basename(abs, extname(abs)).replace(/\.sweep$/, '');
 
   let base: Record<string, unknown>;
   let configDir = baseDir;
-  if (typeof raw['base'] === 'string') {
-    const path = resolve(baseDir, raw['base']);
+  if (typeof f.base === 'string') {
+    const path = resolve(baseDir, f.base);
     const loaded = readStructuredFile(path, 'base config', 'SF_CONFIG_UNREADABLE');
-    if (!isObject(loaded)) throw new SweepFileError('base', raw['base'], `the file ${path} must hold a config object`, where);
+    if (!isObject(loaded)) throw new SweepFileError('base', f.base, `the file ${path} must hold a config object`, where);
     base = loaded;
     configDir = dirname(path);
-  } else if (isObject(raw['base'])) {
-    base = clone(raw['base']);
   } else {
-    throw new SweepFileError('base', raw['base'], 'allowed: a config object, or the path of a config file (JSON or YAML)', where);
+    base = clone(f.base);
   }
   // A relative Log-PE table path in a base file resolves against that file's folder.
   if (configDir !== baseDir && isObject(base['logPe']) && typeof base['logPe']['table'] === 'string') {
     base['logPe'] = { ...base['logPe'], table: resolve(configDir, base['logPe']['table']) };
   }
 
-  const rawAxes = raw['axes'];
-  if (!isObject(rawAxes) || Object.keys(rawAxes).length === 0) {
-    throw new SweepFileError('axes', rawAxes, 'allowed: a non-empty map from config key (dotted for nested keys, e.g. "logPe.enabled") to a list of values', where);
-  }
-  const axes: SweepSpec['axes'] = [];
-  for (const [key, values] of Object.entries(rawAxes)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(key)) {
-      throw new SweepFileError(`axes.${key}`, key, 'allowed: a config key, dotted for nested keys (e.g. "grayPe.enabled")', where);
-    }
-    if (!Array.isArray(values) || values.length === 0) {
-      throw new SweepFileError(`axes.${key}`, values, 'allowed: a non-empty list of values', where);
-    }
-    const seen = new Set<string>();
-    for (const v of values) {
-      const c = canonicalJson(v);
-      if (seen.has(c)) throw new SweepFileError(`axes.${key}`, v, 'allowed: distinct values (this one is listed twice)', where);
-      seen.add(c);
-    }
-    if (key === 'name') throw new SweepFileError(`axes.${key}`, values, 'the module-name prefix cannot be swept (every point keeps the base name)', where);
-    checkConfigKey(base, key, values[0], `axes.${key}`, where);
-    axes.push({ key, values: clone(values) });
-  }
-  // Axes on a key and on one inside it (grid and grid.rows) would overwrite each other.
-  for (const a of axes) {
-    for (const b of axes) {
-      if (a !== b && b.key.startsWith(`${a.key}.`)) throw new SweepFileError(`axes.${b.key}`, b.key, `cannot be swept together with its parent "${a.key}"`, where);
-    }
-  }
-  const total = axes.reduce((n, a) => n * a.values.length, 1);
-  if (total > MAX_POINTS) throw new SweepFileError('axes', `${total} points`, `at most ${MAX_POINTS} points per sweep (split it into several files)`, where);
+  const axes: SweepSpec['axes'] = Object.entries(f.axes).map(([key, values]) => ({ key, values: clone(values) }));
+  // Each axis must name a config key (checked against the config schema with the base).
+  for (const a of axes) checkConfigKey(base, a.key, a.values[0], `axes.${a.key}`, where);
 
-  const synth = parseSynth(raw['synth'], where);
-
-  let verify = 0;
-  if (raw['verify'] !== undefined) {
-    const v = raw['verify'];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100_000) throw new SweepFileError('verify', v, 'allowed: an integer from 0 to 100000 (co-simulation vectors per point; 0: none)', where);
-    verify = v;
-  }
-
-  const overrides: Override[] = [];
-  if (raw['overrides'] !== undefined) {
-    if (!Array.isArray(raw['overrides'])) throw new SweepFileError('overrides', raw['overrides'], 'allowed: a list of {when: {axis: value, ...}, synth: {timeout: S}}', where);
-    raw['overrides'].forEach((o: unknown, i: number) => {
-      const at = `overrides[${i}]`;
-      if (!isObject(o)) throw new SweepFileError(at, o, 'allowed: {when: {axis: value, ...}, synth: {timeout: S}}', where);
-      for (const k of Object.keys(o)) {
-        if (k !== 'when' && k !== 'synth') throw new SweepFileError(`${at}.${k}`, o[k], 'unknown key; allowed keys here: when, synth', where);
-      }
-      if (!isObject(o['when'])) throw new SweepFileError(`${at}.when`, o['when'], 'allowed: a map from axis key to one of its values', where);
-      for (const [k, v] of Object.entries(o['when'])) {
-        const axis = axes.find((a) => a.key === k);
-        if (!axis) throw new SweepFileError(`${at}.when.${k}`, k, `allowed: one of the axes (${axes.map((a) => a.key).join(', ')})`, where);
-        if (!axis.values.some((x) => canonicalJson(x) === canonicalJson(v))) {
-          throw new SweepFileError(`${at}.when.${k}`, v, `allowed: one of the values of axis ${k}: ${axis.values.map((x) => describeValue(x)).join(', ')}`, where);
-        }
-      }
-      const s = o['synth'];
-      if (!isObject(s)) throw new SweepFileError(`${at}.synth`, s, 'allowed: {timeout: S}', where);
-      for (const k of Object.keys(s)) {
-        if (k !== 'timeout') throw new SweepFileError(`${at}.synth.${k}`, s[k], 'unknown key; allowed keys here: timeout', where);
-      }
-      overrides.push({ when: clone(o['when']), synth: { timeout: s['timeout'] === undefined ? undefined : positiveNumber(s['timeout'], `${at}.synth.timeout`, where) } });
-    });
-  }
+  const synth: SynthSettings = { ...f.synth };
+  const overrides: Override[] = f.overrides.map((o) => ({ when: clone(o.when), synth: { timeout: o.synth.timeout } }));
+  const verify = f.verify;
 
   // Timeouts are left out: a finished point stays valid when a limit changes.
   const definitionHash = shortHash({

@@ -2,7 +2,7 @@
  * Generic 6-input LUTs (Yosys `synth -flatten; abc -lut 6`): technology-independent
  * synthesis, for comparing architectures on LUT6 parts. No block RAM: memories become
  * flip-flops and LUTs. The depth is the longest register-to-register (or port) path in
- * LUTs (`ltp -noff` on the mapped netlist).
+ * LUTs (`ltp -noff` on the mapped netlist, flattened: kept sub-modules included).
  */
 import { countCells, type Target } from './types.js';
 
@@ -15,8 +15,10 @@ export const generic: Target = {
   romInBram: () => false,
   ramInBram: () => false,
   bramTiles: () => 0,
-  // `abc -lut 6` maps to $lut cells; `ltp -noff` then counts the LUTs on the longest path.
-  yosysScript: (top) => `synth -top ${top} -flatten; abc -lut 6; opt_clean; tee -q -o stat.json stat -json; tee -q -o ltp.txt ltp -noff`,
+  // `abc -lut 6` maps to $lut cells; src/tools/yosys.ts then flattens the mapped netlist
+  // and `ltp -noff` counts the LUTs on the longest path.
+  yosysScript: (top) => `synth -top ${top} -flatten; abc -lut 6; opt_clean`,
+  measureDepth: true,
   summarize: (cells) => ({
     luts: countCells(cells, /^\$lut$/),
     carries: 0,

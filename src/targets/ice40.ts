@@ -64,7 +64,8 @@ export const ice40: Target = {
   romInBram: (depth, width) => (depth * width) / 16 > ICE40_BRAM_TILE_COST * ice40Brams(depth, width) + ICE40_BRAM_FIXED_COST,
   ramInBram: (depth, width) => depth * width > (ICE40_BRAM_TILE_COST + ICE40_BRAM_FIXED_COST) * ice40Brams(depth, width),
   bramTiles: ice40Brams,
-  yosysScript: (top) => `synth_ice40 -top ${top}; tee -q -o stat.json stat -json`,
+  yosysScript: (top) => `synth_ice40 -top ${top}`,
+  measureDepth: false,
   summarize: (cells) => ({
     luts: countCells(cells, /^SB_LUT4$/),
     carries: countCells(cells, /^SB_CARRY$/),

@@ -38,8 +38,10 @@ export interface Target {
   ramInBram(depth: number, width: number): boolean;
   /** Block RAMs a depth × width memory needs (the cheapest tiling with one shape). */
   bramTiles(depth: number, width: number): number;
-  /** The Yosys commands after `read_verilog`: synthesis and mapping, then `stat` into stat.json. */
+  /** The Yosys commands after `read_verilog`: synthesis and mapping to the target's cells (src/tools/yosys.ts measures the result). */
   yosysScript(top: string): string;
+  /** Whether reports give the logic depth in LUTs (`ltp -noff` on the mapped netlist). */
+  measureDepth: boolean;
   /** Counts the target's cells in Yosys's `stat` (cell type → count). */
   summarize(cells: Record<string, number>): CellSummary;
 }

@@ -1,9 +1,20 @@
 /**
- * Running external tools (Verilator, Yosys, Icarus, make, the built simulator) through
+ * Running external tools (Verilator, Yosys, Icarus, nextpnr, the built simulator) through
  * execa, each with a time limit. A missing tool is reported with how to install it.
+ *
+ * Every tool runs in a process group of its own (`detached`), so that
+ *   - a terminal's Ctrl-C reaches spikeforge only, which decides what happens: on a stop
+ *     (src/base/interrupt.ts) it kills each running tool's whole group (the tool and its
+ *     children: make, the C++ compiler, yosys-abc) with SIGTERM, then SIGKILL after 2 s,
+ *     and the run ends in an InterruptedError — never a tool failure;
+ *   - a time-out kills the whole group too (not only the direct child);
+ *   - when the process exits, every group still running is killed.
  */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { ToolFailedError, ToolMissingError, ToolTimeoutError } from '../base/errors.js';
+import { interrupted, stopSignal, throwIfStopped } from '../base/interrupt.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -22,10 +33,19 @@ export interface RunResult {
 
 const found = new Map<string, boolean>();
 
+/** Whether `tool` is an executable on PATH (or a path to one); looked up once per tool, without spawning. */
 export async function hasTool(tool: string): Promise<boolean> {
   if (!found.has(tool)) {
-    const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-    found.set(tool, r.exitCode === 0);
+    const dirs = tool.includes('/') ? [''] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
+    const ok = dirs.some((d) => {
+      try {
+        accessSync(d ? join(d, tool) : tool, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    found.set(tool, ok);
   }
   return found.get(tool)!;
 }
@@ -34,23 +54,72 @@ export async function requireTool(tool: string): Promise<void> {
   if (!(await hasTool(tool))) throw new ToolMissingError(tool);
 }
 
+/** Process groups of the tools running now (their leaders' pids). */
+const running = new Set<number>();
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Kills every running tool's process group now (a second Ctrl-C, or the process exiting). */
+export function killRunningTools(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pid of running) killGroup(pid, signal);
+}
+
+process.once('exit', () => killRunningTools('SIGKILL'));
+
 export async function runTool(tool: string, args: string[], what: string, opts: RunOptions): Promise<RunResult> {
   await requireTool(tool);
+  throwIfStopped(what);
   const started = performance.now();
   const child: ResultPromise = execa(tool, args, {
     cwd: opts.cwd,
     env: opts.env,
     reject: false,
     all: true,
-    timeout: opts.timeoutSeconds * 1000,
-    killSignal: 'SIGKILL',
     stdin: 'ignore',
+    detached: true,
+    cleanup: false,
   });
-  const r = await child;
+  const pid = child.pid;
+  let timedOut = false;
+  let stopped = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (pid) killGroup(pid, 'SIGKILL');
+  }, opts.timeoutSeconds * 1000);
+  let force: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    stopped = true;
+    if (!pid) return;
+    killGroup(pid, 'SIGTERM');
+    force = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+  };
+  if (pid) running.add(pid);
+  stopSignal.addEventListener('abort', onStop, { once: true });
+  let r;
+  try {
+    r = await child;
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(force);
+    stopSignal.removeEventListener('abort', onStop);
+    if (pid) {
+      running.delete(pid);
+      // The leader is gone; what it started (make's compilers) goes with it when it was stopped.
+      if (timedOut || stopped) killGroup(pid, 'SIGKILL');
+    }
+  }
   const seconds = (performance.now() - started) / 1000;
-  if (r.timedOut) throw new ToolTimeoutError(tool, what, opts.timeoutSeconds);
   const exitCode = r.exitCode ?? -1;
   const ok = exitCode === 0 || (opts.okExitCodes ?? []).includes(exitCode);
+  // A tool that did not finish because we stopped it is not a tool failure.
+  if (!ok && (stopped || stopSignal.aborted)) throw interrupted(what);
+  if (timedOut && !ok) throw new ToolTimeoutError(tool, what, opts.timeoutSeconds);
   if (!ok) throw new ToolFailedError(tool, what, String(r.all ?? `${r.stdout}\n${r.stderr}`));
   return { exitCode, stdout: String(r.stdout), stderr: String(r.stderr), seconds };
 }

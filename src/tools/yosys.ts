@@ -29,19 +29,43 @@ interface StatJson {
   design?: { num_cells_by_type?: Record<string, number> };
 }
 
+/**
+ * How a mapped netlist is measured. Modules marked keep_hierarchy (the popcount trees'
+ * adders) survive the flattening inside synthesis; `ltp` measures one module at a time and
+ * counts a sub-module instance as one cell, and Yosys 0.23's `stat -json` writes its
+ * hierarchy listing into the JSON when kept modules nest. So the mapped netlist is
+ * flattened completely first (this only inlines cells; nothing is re-mapped or removed),
+ * then `stat` counts every cell and `ltp -noff` follows the longest path of LUTs through
+ * what were sub-modules.
+ */
+export function measureScript(top: string, depth: boolean): string {
+  return (
+    `setattr -mod -unset keep_hierarchy; flatten; hierarchy -top ${top}; tee -q -o stat.json stat -json` +
+    (depth ? '; tee -q -o ltp.txt ltp -noff' : '')
+  );
+}
+
 export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, timeoutSeconds = 600): Promise<SynthReport> {
   const target = targetFor(targetName);
   return withRtlDir(files, async (dir, svFiles) => {
-    const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top)}`;
+    const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top)}; ${measureScript(top, target.measureDepth)}`;
     const r = await runTool('yosys', ['-p', script], `synthesising ${top} for ${targetName}`, { cwd: dir, timeoutSeconds });
     const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as StatJson;
     const cells = stat.design?.num_cells_by_type ?? {};
     let depth: number | null = null;
     if (existsSync(join(dir, 'ltp.txt'))) {
       // "Longest topological path in <top> (length=N):" — N counts the LUTs on the path.
-      const m = /Longest topological path in \S+ \(length=(\d+)\)/.exec(readFileSync(join(dir, 'ltp.txt'), 'utf8'));
-      depth = m ? Number(m[1]) : null;
+      // Only the top module's line counts (a sub-module's is a part of a path).
+      depth = ltpDepth(readFileSync(join(dir, 'ltp.txt'), 'utf8'), top);
     }
     return { target: targetName, top, cells, ...target.summarize(cells), depth, seconds: r.seconds };
   });
+}
+
+/** The length `ltp` reports for module `top` (Yosys prints `\top` for a public name), or null. */
+export function ltpDepth(text: string, top: string): number | null {
+  for (const m of text.matchAll(/Longest topological path in \\?(\S+) \(length=(\d+)\)/g)) {
+    if (m[1] === top) return Number(m[2]);
+  }
+  return null;
 }

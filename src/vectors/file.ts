@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { StimulusCase } from '../../testbenches/types.js';
-import { InputFileError } from '../base/errors.js';
+import { describeValue, InputFileError } from '../base/errors.js';
 import { generateDesign, type Design } from '../design/design.js';
 import { readStructuredFile, resolveConfig } from '../io/config-file.js';
 import { firstMismatch, type Mismatch } from '../base/compare.js';
@@ -78,6 +78,65 @@ export function firstCaseMismatch(vf: VectorFile, got: Record<string, unknown>[]
     if (m) return { source, caseName: c.name, mismatch: m };
   }
   return null;
+}
+
+type Leaf = 'number' | 'string';
+
+function leafOf(v: unknown): Leaf {
+  return typeof v === 'string' && !/^-?\d+$/.test(v) ? 'string' : 'number';
+}
+
+/** `4 × 20 numbers`, `a number`: the shape of a value of the block's output. */
+export function describeShape(v: unknown): string {
+  const dims: number[] = [];
+  let at = v;
+  while (Array.isArray(at)) {
+    dims.push(at.length);
+    at = at[0];
+  }
+  const leaf = leafOf(at);
+  if (!dims.length) return leaf === 'number' ? 'a number' : 'a string';
+  return dims.includes(0) ? `${dims.join(' × ')} (empty)` : `${dims.join(' × ')} ${leaf === 'number' ? 'numbers' : 'strings'}`;
+}
+
+/** Where an expected value's shape first departs from the model's output, or null. */
+function shapeProblem(expected: unknown, model: unknown, index: number[]): { index: number[]; what: string; got: unknown } | null {
+  if (Array.isArray(model)) {
+    if (!Array.isArray(expected)) return { index, what: `must be an array of ${model.length} values`, got: expected };
+    if (expected.length !== model.length) return { index, what: `must have ${model.length} entries, has ${expected.length}`, got: expected };
+    for (let i = 0; i < model.length; i++) {
+      const p = shapeProblem(expected[i], model[i], [...index, i]);
+      if (p) return p;
+    }
+    return null;
+  }
+  const leaf = leafOf(model);
+  const ok = leaf === 'number' ? (typeof expected === 'number' && Number.isFinite(expected)) || (typeof expected === 'string' && /^-?\d+$/.test(expected)) : typeof expected === 'string';
+  return ok ? null : { index, what: leaf === 'number' ? 'must be a number (an integer, or a decimal string past 2^53)' : 'must be a string', got: expected };
+}
+
+/**
+ * Checks every case's `expected` against the shape of the model's outputs (its keys, array
+ * lengths and value types) before anything is compared: a malformed expected value is a
+ * file error (exit 2) naming the case, the key and the shape, not a mismatch (exit 1).
+ */
+export function checkExpectedShapes(vf: VectorFile, model: Record<string, unknown>[]): void {
+  vf.cases.forEach((c, i) => {
+    if (!c.expected) return;
+    const out = model[i]!;
+    const where = `${vf.path}: cases[${i}] ("${c.name}")`;
+    for (const [key, value] of Object.entries(c.expected)) {
+      if (!(key in out)) bad(`${vf.path}: case "${c.name}"`, `expected key "${key}" is not an output of ${vf.design.config.top} (outputs: ${Object.keys(out).join(', ')})`);
+      const p = shapeProblem(value, out[key], []);
+      if (p) {
+        bad(
+          where,
+          `expected.${key}${p.index.map((k) => `[${k}]`).join('')}: ${p.what} (got ${describeValue(p.got)}); ` +
+            `expected.${key} has the shape of the block's output ${key}: ${describeShape(out[key])}`,
+        );
+      }
+    }
+  });
 }
 
 export function countExpectedValues(vf: VectorFile): number {

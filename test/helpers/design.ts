@@ -1,12 +1,12 @@
 /** Test helpers: designs from inline configs, co-simulation and the portability gate. */
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { resolveConfig } from '../../src/io/config-file.js';
 import { generateDesign, type Design } from '../../src/design/design.js';
 import { verifyDesign, type VerifyReport } from '../../src/app/verify.js';
 import { portabilityGate, type GateReport } from '../../src/tools/portability.js';
-import { CACHE_DIR } from '../../src/base/paths.js';
+import { cacheDir } from '../../src/base/cache-dir.js';
 import type { GeneratedFile } from '../../src/render/files.js';
 
 /** Reference data copied into the repo (see test/fixtures/reference/README.md). */
@@ -17,9 +17,9 @@ export function design(raw: Record<string, unknown>, baseDir = VECTORS_DIR): Des
   return generateDesign(resolveConfig(raw, baseDir));
 }
 
+/** A fresh folder for waveforms of failing runs, under the cache folder (never elsewhere in the user's home). */
 export function traceDir(): string {
-  mkdirSync(join(CACHE_DIR, 'test-traces'), { recursive: true });
-  return mkdtempSync(join(CACHE_DIR, 'test-traces', 't-'));
+  return mkdtempSync(join(cacheDir('test-traces'), 't-'));
 }
 
 /** Co-simulates with random + corner + exhaustive stimulus; fails the test on any mismatch. */
