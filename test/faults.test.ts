@@ -462,6 +462,21 @@ describe('output folders', () => {
     expect(readdirSync(ro)).toEqual([]);
   });
 
+  it('an output path under a file or under /proc: exit 2 naming it, at once (no endless mkdir)', async () => {
+    const file = join(tmp(), 'plain-file');
+    writeFileSync(file, 'x');
+    const gray = join(PACKAGE_ROOT, 'docs', 'examples', 'vectors', 'gray_rom.json');
+    const under = await run(['golden', gray, '-o', join(file, 'x.json')], { timeout: 20_000 });
+    expect(under.exitCode, under.stderr).toBe(2);
+    expect(under.stderr).toMatch(/cannot write .*plain-file\/x\.json: ENOTDIR/);
+    if (existsSync('/proc/self')) {
+      // Node's recursive mkdir loops forever on a path like this one.
+      const proc = await run(['golden', gray, '-o', '/proc/spikeforge-nope/x.json'], { timeout: 20_000 });
+      expect(proc.exitCode, proc.stderr).toBe(2);
+      expect(proc.stderr).toMatch(/cannot write \/proc\/spikeforge-nope\/x\.json/);
+    }
+  });
+
   it('a read-only output folder: exit 2, its old content untouched, nothing left beside it', async () => {
     const { dir, cfg } = configDir();
     const parent = join(dir, 'w');

@@ -5,7 +5,8 @@
  * (`tool-<pid>-XXXXXX`), so a process killed before it could clean up (SIGKILL, power
  * loss) leaves folders the next run recognises as stale and removes.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirs } from './mkdirs.js';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CacheError, errnoOf } from './errors.js';
 import { CACHE_DIR } from './paths.js';
@@ -24,7 +25,7 @@ export function inCache<T>(path: string, fn: () => T): T {
 /** A folder under the cache root (created if missing); `cacheDir()` is the root itself. */
 export function cacheDir(...sub: string[]): string {
   const dir = join(CACHE_DIR, ...sub);
-  inCache(dir, () => mkdirSync(dir, { recursive: true }));
+  inCache(dir, () => mkdirs(dir));
   return dir;
 }
 

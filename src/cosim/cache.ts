@@ -4,7 +4,8 @@
  * process died (killed, machine rebooted) leaves its temporary folder behind; it is never
  * used as an entry, and the next build of any model removes it.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirs } from '../base/mkdirs.js';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../render/files.js';
@@ -88,10 +89,10 @@ export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
   });
   if (existsSync(join(dir, b.binary))) return result(true);
 
-  inCache(b.root, () => mkdirSync(b.root, { recursive: true }));
+  inCache(b.root, () => mkdirs(b.root));
   removeStaleBuilds(b.root);
   const tmp = join(b.root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  inCache(tmp, () => mkdirSync(join(tmp, 'rtl'), { recursive: true }));
+  inCache(tmp, () => mkdirs(join(tmp, 'rtl')));
   try {
     inCache(tmp, () => {
       for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);

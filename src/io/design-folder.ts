@@ -23,7 +23,8 @@
  * writer's pid; a lock whose process is gone is taken over), so concurrent runs end with
  * exactly one complete design. A read-only folder is refused before anything is written.
  */
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirs } from '../base/mkdirs.js';
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { describeErrno, errnoOf, OutputError } from '../base/errors.js';
@@ -188,7 +189,7 @@ function writeOne(target: string, name: string, content: string): void {
   const path = join(target, name);
   const tmp = join(target, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirs(dirname(path));
     const fd = openSync(tmp, 'w');
     try {
       writeSync(fd, content);
@@ -218,7 +219,7 @@ export function writeDesignFolder(dir: string, files: DesignFile[], opts: WriteO
     }
   }
   try {
-    mkdirSync(target, { recursive: true });
+    mkdirs(target);
   } catch (e) {
     fail(target, e);
   }

@@ -3,7 +3,8 @@
  * folders): atomically (temporary file + rename), and every file-system failure is an
  * OutputError (exit 2) naming the path. Design folders are written by design-folder.ts.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirs } from '../base/mkdirs.js';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describeErrno, errnoOf, OutputError } from '../base/errors.js';
@@ -22,7 +23,7 @@ export function atOutput<T>(path: string, fn: () => T): T {
 /** Creates a folder the user named (and its parents); failures are OutputErrors. */
 export function makeOutputDir(dir: string): string {
   const target = resolve(dir);
-  atOutput(target, () => mkdirSync(target, { recursive: true }));
+  atOutput(target, () => mkdirs(target));
   return target;
 }
 
@@ -31,7 +32,7 @@ export function writeFileAtomically(path: string, content: string): void {
   const target = resolve(path);
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    mkdirSync(dirname(target), { recursive: true });
+    mkdirs(dirname(target));
     writeFileSync(tmp, content);
     renameSync(tmp, target);
   } catch (e) {
