@@ -6,9 +6,9 @@
  *
  * End-to-end tests run the built CLI (`node bin/spikeforge.js`; `make test` builds first).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { blocks } from '../src/design/registry.js';
@@ -324,7 +324,26 @@ describe('tool faults', () => {
 });
 
 // Root ignores permissions: run the CLI as nobody then (as a normal user it is a no-op).
-const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+const asRoot = process.getuid?.() === 0;
+const asUser = asRoot ? { uid: 65534, gid: 65534 } : {};
+
+/**
+ * Whether nobody can reach the package to run it: every folder above it must let others
+ * through (a checkout inside a 0700 folder, like mktemp -d makes, does not). `.ci/run` opens
+ * its folder so these tests always run in CI; elsewhere they are skipped with the reason.
+ */
+function othersCanReach(path: string): boolean {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+const canDropToNobody = !asRoot || othersCanReach(PACKAGE_ROOT);
+if (!canDropToNobody) {
+  console.warn(`[faults] permission tests skipped: running as root and nobody cannot reach ${PACKAGE_ROOT} (a folder above it is not o+x)`);
+}
+/** A test that needs permissions enforced: as root it runs the CLI as nobody. */
+const permissionIt = it.runIf(canDropToNobody);
 
 /** An environment of only what the CLI needs, so the test's own SPIKEFORGE_CACHE_DIR does not leak in. */
 function cleanEnv(extra: Record<string, string>): Options {
@@ -358,7 +377,7 @@ describe('the cache folder', () => {
     return { dir, cfg, out, ro };
   }
 
-  it('an unwritable cache is exit 3 naming the path, never a stack trace (verify, check --rtl; SPIKEFORGE_CACHE_DIR and the default)', async () => {
+  permissionIt('an unwritable cache is exit 3 naming the path, never a stack trace (verify, check --rtl; SPIKEFORGE_CACHE_DIR and the default)', async () => {
     const { cfg, out, ro } = setup();
     const own = join(ro, 'cache');
     const envs: [Options, string][] = [
@@ -382,7 +401,7 @@ describe('the cache folder', () => {
     expect(readdirSync(ro)).toEqual([]);
   });
 
-  it('sweep -o into a read-only folder is exit 2 naming it (a path the user gave)', async () => {
+  permissionIt('sweep -o into a read-only folder is exit 2 naming it (a path the user gave)', async () => {
     const { dir, ro } = setup();
     const sweep = join(dir, 's.yaml');
     writeFileSync(sweep, 'base: {top: gray_rom, name: s}\naxes:\n  seqLen: [4]\n');
@@ -450,7 +469,7 @@ describe('output folders', () => {
     return { dir, cfg };
   }
 
-  it('a read-only parent folder: exit 2, a clear message, nothing written', async () => {
+  permissionIt('a read-only parent folder: exit 2, a clear message, nothing written', async () => {
     const { dir, cfg } = configDir();
     const ro = join(dir, 'ro');
     mkdirSync(ro, { mode: 0o555 });
@@ -477,7 +496,7 @@ describe('output folders', () => {
     }
   });
 
-  it('a read-only output folder: exit 2, its old content untouched, nothing left beside it', async () => {
+  permissionIt('a read-only output folder: exit 2, its old content untouched, nothing left beside it', async () => {
     const { dir, cfg } = configDir();
     const parent = join(dir, 'w');
     mkdirSync(parent);

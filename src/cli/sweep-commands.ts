@@ -180,7 +180,9 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .addOption(new Option('-t, --target <target...>', 'synthesis targets').choices([...TARGET_NAMES]).default([...TARGET_NAMES]))
     .addOption(intOption('-j, --jobs <n>', 'syntheses in parallel', defaultJobs()))
     .addOption(new Option('--timeout <seconds>', 'time limit of each synthesis').default(600).argParser(seconds))
-    .option('--file <path>', 'calibration file to update', DEFAULT_CALIBRATION_PATH)
+    // The default is shown as the package-relative path: the absolute one depends on where the
+    // package is installed and would overflow an 80-column --help.
+    .addOption(new Option('--file <path>', 'calibration file to update').default(DEFAULT_CALIBRATION_PATH, 'calibration/estimator.json in the package'))
     .option('--refit', 'no synthesis: fit again to the Yosys counts stored in the file (after changing a model\'s terms, not the RTL)')
     .description(
       'Fit the resource model to Yosys: synthesise each block\'s calibration set (listed in src/estimate/blocks/<block>.ts), fit the coefficients per target and resource, and write them with the samples and the fit error into calibration/estimator.json. Other blocks\' entries are kept.',
