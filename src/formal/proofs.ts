@@ -229,3 +229,69 @@ export function latencyProof(o: LatencyProofOptions): ProofTask {
     show: [...(o.enable ? ['en'] : []), ...o.inputs.map((i) => i.name), 'gold_out', 'gate_out'],
   };
 }
+
+export interface NeuronChainOptions {
+  /** The LIF neuron module (`<name>_lif_neuron`) in both versions: its file and the edited copy. */
+  original: GeneratedFile;
+  changed: GeneratedFile;
+  module: string;
+  /** T: steps of one sequence (the array restarts every neuron from Vr after T steps). */
+  steps: number;
+  /** Vr as the array's SystemVerilog literal (the membrane every sequence starts from). */
+  vReset: string;
+  /**
+   * Compare the membranes too (default), or the spikes only — for a design whose outputs
+   * carry only the spikes (the head), where a membrane that differs without ever changing
+   * a spike cannot be seen.
+   */
+  membranes?: boolean;
+}
+
+/**
+ * Two versions of the LIF neuron (combinational: current and V in, spike and V' out), each
+ * chained T times from Vr with the same T input currents: every spike (and every membrane,
+ * unless `membranes` is false) must agree at every step, for every current the port can carry. The LIF array starts
+ * every sequence of T steps from Vr and only stores what the neuron returns, so two neurons
+ * equal on these chains give arrays (and heads) equal on every input sequence.
+ */
+export function neuronChainProof(o: NeuronChainOptions): ProofTask {
+  const port = (name: string) => {
+    const m = new RegExp(`(input|output)\\s+logic\\s+\\[(\\d+)-1:0\\]\\s+${name}\\b`).exec(o.original.content);
+    if (!m) throw new Error(`neuronChainProof: no port ${name} in ${o.original.path}`);
+    return Number(m[2]);
+  };
+  const cw = port('cur_i');
+  const w = port('v_i');
+  const rename = (f: GeneratedFile, tag: string): GeneratedFile => ({
+    ...f,
+    path: `${tag}${f.path}`,
+    content: f.content.replace(new RegExp(`\\b${o.module}\\b`, 'g'), `${tag}${o.module}`),
+  });
+  const t = o.steps;
+  const lines = [
+    '// Formal miter (src/formal/proofs.ts, neuronChainProof): two neurons over T steps from Vr.',
+    'module sf_neuron_miter (',
+    ...Array.from({ length: t }, (_, s) => `  input  logic [${cw}-1:0] cur${s}_i,`),
+    '  output logic ok_o',
+    ');',
+    `  logic [${w}-1:0] g_v [${t + 1}];`,
+    `  logic [${w}-1:0] a_v [${t + 1}];`,
+    `  logic [${t}-1:0] g_spk, a_spk;`,
+    `  assign g_v[0] = ${o.vReset};`,
+    `  assign a_v[0] = ${o.vReset};`,
+  ];
+  for (let s = 0; s < t; s++) {
+    for (const tag of ['g', 'a']) {
+      lines.push(`  ${tag}_${o.module} u_${tag}${s} (.cur_i(cur${s}_i), .v_i(${tag}_v[${s}]), .spike_o(${tag}_spk[${s}]), .v_o(${tag}_v[${s + 1}]));`);
+    }
+  }
+  const eq = o.membranes === false ? [] : Array.from({ length: t }, (_, s) => `(g_v[${s + 1}] == a_v[${s + 1}])`);
+  lines.push(`  assign ok_o = ${['(g_spk == a_spk)', ...eq].join(' && ')};`, 'endmodule', '');
+  return {
+    title: `LIF neuron ${o.module}: two versions over ${t} steps from Vr (${o.membranes === false ? 'spikes' : 'spikes and membranes'})`,
+    files: [rename(o.original, 'g_'), rename(o.changed, 'a_'), { path: 'sf_neuron_miter.sv', content: lines.join('\n'), kind: 'sv' }],
+    top: 'sf_neuron_miter',
+    mode: 'comb',
+    show: Array.from({ length: t }, (_, s) => `cur${s}_i`),
+  };
+}
