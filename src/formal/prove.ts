@@ -33,7 +33,10 @@ export interface ProofResult {
   status: ProofStatus;
   /** Sequential proofs: the induction length that closed the proof (or the last one tried). */
   steps: number | null;
+  /** Wall-clock seconds of the Yosys run. */
   seconds: number;
+  /** CPU seconds Yosys reports for itself (user + system): the cost on a shared machine. */
+  cpuSeconds: number | null;
   counterexample: TraceValue[] | null;
   /** The end of Yosys's log (for messages). */
   log: string;
@@ -90,6 +93,12 @@ export function parseCounterexample(log: string): TraceValue[] {
   return out;
 }
 
+/** "End of script. … CPU: user 1.23s system 0.04s …" → 1.27 (null when absent, e.g. after an error). */
+export function cpuSeconds(log: string): number | null {
+  const m = /CPU: user ([\d.]+)s system ([\d.]+)s/.exec(log);
+  return m ? Number(m[1]) + Number(m[2]) : null;
+}
+
 /** The verdict of a Yosys `sat` log. */
 export function verdict(log: string): { status: ProofStatus; steps: number | null } {
   const lengths = [...log.matchAll(/Trying induction with length (\d+)/g)].map((m) => Number(m[1]));
@@ -120,6 +129,7 @@ export async function prove(task: ProofTask, timeoutSeconds = 600): Promise<Proo
       ...v,
       steps: task.mode === 'comb' ? null : v.steps,
       seconds: r.seconds,
+      cpuSeconds: cpuSeconds(log),
       counterexample: v.status === 'refuted' ? parseCounterexample(log) : null,
       log: log.split('\n').filter((l) => l.trim()).slice(-40).join('\n'),
     };
