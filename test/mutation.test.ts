@@ -20,6 +20,7 @@ import { mutationMarkdown } from '../src/mutation/report.js';
 import { drawOrder, mutateBlock, summarize, verifyMutant, type MutantResult } from '../src/mutation/run.js';
 import { subjectsFor } from '../src/mutation/subjects.js';
 import { classifySurvivor, neuronChain } from '../src/mutation/classify.js';
+import { notElaborated } from '../src/mutation/equivalence.js';
 import { binomialTail, clopperPearson } from '../src/mutation/stats.js';
 import { design } from './helpers/design.js';
 
@@ -236,6 +237,12 @@ describe('survivors are sorted: not covered, proved equivalent, or a gap', () =>
     // xnor_attention subject 0 counts XNOR only: the AND branch of the pair leaf is never elaborated.
     const m = mutantOf('xnor_attention', 0, '_pc_pairs.sv', '&->|', 'assign match[p] = a_i[p] | b_i[p];');
     expect((await classifySurvivor('xnor_attention', m.design, m.files, m.site, opts)).outcome).toBe('not-covered');
+    // Subject 1 counts AND only: its XNOR branch is dead too (the dropped ~ also shifts Yosys's
+    // name counters, which the comparison must ignore); subject 3 has both kinds of pair.
+    const dead = mutantOf('xnor_attention', 1, '_pc_pairs.sv', 'drop ~', 'assign match[p] = (a_i[p] ^ b_i[p]);');
+    expect(await notElaborated(dead.design.files, dead.files, dead.design.topModule)).toBe(true);
+    const live = mutantOf('xnor_attention', 3, '_pc_pairs.sv', 'drop ~', 'assign match[p] = (a_i[p] ^ b_i[p]);');
+    expect(await notElaborated(live.design.files, live.files, live.design.topModule)).toBe(false);
   });
 
   it('a widened index is proved equivalent by induction (within the input domain); a narrowed one is not', async () => {
