@@ -18,7 +18,7 @@ export const LAYERS: [number, string[]][] = [
   [3, ['src/blocks']],
   [4, ['generators', 'testbenches']],
   [5, ['src/design', 'src/tools']],
-  [6, ['src/cosim', 'src/vectors', 'src/estimate']],
+  [6, ['src/cosim', 'src/vectors', 'src/estimate', 'src/formal']],
   [7, ['src/app']],
   [8, ['src/sweep', 'src/mutation']],
   [9, ['src/cli']],

@@ -282,9 +282,8 @@ describe('tool faults', () => {
   it('a design that never answers hits the harness cycle limit with a clear message (both simulators)', async () => {
     const d = design({ top: 'gray_rom', name: 'fault_hang', seqLen: 12 });
     const dead = mutate(d, 'fault_hang_gray_rom.sv', (sv) => sv.replace('assign code_valid_o = valid_q;', "assign code_valid_o = 1'b0;"));
-    const t0 = performance.now();
+    // The harness's cycle limit (not the wall clock) ends the run: the message says so.
     await expect(expectBitExact(dead, 2)).rejects.toThrow(/simulation time-out: harness: time-out after \d+ cycles: code 0 of \d+ beats; pos \d+ of \d+ inputs taken/);
-    expect(performance.now() - t0).toBeLessThan(120_000);
     const { verifyDesign } = await import('../src/app/verify.js');
     await expect(verifyDesign(dead, { vectors: 1, seed: 1, trace: false, traceDir: tmp(), simulator: 'icarus' })).rejects.toThrow(
       /simulation time-out: harness: time-out after \d+ cycles: code 0 of \d+ beats; pos \d+ inputs taken;.*\(under icarus\)/,
@@ -297,13 +296,12 @@ describe('tool faults', () => {
     const spec = dead.block.ports(dead.derived);
     for (const sim of [SIMULATORS.verilator, SIMULATORS.icarus]) {
       const model = await sim.build(dead.files, spec);
-      const t0 = performance.now();
+      // A run that is not stopped would go on for 10^12 cycles (the test would then time out).
       const err = await sim
         .run(model, spec, { pos: [[1n], [2n]] }, { code: 2 }, { seed: 1, pValid: 1, pReady: 1, maxCycles: 1e12, timeoutSeconds: 2 })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ToolTimeoutError);
       expect((err as Error).message).toMatch(/did not finish simulating fault_hang_gray_rom within 2 s and was stopped/);
-      expect(performance.now() - t0).toBeLessThan(30_000);
     }
   });
 

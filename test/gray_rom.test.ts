@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gray, positionCode, grayTerm } from '../src/blocks/gray_rom/model.js';
 import { deriveGray } from '../src/blocks/gray_rom/derive.js';
-import { popcount32 } from '../src/base/bits.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { design, expectBitExact, expectPortable, mutate } from './helpers/design.js';
+import { GRAY_4BIT, ones, reflectedGray } from './helpers/independent.js';
 
 const base = { top: 'gray_rom', name: 'gr' } as const;
 const derive = (raw: Record<string, unknown>) => deriveGray(resolveConfig({ ...base, ...raw }, '.'));
@@ -12,12 +12,18 @@ const derive = (raw: Record<string, unknown>) => deriveGray(resolveConfig({ ...b
 describe('Gray-PE golden model (SPEC §1)', () => {
   it('is p ^ (p >> 1) on the first codes', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map(gray)).toEqual([0, 1, 3, 2, 6, 7, 5, 4, 12]);
+    expect(Array.from({ length: 16 }, (_, p) => gray(p))).toEqual(GRAY_4BIT);
+  });
+
+  it('equals the binary-reflected code built by reflection (an independent construction), up to 2^14', () => {
+    const codes = reflectedGray(14);
+    for (let p = 0; p < codes.length; p++) if (gray(p) !== codes[p]) expect(gray(p), `p = ${p}`).toBe(codes[p]);
   });
 
   it('Theorem 1: codes 2^k apart differ in 1 bit for k = 0 and in 2 bits for k >= 1', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1 << 20 }), fc.integer({ min: 0, max: 10 }), (p, k) => {
-        const d = popcount32(gray(p) ^ gray(p + 2 ** k));
+        const d = ones(gray(p) ^ gray(p + 2 ** k));
         expect(d).toBe(k === 0 ? 1 : 2);
       }),
       { numRuns: 2000 },

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deriveLogPe, deriveLogPeLanes } from '../src/blocks/logpe_bias/derive.js';
-import { logPeBias, paperBias } from '../src/blocks/logpe_bias/model.js';
-import { bitlen, clog2 } from '../src/base/bits.js';
+import { logPeBias } from '../src/blocks/logpe_bias/model.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { main } from '../src/cli/main.js';
 import { compileIcarus, lintVerilator } from '../src/tools/portability.js';
@@ -15,6 +14,7 @@ import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { REFERENCE_DIR, VECTORS_DIR, design, expectBitExact, expectPortable, mutate, traceDir } from './helpers/design.js';
 import { biasGroup, lanesGroup, type GroupDesign } from './helpers/logpe.js';
+import { LOGPE_PAPER_N12, bitLength, ceilLog2, paperBias } from './helpers/independent.js';
 
 const base = { top: 'logpe_bias', name: 'lp' } as const;
 const derive = (raw: Record<string, unknown>, dir = VECTORS_DIR) => deriveLogPe(resolveConfig({ ...base, ...raw }, dir));
@@ -36,14 +36,21 @@ describe('Log-PE golden model (SPEC §2)', () => {
     }
   });
 
+  it('N = 12: the hand-written row', () => {
+    const l = derive({ seqLen: 12 });
+    expect(Array.from({ length: 12 }, (_, j) => logPeBias(l, 0, j))).toEqual(LOGPE_PAPER_N12);
+    expect(Array.from({ length: 12 }, (_, j) => logPeBias(l, 11, 11 - j))).toEqual(LOGPE_PAPER_N12);
+  });
+
+  // bitlen and clog2 written independently of src/base/bits.ts (binary-string length, doubling).
   it('paper formula: clog2(N - |i - j|) = bitlen(N - 1 - |i - j|)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4096 }), fc.nat(), fc.nat(), (n, a, b) => {
         const i = a % n;
         const j = b % n;
         const l = derive({ seqLen: n });
-        expect(logPeBias(l, i, j)).toBe(clog2(n - Math.abs(i - j)));
-        expect(logPeBias(l, i, j)).toBe(bitlen(n - 1 - Math.abs(i - j)));
+        expect(logPeBias(l, i, j)).toBe(ceilLog2(n - Math.abs(i - j)));
+        expect(logPeBias(l, i, j)).toBe(bitLength(n - 1 - Math.abs(i - j)));
       }),
       { numRuns: 500 },
     );
@@ -57,7 +64,8 @@ describe('Log-PE golden model (SPEC §2)', () => {
     // (0,0) vs (1,5): bitlen(6 - 1) + bitlen(6 - 5) = 3 + 1.
     expect(logPeBias(l, 0, 12)).toBe(4);
     const w = derive({ seqLen: 12, grid: { rows: 3, cols: 4 } });
-    expect(logPeBias(w, 5, 10)).toBe(bitlen(2 - 1) + bitlen(3 - 1));
+    // (1,1) vs (2,2): bitlen(3 - 1 - 1) + bitlen(4 - 1 - 1) = 1 + 2.
+    expect(logPeBias(w, 5, 10)).toBe(3);
   });
 
   it('table mode reproduces the authors\' tables entry for entry', () => {
@@ -73,12 +81,11 @@ describe('Log-PE golden model (SPEC §2)', () => {
   it('the authors\' tables differ from the paper formula (hence table mode)', () => {
     for (const file of AUTHORS) {
       const t = readTable(file);
-      const geometry = { seqLen: t.length, timesteps: 1, grid: null };
       let differ = 0;
-      for (let i = 0; i < t.length; i++) for (let j = 0; j < t.length; j++) if (t[i]![j] !== paperBias(geometry, i, j)) differ++;
+      for (let i = 0; i < t.length; i++) for (let j = 0; j < t.length; j++) if (t[i]![j] !== paperBias(t.length, null, i, j)) differ++;
       expect(differ).toBeGreaterThan(0);
       // Both agree on the diagonal, clog2(N).
-      for (let i = 0; i < t.length; i++) expect(t[i]![i]).toBe(clog2(t.length));
+      for (let i = 0; i < t.length; i++) expect(t[i]![i]).toBe(t.length === 12 ? 4 : 8);
     }
     // 46 of 28,224 entries differ between the two PyTorch versions (SPEC §2).
     const [a, b] = [readTable(AUTHORS[1]!).flat(), readTable(AUTHORS[2]!).flat()];
@@ -142,7 +149,11 @@ describe('Log-PE config errors name the key and the place', () => {
     );
     expect(derive({ seqLen: 3, logPe: { mode: 'table', table: dist, impl: 'distance-rom' } }).impl).toBe('distance-rom');
     expect(derive({ seqLen: 3, logPe: { mode: 'table', table: dist } }).impl).toBe('table-rom');
-    const paper = [0, 1, 2].map((i) => [0, 1, 2].map((j) => bitlen(2 - Math.abs(i - j))));
+    const paper = [
+      [2, 1, 0],
+      [1, 2, 1],
+      [0, 1, 2],
+    ];
     expect(derive({ seqLen: 3, logPe: { mode: 'table', table: paper, impl: 'logic' } }).impl).toBe('logic');
   });
   it('the CLI exits 2 and writes nothing', async () => {

@@ -265,11 +265,10 @@ describe('estimator', () => {
     }
   });
 
-  it('estimates from derived parameters in milliseconds, with a term breakdown', async () => {
+  // The estimator's speed (milliseconds, no tools) is measured by `make bench`, not asserted here.
+  it('estimates from derived parameters, with a term breakdown', async () => {
     const cfg = resolveConfig({ top: 'gray_rom', name: 'e', seqLen: 1000, grayPe: { impl: 'rom' } }, '.');
-    const t0 = performance.now();
     const e = estimateConfig(cfg, 'ice40');
-    expect(performance.now() - t0).toBeLessThan(200);
     expect(e.brams).toBe(ice40Brams(1024, 10));
     expect(e.memoryBits).toBe(1024 * 10);
     expect(e.terms.find((t) => t.name === 'bram_tiles')!.value).toBe(3);

@@ -60,6 +60,41 @@ export async function sameNetlist(original: GeneratedFile[], mutant: GeneratedFi
   }
 }
 
+/**
+ * The design as Yosys elaborates it, before any optimisation (read_verilog; hierarchy;
+ * proc), without source-position attributes and with the counters in auto-generated names
+ * replaced: what the text turns into for this configuration. A line in a generate branch the parameters switch off, or in a module the
+ * top never instantiates, leaves no trace in it.
+ */
+async function elaborated(files: GeneratedFile[], top: string): Promise<string> {
+  return withRtlDir(files, async (dir, sv) => {
+    const script = `read_verilog -sv ${sv.join(' ')}; hierarchy -top ${top}; proc; write_rtlil elaborated.il`;
+    await runTool('yosys', ['-q', '-p', script], `elaborating ${top} for a coverage check`, { cwd: dir, timeoutSeconds: 300 });
+    // Auto-generated names carry counters ($113, autoidx) that also count the parsed text of
+    // branches that are never elaborated: replace them, keep everything else.
+    return readFileSync(join(dir, 'elaborated.il'), 'utf8')
+      .split('\n')
+      .filter((l) => !/^\s*attribute \\src /.test(l) && !/^autoidx /.test(l))
+      .map((l) => l.replace(/\$\d+/g, '$N'))
+      .join('\n');
+  });
+}
+
+/**
+ * True when the mutant elaborates to exactly the original (before optimisation): the
+ * mutated line is not part of this configuration's design at all — a generate branch its
+ * parameters switch off, or a module nothing instantiates. Such a mutant is "not covered"
+ * (another configuration would elaborate it), not equivalent.
+ */
+export async function notElaborated(original: GeneratedFile[], mutant: GeneratedFile[], top: string): Promise<boolean> {
+  try {
+    const [a, b] = [await elaborated(original, top), await elaborated(mutant, top)];
+    return a === b;
+  } catch {
+    return false;
+  }
+}
+
 export const NETLIST_REASON =
   'proved: Yosys gives identical netlists for the original and the mutant (read_verilog -sv; hierarchy; proc; ' +
   'flatten; opt -full; clean -purge; module items compared in sorted order), so the mutated text is not part of ' +

@@ -143,6 +143,30 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
       '(measured over seeds 1–6 with 4 and 8 cases). Needed: a directed run that stalls k for one cycle before the ' +
       'last key row of the first timestep, or a per-stream gap schedule in the harness',
   },
+  {
+    blocks: ['ssa_head'],
+    file: '<name>_attn_v.sv',
+    op: 'const+1',
+    mutated: "assign bank_done = row_done && (rrow_q == IdxW'(N - 2));",
+    owner: 'ssa_head (the task that observes the head\'s internals in co-simulation)',
+    reason:
+      'the A·V stage frees a V bank one score row early. V of timestep t+3 reuses the bank of t, and it can only load ' +
+      'once the engine has issued every row of t+1 while the last row of t still waits in the A·V stage: only when ' +
+      'N·ceil(N / lanes) + 1 beats fit in the engine\'s pipeline (N = 2 with both PEs, subject mut_ssa_head_3, where ' +
+      'the random schedule kills it for about 1 seed in 3; with larger N it is likely unreachable but not proved). ' +
+      'Needed: an assertion or an observed internal (a V-bank write while that bank is still being read)',
+  },
+  {
+    blocks: ['ssa_head'],
+    file: '<name>_lif_neuron.sv',
+    op: 'tie0',
+    mutated: "assign u_c = '0;",
+    owner: 'ssa_head (the task that observes the head\'s internals in co-simulation)',
+    reason:
+      'the head\'s LIF neurons drop the decay term: visible only through the spikes of later timesteps, and only when ' +
+      'θ\' lies inside the range of O and a neuron carries charge across timesteps without spiking; the head\'s output ' +
+      'shows spikes, not membranes. Needed: the membranes of the head\'s LIF array observed in co-simulation',
+  },
 ];
 
 /** The known test gap a surviving mutant belongs to (with its owner), or null. */

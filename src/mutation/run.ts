@@ -4,14 +4,16 @@
  * full throughput and back-pressure, randomised initial state) and see whether it notices.
  *
  * Outcomes: killed (the verification failed: mismatch, protocol violation, time-out, X,
- * a crash), survived (it passed: a test gap, unless the mutant is equivalent), equivalent
- * (it survived and either Yosys gives the identical netlist — src/mutation/equivalence.ts —
- * or src/mutation/equivalents.ts explains why no test can see it), stillborn
- * (the simulator does not compile it; not counted, another site is drawn instead).
+ * a crash), survived (it passed: a test gap), equivalent (it survived and is proved or
+ * argued equivalent), not covered (it survived and elaborates to exactly the original: the
+ * subject does not use the mutated line), stillborn (the simulator does not compile it;
+ * not counted, another site is drawn instead). src/mutation/classify.ts sorts survivors.
  *
  * Selection is deterministic: the sites of all subjects of a block are grouped by mutation
  * class, and a seeded generator draws round-robin over the classes, so every class is
- * represented and a rerun with the same seed draws the same mutants.
+ * represented and a rerun with the same seed draws the same mutants. Several seeds draw in
+ * turn, each skipping the sites earlier seeds drew: `perBlock` new mutants per seed, all
+ * distinct (a sample without replacement). A mutant is verified with its draw's seed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,12 +24,12 @@ import { cacheDir } from '../base/cache-dir.js';
 import { Rng } from '../base/rng.js';
 import { verifyDesign } from '../app/verify.js';
 import type { SimulatorName } from '../cosim/simulators.js';
-import { explainEquivalent, knownGap } from './equivalents.js';
-import { NETLIST_REASON, sameNetlist } from './equivalence.js';
+import { classifySurvivor, type EquivalenceHow } from './classify.js';
+import { clopperPearson } from './stats.js';
 import { applySite, enumerateSites, MUTATION_CLASSES, type MutationClass, type MutationSite } from './operators.js';
 import { subjectsFor, type Subject } from './subjects.js';
 
-export type MutantOutcome = 'killed' | 'survived' | 'equivalent' | 'stillborn';
+export type MutantOutcome = 'killed' | 'survived' | 'equivalent' | 'not-covered' | 'stillborn';
 
 export interface MutantResult {
   block: BlockName;
@@ -35,10 +37,23 @@ export interface MutantResult {
   /** The subject's config name (the module prefix in `site.file`). */
   prefix: string;
   site: MutationSite;
+  /** The seed that drew it (and that its verification ran with). */
+  seed: number;
   outcome: MutantOutcome;
+  /** Equivalent mutants: proved (netlist, neuron chain, induction) or argued. */
+  how?: EquivalenceHow;
   /** How it was killed (first line of the failure), why it is equivalent, or the compile error. */
   detail: string;
   seconds: number;
+}
+
+/** Killed and survived mutants of one seed's draw. */
+export interface SeedCount {
+  seed: number;
+  killed: number;
+  survived: number;
+  equivalent: number;
+  notCovered: number;
 }
 
 export interface BlockMutationReport {
@@ -52,23 +67,33 @@ export interface BlockMutationReport {
   /** Survivors that are neither equivalent nor a known gap reported to the block owner. */
   unexplained: number;
   equivalent: number;
+  /** Equivalent mutants by how: proved (netlist, neuron-chain, induction) or argued. */
+  equivalentBy: Record<EquivalenceHow, number>;
+  notCovered: number;
   stillborn: number;
-  /** killed / (killed + survived): equivalent mutants are not counted. */
+  /** killed / (killed + survived): equivalent and not-covered mutants are not counted. */
   killRate: number;
-  /** killed / (killed + survived + equivalent). */
+  /** Two-sided 95% Clopper–Pearson interval of the kill rate (src/mutation/stats.ts). */
+  killRateLower: number;
+  killRateUpper: number;
+  /** killed / (killed + survived + equivalent + not covered). */
   rawKillRate: number;
+  perSeed: SeedCount[];
   seconds: number;
 }
 
 export interface MutationOptions {
-  /** Counted mutants per block (stillborn ones are replaced). */
+  /** Counted mutants per block and seed (stillborn ones are replaced). */
   perBlock: number;
-  seed: number;
+  /** Draw seeds, in order; each draws perBlock new mutants. */
+  seeds: number[];
   /** Random cases per verification, on top of the block's corner/exhaustive cases. */
   vectors: number;
   simulator: SimulatorName;
   /** Mutants verified at once. */
   jobs: number;
+  /** Time limit of one formal proof about a survivor (default 120 s). */
+  proofSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -108,10 +133,15 @@ function firstLine(e: unknown): string {
 }
 
 /** Verifies one design (a mutant, or a subject unmutated); never throws for a verification failure. */
-export async function verifyMutant(design: Design, opts: MutationOptions, traceRoot: string): Promise<{ outcome: 'killed' | 'survived' | 'stillborn'; detail: string }> {
+export async function verifyMutant(
+  design: Design,
+  opts: { vectors: number; simulator: SimulatorName },
+  traceRoot: string,
+  seed: number,
+): Promise<{ outcome: 'killed' | 'survived' | 'stillborn'; detail: string }> {
   const traceDir = mkdtempSync(join(traceRoot, 'm-'));
   try {
-    await verifyDesign(design, { vectors: opts.vectors, seed: opts.seed, trace: false, traceDir, simulator: opts.simulator });
+    await verifyDesign(design, { vectors: opts.vectors, seed, trace: false, traceDir, simulator: opts.simulator });
     return { outcome: 'survived', detail: '' };
   } catch (e) {
     if (e instanceof ToolFailedError && /failed while (building|compiling)/.test(e.message)) {
@@ -126,89 +156,110 @@ export async function verifyMutant(design: Design, opts: MutationOptions, traceR
   }
 }
 
+const siteKey = (c: Candidate) => `${c.subject.label}|${c.site.file}|${c.site.line}|${c.site.op}|${c.site.mutated}`;
+
 export async function mutateBlock(block: BlockName, opts: MutationOptions): Promise<BlockMutationReport> {
   const log = opts.log ?? (() => {});
   const started = performance.now();
   const subjects = subjectsFor(block, log);
   if (!subjects.length) throw new Error(`no mutation subject for block ${block}`);
+  if (!opts.seeds.length) throw new Error('mutation testing needs at least one seed');
   const traceRoot = cacheDir('mutation-traces');
 
   // A subject must pass unmutated before its first mutant counts, or nothing can be
   // measured (every mutant of a failing design would look killed).
-  const baselines = new Map<Subject, Promise<void>>();
-  const baseline = (s: Subject) => {
-    if (!baselines.has(s)) {
+  const baselines = new Map<string, Promise<void>>();
+  const baseline = (s: Subject, seed: number) => {
+    const key = `${s.label}|${seed}`;
+    if (!baselines.has(key)) {
       baselines.set(
-        s,
-        verifyMutant(s.design, opts, traceRoot).then((base) => {
-          if (base.outcome !== 'survived') throw new Error(`mutation subject ${s.label} fails before any mutation: ${base.detail}`);
+        key,
+        verifyMutant(s.design, opts, traceRoot, seed).then((base) => {
+          if (base.outcome !== 'survived') throw new Error(`mutation subject ${s.label} fails before any mutation (seed ${seed}): ${base.detail}`);
         }),
       );
     }
-    return baselines.get(s)!;
+    return baselines.get(key)!;
   };
 
   const sites = Object.fromEntries(MUTATION_CLASSES.map((c) => [c, 0])) as Record<MutationClass, number>;
   for (const s of subjects) for (const site of enumerateSites(s.design.files)) sites[site.cls]++;
-  const order = drawOrder(subjects, opts.seed, block);
-  // Mutants are verified in draw order (`jobs` at a time) until perBlock of them compiled;
-  // the result is the first perBlock compiling mutants of the draw order, whatever the timing.
-  const byIndex = new Map<number, MutantResult>();
-  let next = 0;
-  let counted = 0;
-  let inFlight = 0;
-  const worker = async () => {
-    while (counted + inFlight < opts.perBlock && next < order.length) {
-      const index = next++;
-      const { subject, site } = order[index]!;
-      inFlight++;
-      await baseline(subject);
-      const t0 = performance.now();
-      const mutant: Design = { ...subject.design, files: applySite(subject.design.files, site) };
-      const r = await verifyMutant(mutant, opts, traceRoot);
-      inFlight--;
-      if (r.outcome !== 'stillborn') counted++;
-      const prefix = subject.design.config.name;
-      const result: MutantResult = { block, subject: subject.label, prefix, site, outcome: r.outcome, detail: r.detail, seconds: (performance.now() - t0) / 1000 };
-      if (r.outcome === 'survived') {
-        const why = explainEquivalent(block, prefix, site);
-        if (why) Object.assign(result, { outcome: 'equivalent', detail: why });
-        else if (await sameNetlist(subject.design.files, mutant.files, subject.design.topModule)) {
-          Object.assign(result, { outcome: 'equivalent', detail: `equivalent, ${NETLIST_REASON}` });
-        } else {
-          result.detail = knownGap(block, prefix, site) ?? '';
-        }
-      }
-      byIndex.set(index, result);
-      log(`${block} #${index}: ${result.outcome.padEnd(10)} ${site.file}:${site.line} ${site.op} | ${site.mutated.trim()}${result.detail ? ` | ${result.detail}` : ''}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
+  const drawn = new Set<string>();
   const results: MutantResult[] = [];
-  let kept = 0;
-  for (const i of [...byIndex.keys()].sort((a, b) => a - b)) {
-    const r = byIndex.get(i)!;
-    if (kept >= opts.perBlock) break;
-    if (r.outcome !== 'stillborn') kept++;
-    results.push(r);
+  for (const seed of opts.seeds) {
+    // This seed's order, without the mutants earlier seeds drew.
+    const order = drawOrder(subjects, seed, block).filter((c) => !drawn.has(siteKey(c)));
+    // Mutants are verified in draw order (`jobs` at a time) until perBlock of them compiled;
+    // the result is the first perBlock compiling mutants of the draw order, whatever the timing.
+    const byIndex = new Map<number, MutantResult>();
+    let next = 0;
+    let counted = 0;
+    let inFlight = 0;
+    const worker = async () => {
+      while (counted + inFlight < opts.perBlock && next < order.length) {
+        const index = next++;
+        const { subject, site } = order[index]!;
+        inFlight++;
+        await baseline(subject, seed);
+        const t0 = performance.now();
+        const mutant: Design = { ...subject.design, files: applySite(subject.design.files, site) };
+        const r = await verifyMutant(mutant, opts, traceRoot, seed);
+        const prefix = subject.design.config.name;
+        const result: MutantResult = { block, subject: subject.label, prefix, site, seed, outcome: r.outcome, detail: r.detail, seconds: 0 };
+        if (r.outcome === 'survived') {
+          const c = await classifySurvivor(block, subject.design, mutant.files, site, { proofSeconds: opts.proofSeconds ?? 120, log });
+          Object.assign(result, c);
+        }
+        result.seconds = (performance.now() - t0) / 1000;
+        inFlight--;
+        if (r.outcome !== 'stillborn') counted++;
+        byIndex.set(index, result);
+        log(`${block} seed ${seed} #${index}: ${result.outcome.padEnd(11)} ${site.file}:${site.line} ${site.op} | ${site.mutated.trim()}${result.detail ? ` | ${result.detail}` : ''}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.jobs) }, worker));
+    let kept = 0;
+    for (const i of [...byIndex.keys()].sort((a, b) => a - b)) {
+      const r = byIndex.get(i)!;
+      if (kept >= opts.perBlock) break;
+      if (r.outcome !== 'stillborn') kept++;
+      results.push(r);
+      drawn.add(siteKey(order[i]!));
+    }
   }
+  return summarize(block, subjects.map((s) => s.label), sites, results, opts.seeds, (performance.now() - started) / 1000);
+}
 
-  const count = (o: MutantOutcome) => results.filter((r) => r.outcome === o).length;
+/** Counts, rates and the confidence interval of a block's mutants. */
+export function summarize(block: BlockName, subjects: string[], sites: Record<MutationClass, number>, results: MutantResult[], seeds: number[], seconds: number): BlockMutationReport {
+  const count = (o: MutantOutcome, rs = results) => rs.filter((r) => r.outcome === o).length;
   const killed = count('killed');
   const survived = count('survived');
   const equivalent = count('equivalent');
+  const notCovered = count('not-covered');
+  const equivalentBy: Record<EquivalenceHow, number> = { netlist: 0, 'neuron-chain': 0, induction: 0, argued: 0 };
+  for (const r of results) if (r.outcome === 'equivalent' && r.how) equivalentBy[r.how]++;
+  const ci = clopperPearson(killed, killed + survived);
   return {
     block,
-    subjects: subjects.map((s) => s.label),
+    subjects,
     sites,
     mutants: results,
     killed,
     survived,
     unexplained: results.filter((r) => r.outcome === 'survived' && !r.detail).length,
     equivalent,
+    equivalentBy,
+    notCovered,
     stillborn: count('stillborn'),
     killRate: killed + survived ? killed / (killed + survived) : 1,
-    rawKillRate: killed + survived + equivalent ? killed / (killed + survived + equivalent) : 1,
-    seconds: (performance.now() - started) / 1000,
+    killRateLower: ci.lower,
+    killRateUpper: ci.upper,
+    rawKillRate: killed + survived + equivalent + notCovered ? killed / (killed + survived + equivalent + notCovered) : 1,
+    perSeed: seeds.map((seed) => {
+      const rs = results.filter((r) => r.seed === seed);
+      return { seed, killed: count('killed', rs), survived: count('survived', rs), equivalent: count('equivalent', rs), notCovered: count('not-covered', rs) };
+    }),
+    seconds,
   };
 }

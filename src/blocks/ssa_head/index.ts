@@ -96,6 +96,10 @@ export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
     { seqLen: 4, dim: 5, timesteps: 3, lanes: 1, similarity: 'and', scale: 0.5, lif: { reset: 'soft', threshold: 1 } },
     // One beat per row (lanes = N): every beat is both first and last of its row.
     { seqLen: 4, dim: 4, timesteps: 2, lanes: 4, grayPe: { enabled: true }, logPe: { enabled: true, mode: 'table', table: oddTable(4) }, scale: 0.0625, lif: { threshold: 0.5, tauLog2: 2 } },
+    // N = 2 with both PEs (engine latency 3): the engine can issue every row of timestep t+1
+    // while the A·V stage still holds the last row of t, so V of t+3 may load early — the
+    // V-bank bookkeeping is observable here and nowhere else.
+    { seqLen: 2, dim: 4, timesteps: 4, lanes: 2, grayPe: { enabled: true }, logPe: { enabled: true }, scale: 0.125, lif: { threshold: 0.5 } },
   ],
   fuzz: ssaHeadFuzz,
 };

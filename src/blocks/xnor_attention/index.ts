@@ -81,6 +81,10 @@ export const xnorAttention: BlockSpec<XnorDerived, XnorInputs, XnorOutputs> = {
     { seqLen: 5, dim: 7, timesteps: 1, lanes: 1, similarity: 'and', popcount: 'gpc63' },
     // Four grid rows: x | (x >> 1) differs from the Gray code x ^ (x >> 1) only from x = 3 on.
     { seqLen: 8, dim: 6, timesteps: 2, lanes: 4, grid: { rows: 4, cols: 2 }, grayPe: { enabled: true }, logPe: { enabled: true, mode: 'table', table: oddTable(8) }, popcount: 'loop' },
+    // D + G = 30 match bits: the LUT6 counter tree ends in an adder whose sum fits its operand
+    // width (pc_add's g_fits branch, which no other subject elaborates), and AND and XNOR
+    // pairs in one leaf (pc_pairs' g_and and g_xnor).
+    { seqLen: 4, dim: 28, timesteps: 2, lanes: 2, similarity: 'and', grayPe: { enabled: true }, popcount: 'gpc63' },
   ],
   fuzz: xnorAttentionFuzz,
 };
