@@ -21,7 +21,8 @@ import { logPeBias } from '../src/blocks/logpe_bias/model.js';
 import { bitlen } from '../src/base/bits.js';
 import { Rng } from '../src/base/rng.js';
 import { resolveConfig } from '../src/io/config-file.js';
-import { planPopcount, type PopcountPlan } from '../src/parts/popcount.js';
+import { planPopcount } from '../src/parts/popcount.js';
+import { evaluatePlan, referenceCount } from './helpers/popcount.js';
 import { main } from '../src/cli/main.js';
 import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
@@ -171,101 +172,11 @@ describe('XNOR-attention derived parameters and config errors', () => {
   });
 });
 
-/** What a plan counts: plain bits (in_i), or the match of two operands (a_i, b_i). */
-interface PlanInput {
-  a: boolean[];
-  b?: boolean[];
-  andBits?: number;
-}
-
-/**
- * Evaluates a popcount plan as the generated SV does: every node an adder (a + b + c), a
- * weighted counter or a match leaf, operands given by the plan's expressions.
- */
-function evaluatePlan(plan: PopcountPlan, input: PlanInput): number {
-  const wires = new Map<string, number>();
-  const matchBit = (c: number) => (c < (input.andBits ?? 0) ? input.a[c]! && input.b![c]! : input.a[c] === input.b![c]);
-  const vec = (name: string): boolean[] => (name === 'a_i' || name === 'in_i' ? input.a : input.b!);
-  const value = (expr: string): { v: number; w: number } => {
-    expr = expr.trim();
-    if (expr.startsWith('{')) {
-      // Concatenation, MSB first: split at top-level commas.
-      const parts: string[] = [];
-      let depth = 0;
-      let cur = '';
-      for (const ch of expr.slice(1, -1)) {
-        if (ch === '{') depth++;
-        if (ch === '}') depth--;
-        if (ch === ',' && depth === 0) {
-          parts.push(cur);
-          cur = '';
-        } else cur += ch;
-      }
-      parts.push(cur);
-      return parts.map(value).reduce((acc, p) => ({ v: acc.v * 2 ** p.w + p.v, w: acc.w + p.w }), { v: 0, w: 0 });
-    }
-    let m = /^(\d+)'b0$/.exec(expr);
-    if (m) return { v: 0, w: Number(m[1]) };
-    m = /^match\[(\d+)\]$/.exec(expr);
-    if (m) return { v: matchBit(Number(m[1])) ? 1 : 0, w: 1 };
-    // A match bit written inline: it must be the right operation for its position.
-    m = /^~\(a_i\[(\d+)\] \^ b_i\[(\d+)\]\)$/.exec(expr);
-    if (m && m[1] === m[2] && Number(m[1]) >= (input.andBits ?? 0)) return { v: matchBit(Number(m[1])) ? 1 : 0, w: 1 };
-    m = /^\(a_i\[(\d+)\] & b_i\[(\d+)\]\)$/.exec(expr);
-    if (m && m[1] === m[2] && Number(m[1]) < (input.andBits ?? 0)) return { v: matchBit(Number(m[1])) ? 1 : 0, w: 1 };
-    m = /^(in_i|a_i|b_i)\[(\d+)\]$/.exec(expr);
-    if (m) return { v: vec(m[1]!)[Number(m[2])] ? 1 : 0, w: 1 };
-    m = /^(a_i|b_i)\[(\d+):(\d+)\]$/.exec(expr);
-    if (m) {
-      const [hi, lo] = [Number(m[2]), Number(m[3])];
-      let v = 0;
-      for (let c = hi; c >= lo; c--) v = v * 2 + (vec(m[1]!)[c] ? 1 : 0);
-      return { v, w: hi - lo + 1 };
-    }
-    m = /^(n\d+)\[(\d+)\]$/.exec(expr);
-    if (m) return { v: Math.floor(wires.get(m[1]!)! / 2 ** Number(m[2])) % 2, w: 1 };
-    m = /^(n\d+)$/.exec(expr);
-    if (m) {
-      const node = plan.nodes.find((x) => x.wire === expr)!;
-      return { v: wires.get(expr)!, w: node.outWidth };
-    }
-    throw new Error(`cannot evaluate ${expr}`);
-  };
-  for (const node of plan.nodes) {
-    let v: number;
-    if (node.cell === 'add') {
-      const [a, b, c] = node.inputs.map(value) as [{ v: number; w: number }, { v: number; w: number }, { v: number; w: number }];
-      if (a.w !== node.size || b.w !== node.size || c.w !== 1) throw new Error(`${node.wire}: operand widths ${a.w}, ${b.w}, ${c.w} for W = ${node.size}`);
-      v = a.v + b.v + c.v;
-    } else if (node.cell === 'pairs') {
-      // A leaf over pairs lo..lo+K-1: AND on its first AndBits pairs, XNOR on the rest.
-      const lo = Number(/\[(\d+)\]$|:(\d+)\]$/.exec(node.inputs[0]!)!.slice(1).find((x) => x !== undefined));
-      const [a, b] = node.inputs.map(value) as [{ v: number; w: number }, { v: number; w: number }];
-      if (a.w !== node.size || b.w !== node.size || node.size > (plan.arch === 'carry-tree' ? 2 : 3)) throw new Error(`${node.wire}: ${a.w} pairs for K = ${node.size}`);
-      if ((node.size1 ?? 0) !== Math.max(0, Math.min(node.size, (input.andBits ?? 0) - lo))) throw new Error(`${node.wire}: AndBits ${node.size1}`);
-      v = 0;
-      for (let p = 0; p < node.size; p++) v += matchBit(lo + p) ? 1 : 0;
-    } else {
-      const all = value(node.inputs[0]!);
-      const k0 = node.size;
-      const k1 = node.size1 ?? 0;
-      if (all.w !== k0 + k1 || k0 + k1 > 6) throw new Error(`${node.wire}: ${all.w} inputs for K = ${k0}, K1 = ${k1}`);
-      let sum = 0;
-      for (let b = 0; b < k0 + k1; b++) sum += (Math.floor(all.v / 2 ** b) % 2) * (b < k0 ? 1 : 2);
-      v = sum;
-    }
-    // The output port must hold the value: nothing is ever truncated.
-    if (v >= 2 ** node.outWidth) throw new Error(`${node.wire}: ${v} does not fit ${node.outWidth} bits`);
-    wires.set(node.wire, v);
-  }
-  const r = value(plan.result);
-  if (r.w !== plan.width) throw new Error(`result is ${r.w} bits, not ${plan.width}`);
-  return r.v;
-}
-
-describe('popcount plans (generators/popcount.ts)', () => {
+describe('popcount plans (src/parts/popcount.ts), evaluated as data', () => {
   const archs: PopcountArch[] = ['carry-tree', 'gpc63'];
   const sizes = [...Array.from({ length: 100 }, (_, i) => i + 1), 127, 128, 129, 256, 300, 513];
+  const count = (bits: boolean[]) => bits.filter(Boolean).length;
+
   it.each(archs)('%s counts every size from 1 to 100 bits, and 127, 128, 129, 256, 300, 513', (arch) => {
     const rng = new Rng(5);
     for (const n of sizes) {
@@ -278,7 +189,7 @@ describe('popcount plans (generators/popcount.ts)', () => {
       }
       for (const a of patterns) {
         const got = evaluatePlan(plan, { a });
-        if (got !== a.filter(Boolean).length) expect(got, `${arch} n=${n}`).toBe(a.filter(Boolean).length);
+        if (got !== count(a)) expect(got, `${arch} n=${n}`).toBe(count(a));
       }
     }
   });
@@ -293,18 +204,39 @@ describe('popcount plans (generators/popcount.ts)', () => {
           const b = r === 0 ? a : Array.from({ length: n }, () => rng.float() < 0.5);
           let want = 0;
           for (let c = 0; c < n; c++) want += (c < andBits ? a[c] && b[c] : a[c] === b[c]) ? 1 : 0;
-          const got = evaluatePlan(plan, { a, b, andBits });
+          const got = evaluatePlan(plan, { a, b });
           if (got !== want) expect(got, `${arch} n=${n} andBits=${andBits}`).toBe(want);
         }
       }
     }
   });
 
+  it('the evaluator catches a wrong plan (a node reading the wrong bit, a wrong match op, a truncated sum)', () => {
+    const plan = planPopcount(9, 'carry-tree', { andBits: 4 });
+    const a = [true, true, false, true, false, false, true, true, false];
+    const b = [true, false, false, true, true, false, true, false, false];
+    expect(evaluatePlan(plan, { a, b })).toBe(referenceCount(plan, { a, b }));
+    const root = plan.nodes.length - 1;
+    const swap = structuredClone(plan);
+    const add = swap.nodes[root]!;
+    if (add.cell !== 'add') throw new Error('the root is an adder');
+    add.c = { kind: 'match', index: 2, op: 'and' };
+    expect(evaluatePlan(swap, { a, b })).not.toBe(referenceCount(plan, { a, b }));
+    const op = structuredClone(plan);
+    const leaf = op.nodes.find((x) => x.cell === 'pairs')!;
+    if (leaf.cell !== 'pairs') throw new Error('a leaf');
+    leaf.pairs[0] = { ...leaf.pairs[0]!, op: 'xnor' };
+    expect(() => evaluatePlan(op, { a, b })).toThrow(/uses xnor, expected and|AND pairs/);
+    const narrow = structuredClone(plan);
+    narrow.nodes[root]!.outWidth -= 1;
+    expect(() => evaluatePlan(narrow, { a: a.map(() => true), b: a.map(() => true) })).toThrow(/does not fit/);
+  });
+
   it('the carry tree uses one input bit as each node\'s carry-in and is as small as the cost model allows', () => {
     const plan = planPopcount(64, 'carry-tree');
-    expect(plan.nodes.every((x) => /^in_i\[\d+\]$/.test(x.inputs[2]!))).toBe(true);
+    expect(plan.nodes.every((x) => x.cell === 'add' && x.c.kind === 'in')).toBe(true);
     // Yosys 0.23 maps a W-bit node to W SB_LUT4 (2 for a full adder): 79 at n = 64.
-    const luts = plan.nodes.reduce((s, x) => s + (x.size === 1 ? 2 : x.size), 0);
+    const luts = plan.nodes.reduce((s, x) => s + (x.cell === 'add' ? (x.a.length === 1 ? 2 : x.a.length) : 0), 0);
     expect(luts).toBe(79);
     expect(plan.depth).toBe(6);
   });

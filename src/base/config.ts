@@ -17,6 +17,10 @@ export type BlockName = (typeof BLOCK_NAMES)[number];
 export const TARGET_NAMES = ['ice40', 'generic'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** Popcount architectures of the XNOR engine (src/parts/popcount.ts plans each one). */
+export const POPCOUNT_ARCHS = ['loop', 'carry-tree', 'gpc63'] as const;
+export type PopcountArch = (typeof POPCOUNT_ARCHS)[number];
+
 const int = (min: number, max: number) => {
   const allowed = `allowed: an integer from ${min} to ${max}`;
   return z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
@@ -102,7 +106,7 @@ const rootShape = {
     .default('ice40')
     .transform((v): TargetName => (v === 'lut6' ? 'generic' : v)),
   /** spikeforge addition: popcount architecture of the XNOR engine. */
-  popcount: oneOf(['auto', 'loop', 'carry-tree', 'gpc63']).default('auto'),
+  popcount: oneOf(['auto', ...POPCOUNT_ARCHS]).default('auto'),
   /** spikeforge addition: attention heads of `ssa_head` (each over its own D bits). */
   heads: int(1, 64).default(1),
 };
