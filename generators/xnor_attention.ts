@@ -9,9 +9,10 @@
  * read synchronously, Log-PE bias registered by its core) → stage 2 counts → [Log-PE]
  * stage 3 count + bias. Output = the last stage's register.
  */
-import { renderGrayCode } from './gray_rom.js';
+import { grayModule, renderGray, renderGrayCode } from './gray_rom.js';
 import { renderLogPeLanes } from './logpe_bias.js';
 import { popcountModule, renderPopcount } from './parts/popcount.js';
+import { counterModule, delayModule, renderCounter, renderDelay } from './parts/counter.js';
 import { header } from '../src/render/header.js';
 import { cycleFormula, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
 import { xnorAttentionModule } from '../src/blocks/xnor_attention/index.js';
@@ -47,7 +48,7 @@ export function xnorParams(d: XnorDerived): Record<string, string | number> {
 
 export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): GeneratedFile[] {
   const module = xnorAttentionModule(d);
-  const files: GeneratedFile[] = [];
+  const files: GeneratedFile[] = [renderCounter(d.name, meta), renderDelay(d.name, meta)];
   const n = d.seqLen;
   const g = d.gray;
   let line: object | null = null;
@@ -63,17 +64,18 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
     };
   }
   if (g?.grid) {
-    grid = { rowBits: g.grid.rowBits, colBits: g.grid.colBits, lastRow: g.grid.rows - 1, lastCol: g.grid.cols - 1 };
+    files.push(renderGray(d.name, meta));
+    grid = { rowBits: g.grid.rowBits, colBits: g.grid.colBits, lastRow: g.grid.rows - 1, lastCol: g.grid.cols - 1, gray: grayModule(d.name) };
   }
   let logPe: object | null = null;
   if (d.logPe && d.logPeLanes) {
     files.push(...renderLogPeLanes(d.logPe, d.lanes, meta));
-    logPe = { module: logPeLanesModule(d.logPe), biasWidth: d.logPeLanes.biasWidth, beatWidth: d.logPeLanes.beatWidth };
+    // The core's output register is stage 1; the count is registered at stage 2.
+    logPe = { module: logPeLanesModule(d.logPe), biasWidth: d.logPeLanes.biasWidth, delay: 1 };
   }
   // The similarity is counted inside the popcount (AND on the data bits for "and", XNOR
   // on everything else), so a LUT6 counter tree can absorb it into its first level.
   files.push(...renderPopcount(d.name, d.countBits, d.popcount, meta, { andBits: d.similarity === 'and' ? d.dim : 0 }));
-  const partial = d.lastLanes < d.lanes;
   const context = {
     header: header(
       module,
@@ -88,6 +90,9 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
       meta,
     ),
     module,
+    counter: counterModule(d.name),
+    delay: delayModule(d.name),
+    seqLen: n,
     dim: d.dim,
     rowWidth: d.countBits,
     lanes: d.lanes,
@@ -95,17 +100,13 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
     addrWidth: d.keyBuffer.addrWidth,
     countWidth: d.countWidth,
     scoreWidth: d.scoreWidth,
-    scoreBusWidth: d.lanes * d.scoreWidth,
-    lastIdx: n - 1,
-    multiBeat: d.beats > 1,
+    beats: d.beats,
     beatWidth: d.beatWidth,
-    lastBeat: d.beats - 1,
-    multiLane: d.lanes > 1,
     laneWidth: d.laneWidth,
     lastLane: d.lastLanes - 1,
-    partial,
-    lastLanes: d.lastLanes,
     lastKeep: `${d.lanes}'b${'0'.repeat(d.lanes - d.lastLanes)}${'1'.repeat(d.lastLanes)}`,
+    latency: d.latency,
+    pcStages: 0,
     gray: g ? { bits: g.bits } : null,
     line,
     grid,

@@ -336,13 +336,15 @@ describe('xnor_attention co-simulation catches broken RTL', () => {
 
   it('fails when the Log-PE bias skips its pipeline register (bias one beat early)', async () => {
     const d = design({ ...small, name: 'xa_m_reg' });
-    const broken = mutate(d, 'xa_m_reg_xnor_attention.sv', (sv) => sv.replace('assign sum = SW\'(count_q) + SW\'(bias2_q);', "assign sum = SW'(count_q) + SW'(bias1[l*BiasW +: BiasW]);"));
+    const broken = mutate(d, 'xa_m_reg_xnor_attention.sv', (sv) => sv.replace("assign sum = SW'(count_q) + SW'(bias[l*BiasW +: BiasW]);", "assign sum = SW'(count_q) + SW'(bias_core[l*BiasW +: BiasW]);"));
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model/);
   });
 
   it('fails when the qi sideband comes from the wrong stage', async () => {
     const d = design({ ...small, name: 'xa_m_qi' });
-    const broken = mutate(d, 'xa_m_qi_xnor_attention.sv', (sv) => sv.replace('assign score_qi_o = qi3_q;', 'assign score_qi_o = qi2_q;'));
+    const broken = mutate(d, 'xa_m_qi_xnor_attention.sv', (sv) =>
+      sv.replace('assign {score_qi_o, score_kj_o, score_last_o} = side_out;', 'assign {score_qi_o, score_kj_o, score_last_o} = {side_pc[SideW-1 -: IdxW], side_out[SideW-IdxW-1:0]};'),
+    );
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/sideband qi \d+ \(expected \d+\)/);
   });
 
