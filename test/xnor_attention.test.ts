@@ -21,8 +21,9 @@ import { logPeBias } from '../src/blocks/logpe_bias/model.js';
 import { bitlen } from '../src/base/bits.js';
 import { Rng } from '../src/base/rng.js';
 import { resolveConfig } from '../src/io/config-file.js';
-import { planPopcount } from '../src/parts/popcount.js';
-import { evaluatePlan, referenceCount } from './helpers/popcount.js';
+import { nodeInputs, planPopcount, type Bit } from '../src/parts/popcount.js';
+import { pipelinePlan, pipelineRegisters } from '../src/parts/popcount-pipeline.js';
+import { checkStages, evaluatePlan, referenceCount, runPipelined } from './helpers/popcount.js';
 import { main } from '../src/cli/main.js';
 import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
@@ -145,9 +146,48 @@ describe('XNOR-attention derived parameters and config errors', () => {
     expect(d.beatWidth).toBe(4);
     expect(d.countBits).toBe(33);
     expect(d.scoreWidth).toBe(bitlen(33));
-    expect(d.latency).toBe(2);
-    expect(engineCycles(d, 2)).toBe(37 + 2 * 37 * 13 + 2);
+    // 33 bits: a 5-level carry tree; "auto" on iCE40 = 4 levels per clock, the key-buffer
+    // read counting as one, so one popcount register stage: latency 2 + 1.
+    expect(d.popcountStages).toBe(1);
+    expect(d.keyWriteReg).toBe(true);
+    expect(d.latency).toBe(3);
+    expect(engineCycles(d, 2)).toBe(37 + 2 * 37 * 13 + 3);
+    expect(derive({ seqLen: 37, dim: 33, lanes: 3, timesteps: 2, popcountPipeline: 0 }).latency).toBe(2);
     expect(derive({ seqLen: 4, dim: 8, logPe: { enabled: true } }).latency).toBe(3);
+    // Log-PE split: only 1-D logic, only with a popcount stage to hide it in.
+    const lp = derive({ seqLen: 40, dim: 32, lanes: 4, logPe: { enabled: true } });
+    expect([lp.popcountStages, lp.logPeSplit, lp.latency]).toEqual([1, true, 4]);
+    expect(derive({ seqLen: 40, dim: 32, lanes: 4, logPe: { enabled: true, impl: 'distance-rom' } }).logPeSplit).toBe(false);
+    expect(derive({ seqLen: 40, dim: 32, lanes: 4, logPe: { enabled: true }, popcountPipeline: 0 }).logPeSplit).toBe(false);
+    // The key write is registered only with more than one word per bank.
+    expect(derive({ seqLen: 6, dim: 40, lanes: 6, popcountPipeline: 2 }).keyWriteReg).toBe(false);
+  });
+
+  it('pipelines the popcount: ceil((depth + 1) / K) − 1 register stages (K ≥ 2), depth − 1 (K = 1); none for the loop or K = 0', () => {
+    for (const popcount of ['carry-tree', 'gpc63'] as const) {
+      for (const dim of [4, 8, 15, 16, 33, 64, 127, 128, 300]) {
+        for (const similarity of ['xnor', 'and'] as const) {
+          // The longest path in cells, read off the plan (gpc63 levels can skip a level).
+          const plan = planPopcount(dim, popcount, { andBits: similarity === 'and' ? dim : 0 });
+          const level: number[] = [];
+          plan.nodes.forEach((x) => level.push(1 + Math.max(0, ...nodeInputs(x).map((b) => (b.kind === 'node' ? level[b.node]! : 0)))));
+          const depth = Math.max(...level);
+          if (popcount === 'carry-tree') expect(depth).toBe(plan.depth);
+          for (const k of [1, 2, 3, 4, 5]) {
+            const want = k === 1 ? depth - 1 : Math.ceil((depth + 1) / k) - 1;
+            const d = derive({ seqLen: 4, dim, popcount, similarity, popcountPipeline: k });
+            expect(d.popcountStages, `${popcount} ${similarity} dim ${dim} K ${k}`).toBe(want);
+            expect(d.latency).toBe(2 + want);
+          }
+        }
+      }
+    }
+    expect(derive({ seqLen: 4, dim: 8 }).popcountStages).toBe(0);
+    expect(derive({ seqLen: 4, dim: 16 }).popcountStages).toBe(1);
+    expect(derive({ seqLen: 4, dim: 300 }).popcountStages).toBe(2);
+    expect(derive({ seqLen: 4, dim: 64, popcount: 'loop', popcountPipeline: 2 }).popcountStages).toBe(0);
+    expect(derive({ seqLen: 4, dim: 64, popcountPipeline: 0 }).popcountStages).toBe(0);
+    expect(derive({ seqLen: 4, dim: 64, target: 'generic' }).popcountStages).toBe(0);
   });
 
   it('picks the popcount architecture for the target when "auto"', () => {
@@ -166,6 +206,8 @@ describe('XNOR-attention derived parameters and config errors', () => {
     ['a Log-PE table of the wrong size', { seqLen: 3, dim: 8, logPe: { enabled: true, mode: 'table', table: [[1, 2], [3, 4]] } }, /"logPe\.table".*N = seqLen = 3/],
     ['an unknown popcount', { seqLen: 3, dim: 8, popcount: 'wallace' }, /"popcount": value "wallace".*"carry-tree"/],
     ['an unknown target', { seqLen: 3, dim: 8, target: 'ecp5' }, /"target": value "ecp5"/],
+    ['popcountPipeline above 16', { seqLen: 3, dim: 8, popcountPipeline: 17 }, /"popcountPipeline": value 17 .*"auto" or an integer from 0 to 16/],
+    ['popcountPipeline not a number', { seqLen: 3, dim: 8, popcountPipeline: 'fast' }, /"popcountPipeline": value "fast" .*"auto" or an integer from 0 to 16/],
   ];
   it.each(bad)('rejects %s, naming the key', (_label, raw, message) => {
     expect(() => derive(raw)).toThrow(message);
@@ -232,6 +274,53 @@ describe('popcount plans (src/parts/popcount.ts), evaluated as data', () => {
     expect(() => evaluatePlan(narrow, { a: a.map(() => true), b: a.map(() => true) })).toThrow(/does not fit/);
   });
 
+  it('pipelined plans count the same, clock by clock, P clocks late, with every stage reading one stage only', () => {
+    const rng = new Rng(7);
+    for (const arch of archs) {
+      for (const n of [1, 2, 3, 7, 16, 21, 40, 64, 100, 256, 513]) {
+        for (const match of [null, { andBits: 0 }, { andBits: Math.floor(n / 2) }]) {
+          const flat = planPopcount(n, arch, match);
+          for (const every of [1, 2, 3, 4]) {
+            const plan = pipelinePlan(flat, { every, lead: 1 });
+            const what = `${arch} n=${n} ${JSON.stringify(match)} K=${every}`;
+            checkStages(plan);
+            // Every register is read by something: only the bits that are used get one.
+            const read = new Set<string>();
+            const note = (b: Bit) => b.kind === 'reg' && read.add(`${b.stage}.${b.index}`);
+            plan.nodes.forEach((x) => nodeInputs(x).forEach(note));
+            plan.result.forEach(note);
+            plan.stages.forEach((srcs) => srcs.forEach(note));
+            expect(read.size, what).toBe(pipelineRegisters(plan));
+            const inputs = Array.from({ length: 12 }, () => {
+              const p = rng.float();
+              return { a: Array.from({ length: n }, () => rng.float() < p), b: Array.from({ length: n }, () => rng.float() < 0.5) };
+            });
+            const outs = runPipelined(plan, inputs);
+            const lag = plan.stages.length;
+            inputs.forEach((x, t) => {
+              if (t + lag < outs.length && outs[t + lag] !== referenceCount(plan, x)) expect(outs[t + lag], `${what} input ${t}`).toBe(referenceCount(plan, x));
+            });
+            expect(evaluatePlan(plan, inputs[0]!), what).toBe(referenceCount(plan, inputs[0]!));
+          }
+        }
+      }
+    }
+  });
+
+  it('the stage check and the clocked run catch a register that is skipped', () => {
+    const plan = pipelinePlan(planPopcount(40, 'carry-tree', { andBits: 0 }), { every: 2, lead: 1 });
+    expect(plan.stages.length).toBeGreaterThan(1);
+    // A node in stage 2 that reads a stage-1 value directly, without its register.
+    const broken = structuredClone(plan);
+    const i = broken.nodes.findIndex((x) => x.cell === 'add' && x.a.some((b) => b.kind === 'reg' && b.stage === 2));
+    const node = broken.nodes[i]!;
+    if (node.cell !== 'add') throw new Error('an adder');
+    const k = node.a.findIndex((b) => b.kind === 'reg' && b.stage === 2);
+    const r = node.a[k] as Extract<Bit, { kind: 'reg' }>;
+    node.a[k] = broken.stages[1]![r.index]!;
+    expect(() => checkStages(broken)).toThrow(/reads stages/);
+  });
+
   it('the carry tree uses one input bit as each node\'s carry-in and is as small as the cost model allows', () => {
     const plan = planPopcount(64, 'carry-tree');
     expect(plan.nodes.every((x) => x.cell === 'add' && x.c.kind === 'in')).toBe(true);
@@ -277,6 +366,11 @@ const COVER: Variant[] = [
     label: 'N=168 D=33 lanes=3, xnor, no PE, gpc63 (auto generic)',
     raw: { seqLen: 168, dim: 33, lanes: 3, target: 'generic' },
     vectors: 2,
+  },
+  {
+    label: 'N=21 D=32 lanes=4 (partial last beat), xnor, both PEs, carry-tree with every level registered (popcountPipeline 1: 4 stages, Log-PE split, registered key write)',
+    raw: { seqLen: 21, dim: 32, timesteps: 2, lanes: 4, grayPe: { enabled: true }, logPe: { enabled: true }, popcountPipeline: 1 },
+    vectors: 4,
   },
   {
     label: 'N=12 D=32 lanes=1 on a 3x4 grid, xnor, both PEs (2-D), loop',
@@ -346,6 +440,22 @@ describe('xnor_attention co-simulation catches broken RTL', () => {
       sv.replace('assign {score_qi_o, score_kj_o, score_last_o} = side_out;', 'assign {score_qi_o, score_kj_o, score_last_o} = {side_pc[SideW-1 -: IdxW], side_out[SideW-IdxW-1:0]};'),
     );
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/sideband qi \d+ \(expected \d+\)/);
+  });
+
+  // The same engine with a pipelined popcount (11 bits, every tree level registered).
+  const piped = { ...small, popcountPipeline: 1 };
+
+  it('fails when the popcount\'s stage registers ignore the stall', async () => {
+    const d = design({ ...piped, name: 'xa_m_pst' });
+    expect((d.derived as { popcountStages: number }).popcountStages).toBeGreaterThanOrEqual(2);
+    const broken = mutate(d, 'xa_m_pst_popcount.sv', (sv) => sv.replace('    if (en_i) begin', "    if (1'b1) begin"));
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model/);
+  });
+
+  it('fails when the sideband skips a popcount stage', async () => {
+    const d = design({ ...piped, name: 'xa_m_psb' });
+    const broken = mutate(d, 'xa_m_psb_xnor_attention.sv', (sv) => sv.replace('#(.W(SideW), .Depth(1 + PcStages)) u_side_pc', '#(.W(SideW), .Depth(PcStages)) u_side_pc'));
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model|sideband/);
   });
 
   it('fails when keys may overwrite the bank still being read (no double-buffer guard)', async () => {

@@ -8,6 +8,7 @@ import type { GeneratedFile, RenderMeta } from '../../src/render/files.js';
 import { renderTemplate } from '../../src/render/templates.js';
 import { header } from '../../src/render/header.js';
 import { planPopcount, type Bit, type MatchInputs, type PlanNode, type PopcountArch, type PopcountPlan } from '../../src/parts/popcount.js';
+import { NO_PIPE, pipelinePlan, pipelineRegisters, type PopcountPipe } from '../../src/parts/popcount-pipeline.js';
 
 export function popcountModule(prefix: string): string {
   return `${prefix}_popcount`;
@@ -186,7 +187,8 @@ function instance(prefix: string, node: PlanNode, i: number, widths: Widths): In
 
 /**
  * The popcount module and the leaf modules its architecture instantiates. With `match`,
- * the module counts the match of a_i and b_i (see MatchInputs) instead of in_i.
+ * the module counts the match of a_i and b_i (see MatchInputs) instead of in_i; with
+ * `pipe`, the tree has register stages (src/parts/popcount-pipeline.ts).
  */
 export function renderPopcount(
   prefix: string,
@@ -194,20 +196,30 @@ export function renderPopcount(
   arch: PopcountArch,
   meta: RenderMeta,
   match: MatchInputs | null = null,
+  pipe: PopcountPipe = NO_PIPE,
 ): GeneratedFile[] {
-  return renderPopcountPlan(prefix, planPopcount(n, arch, match), meta);
+  return renderPopcountPlan(prefix, pipelinePlan(planPopcount(n, arch, match), pipe), meta, pipe);
 }
 
-export function renderPopcountPlan(prefix: string, plan: PopcountPlan, meta: RenderMeta): GeneratedFile[] {
+/** Renders a plan as it is (pipelined or not); `pipe` only says how its stages were cut, for the header. */
+export function renderPopcountPlan(prefix: string, plan: PopcountPlan, meta: RenderMeta, pipe: PopcountPipe = NO_PIPE): GeneratedFile[] {
   const { arch, n, match } = plan;
   const module = popcountModule(prefix);
+  const p = plan.stages.length;
   const params = {
     Bits: n,
     CountWidth: `${plan.width} = bitlen(${n})`,
     Architecture: ARCH_TEXT[arch],
     ...(arch === 'loop' ? {} : { Nodes: plan.nodes.length, NodeLevels: plan.depth }),
+    ...(p
+      ? {
+          Stages: `${p} (at most ${pipe.every} logic levels per clock${pipe.lead ? `, the first stage ${pipe.lead} level(s) shorter for the logic in front of a_i / b_i` : ''}; ${pipelineRegisters(plan)} flip-flops)`,
+          Latency: `${p} clock(s) from a_i / b_i to count_o`,
+        }
+      : {}),
   };
-  const head = header(module, [`Combinational population count of ${n} bits: count_o = ${matchText(match, n)}.`], params, meta);
+  const what = p ? `Population count of ${n} bits in ${p + 1} pipeline stages` : `Combinational population count of ${n} bits`;
+  const head = header(module, [`${what}: count_o = ${matchText(match, n)}.`], params, meta);
   const ports = { n, width: plan.width, match: match !== null };
   const files: GeneratedFile[] = [];
   if (arch === 'loop') {
@@ -231,9 +243,10 @@ export function renderPopcountPlan(prefix: string, plan: PopcountPlan, meta: Ren
           `${count('pairs') ? `${count('pairs')} match leaves (3 pairs each), ` : ''}` +
             `${count('count')} counters, ${plan.depth} levels in all, the last a two-row adder.`,
         ];
+  const stages = plan.stages.map((srcs, s) => ({ name: stageNet(s + 1), width: srcs.length, src: svBits(srcs, widths) }));
   files.push({
     path: `${module}.sv`,
-    content: renderTemplate('popcount/popcount_tree.sv.hbs', { header: head, module, ...ports, comment, nodes, result: svBits(plan.result, widths) }),
+    content: renderTemplate('popcount/popcount_tree.sv.hbs', { header: head, module, ...ports, comment, nodes, stages: p ? stages : null, result: svBits(plan.result, widths) }),
     kind: 'sv',
   });
   if (count('add')) {
