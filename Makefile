@@ -44,8 +44,10 @@ PRESETS := ts_n12_gray ts_n12_log patch_8x8 ts_n168_gray ts_n168_log
 verify-presets: setup
 	@for p in $(PRESETS); do node bin/spikeforge.js verify examples/$$p.json --vectors 200 || exit 1; done
 
+# Also the engine's Fmax on the iCE40 HX8K (3 nextpnr seeds per variant, ~10 min on 2 cores).
 bench: setup
 	node --import tsx bench/run.ts
+	node --import tsx bench/xnor_fmax.ts
 
 clean:
 	rm -rf dist rtl-out .cache

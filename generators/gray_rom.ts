@@ -21,7 +21,24 @@ function grayParams(g: GrayDerived): Record<string, string | number> {
   };
 }
 
-/** The combinational core, plus its ROM image when impl = "rom". */
+/** `<prefix>_gray`: the binary-reflected Gray code of a W-bit value, the one place its XOR is written. */
+export function grayModule(prefix: string): string {
+  return `${prefix}_gray`;
+}
+
+export function renderGray(prefix: string, meta: RenderMeta): GeneratedFile {
+  const module = grayModule(prefix);
+  return {
+    path: `${module}.sv`,
+    content: renderTemplate('gray_rom/gray.sv.hbs', {
+      header: header(module, ['Binary-reflected Gray code (SPEC §1): gray_o = bin_i ^ (bin_i >> 1).'], { W: 'width (parameter)' }, meta),
+      module,
+    }),
+    kind: 'sv',
+  };
+}
+
+/** The combinational core (and the Gray part it instantiates), plus its ROM image when impl = "rom". */
 export function renderGrayCode(g: GrayDerived, meta: RenderMeta): GeneratedFile[] {
   const module = grayCodeModule(g);
   const romDepth = g.romDepth;
@@ -42,8 +59,10 @@ export function renderGrayCode(g: GrayDerived, meta: RenderMeta): GeneratedFile[
     rom: g.impl === 'rom' ? { depth: romDepth, memFile: memName } : null,
     grid: g.impl === 'logic' && g.grid ? { ...g.grid, extWidth: g.posWidth + 1 } : null,
     plain: g.impl === 'logic' && !g.grid,
+    gray: grayModule(g.name),
   };
   files.push({ path: `${module}.sv`, content: renderTemplate('gray_rom/gray_code.sv.hbs', context), kind: 'sv' });
+  if (g.impl === 'logic') files.push(renderGray(g.name, meta));
   if (g.impl === 'rom') {
     // Entries past the last position (the ROM is a power of two deep) hold 0.
     const values = Array.from({ length: romDepth }, (_, p) => (p < g.positions ? positionCode(g, p) : 0));

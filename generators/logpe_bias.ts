@@ -47,7 +47,7 @@ function tableBankValues(l: LogPeDerived, g: LogPeLanes, lane: number): number[]
   return values;
 }
 
-function laneParams(l: LogPeDerived, g: LogPeLanes): Record<string, string | number> {
+function laneParams(l: LogPeDerived, g: LogPeLanes, split = false): Record<string, string | number> {
   const n = l.geometry.seqLen;
   return {
     Mode:
@@ -64,12 +64,17 @@ function laneParams(l: LogPeDerived, g: LogPeLanes): Record<string, string | num
     BeatW: `${g.beatWidth} = max(1, clog2(Beats))`,
     BiasW: `${g.biasWidth} = max(1, bitlen(${l.maxBias}))`,
     Memory: logPeMemory(l, g.lanes),
-    Latency: '1 clock from the en_i edge that samples the inputs',
+    Latency: split ? '2 clocks (|i - j| registered first) from the en_i edge that samples the inputs' : '1 clock from the en_i edge that samples the inputs',
   };
 }
 
-/** The lanes core (and its encoder or ROM images) for `lanes` biases per clock. */
-export function renderLogPeLanes(l: LogPeDerived, lanes: number, meta: RenderMeta): GeneratedFile[] {
+/**
+ * The lanes core (and its encoder or ROM images) for `lanes` biases per clock. `split`
+ * (1-D logic only): two register stages, the distance first (the engine asks for it when a
+ * popcount stage leaves room, for clock speed).
+ */
+export function renderLogPeLanes(l: LogPeDerived, lanes: number, meta: RenderMeta, split = false): GeneratedFile[] {
+  if (split && (l.impl !== 'logic' || l.grid)) throw new Error('a two-stage Log-PE core exists for 1-D logic only');
   const g = deriveLogPeLanes(l, lanes);
   const module = logPeLanesModule(l);
   const n = l.geometry.seqLen;
@@ -121,10 +126,10 @@ export function renderLogPeLanes(l: LogPeDerived, lanes: number, meta: RenderMet
     header: header(
       module,
       [
-        'Log-PE bias lanes (SPEC §2): bias_o lane l = bias(qi_i, kj_i + l), registered, loaded when en_i = 1.',
+        `Log-PE bias lanes (SPEC §2): bias_o lane l = bias(qi_i, kj_i + l), registered${split ? ' twice' : ''}, loaded when en_i = 1.`,
         'kj_i is a multiple of Lanes and kb_i = kj_i / Lanes; lanes with kj_i + l >= N give 0.',
       ],
-      laneParams(l, g),
+      laneParams(l, g, split),
       meta,
     ),
     module,
@@ -136,7 +141,7 @@ export function renderLogPeLanes(l: LogPeDerived, lanes: number, meta: RenderMet
     outWidth: g.lanes * g.biasWidth,
     tail,
     unusedPort,
-    logic1d: l.impl === 'logic' && !l.grid ? { last: n - 1 } : null,
+    logic1d: l.impl === 'logic' && !l.grid ? { last: n - 1, split } : null,
     grid,
     distance1d,
     tableRom,

@@ -9,11 +9,12 @@
  * read synchronously, Log-PE bias registered by its core) → stage 2 counts → [Log-PE]
  * stage 3 count + bias. Output = the last stage's register.
  */
-import { renderGrayCode } from './gray_rom.js';
+import { grayModule, renderGray, renderGrayCode } from './gray_rom.js';
 import { renderLogPeLanes } from './logpe_bias.js';
-import { popcountModule, renderPopcount } from './parts/popcount.js';
+import { popcountModule, renderPopcountPlan } from './parts/popcount.js';
+import { counterModule, delayModule, renderCounter, renderDelay } from './parts/counter.js';
 import { header } from '../src/render/header.js';
-import { cycleFormula, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
+import { cycleFormula, enginePopcount, type XnorDerived } from '../src/blocks/xnor_attention/derive.js';
 import { xnorAttentionModule } from '../src/blocks/xnor_attention/index.js';
 import { grayCodeModule } from '../src/blocks/gray_rom/index.js';
 import { logPeLanesModule } from '../src/blocks/logpe_bias/index.js';
@@ -40,14 +41,21 @@ export function xnorParams(d: XnorDerived): Record<string, string | number> {
     BeatsPerRow: `${d.beats} = ceil(N / Lanes)`,
     Popcount: `${d.popcount} (${d.popcountSource === 'auto' ? `auto for target ${d.target}` : 'from config'})`,
     KeyBuffer: `2 banks x ${d.lanes} lanes x ${d.beats} words x ${d.countBits} bits (double-buffered)`,
-    Latency: `${d.latency} clocks from a beat's issue to score_valid_o`,
+    PopcountStages: d.popcountStages
+      ? `${d.popcountStages} register stage(s) in each popcount (at most ${d.popcountPipe.every} logic levels per clock, the key-buffer read counting as one)`
+      : d.popcountPipe.every
+        ? `0 (at most ${d.popcountPipe.every} logic levels per clock: the tree fits one clock)`
+        : '0 (combinational popcount)',
+    ...(d.logPeSplit ? { LogPeStages: '2 (|i - j| registered first, hidden in the popcount stage)' } : {}),
+    ...(d.keyWriteReg ? { KeyWrite: 'registered (write enables and data from flip-flops)' } : {}),
+    Latency: `${d.latency} = 2${d.popcountStages ? ` + ${d.popcountStages} popcount stage(s)` : ''}${d.logPe ? ' + 1 (count + bias)' : ''} clocks from a beat's issue to score_valid_o`,
     Cycles: cycleFormula(d),
   };
 }
 
 export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): GeneratedFile[] {
   const module = xnorAttentionModule(d);
-  const files: GeneratedFile[] = [];
+  const files: GeneratedFile[] = [renderCounter(d.name, meta), renderDelay(d.name, meta)];
   const n = d.seqLen;
   const g = d.gray;
   let line: object | null = null;
@@ -63,17 +71,20 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
     };
   }
   if (g?.grid) {
-    grid = { rowBits: g.grid.rowBits, colBits: g.grid.colBits, lastRow: g.grid.rows - 1, lastCol: g.grid.cols - 1 };
+    files.push(renderGray(d.name, meta));
+    grid = { rowBits: g.grid.rowBits, colBits: g.grid.colBits, lastRow: g.grid.rows - 1, lastCol: g.grid.cols - 1, gray: grayModule(d.name) };
   }
   let logPe: object | null = null;
   if (d.logPe && d.logPeLanes) {
-    files.push(...renderLogPeLanes(d.logPe, d.lanes, meta));
-    logPe = { module: logPeLanesModule(d.logPe), biasWidth: d.logPeLanes.biasWidth, beatWidth: d.logPeLanes.beatWidth };
+    files.push(...renderLogPeLanes(d.logPe, d.lanes, meta, d.logPeSplit));
+    // The core's output register is stage 1 (2 when split); the count is registered at
+    // stage 2 + PcStages.
+    const coreStages = d.logPeSplit ? 2 : 1;
+    logPe = { module: logPeLanesModule(d.logPe), biasWidth: d.logPeLanes.biasWidth, coreStages, delay: 2 + d.popcountStages - coreStages };
   }
   // The similarity is counted inside the popcount (AND on the data bits for "and", XNOR
   // on everything else), so a LUT6 counter tree can absorb it into its first level.
-  files.push(...renderPopcount(d.name, d.countBits, d.popcount, meta, { andBits: d.similarity === 'and' ? d.dim : 0 }));
-  const partial = d.lastLanes < d.lanes;
+  files.push(...renderPopcountPlan(d.name, enginePopcount(d), meta, d.popcountPipe));
   const context = {
     header: header(
       module,
@@ -88,6 +99,9 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
       meta,
     ),
     module,
+    counter: counterModule(d.name),
+    delay: delayModule(d.name),
+    seqLen: n,
     dim: d.dim,
     rowWidth: d.countBits,
     lanes: d.lanes,
@@ -95,17 +109,14 @@ export function renderXnorAttention(d: XnorDerived, meta: RenderMeta): Generated
     addrWidth: d.keyBuffer.addrWidth,
     countWidth: d.countWidth,
     scoreWidth: d.scoreWidth,
-    scoreBusWidth: d.lanes * d.scoreWidth,
-    lastIdx: n - 1,
-    multiBeat: d.beats > 1,
+    beats: d.beats,
     beatWidth: d.beatWidth,
-    lastBeat: d.beats - 1,
-    multiLane: d.lanes > 1,
     laneWidth: d.laneWidth,
     lastLane: d.lastLanes - 1,
-    partial,
-    lastLanes: d.lastLanes,
     lastKeep: `${d.lanes}'b${'0'.repeat(d.lanes - d.lastLanes)}${'1'.repeat(d.lastLanes)}`,
+    latency: d.latency,
+    pcStages: d.popcountStages,
+    keyWriteReg: d.keyWriteReg ? 1 : 0,
     gray: g ? { bits: g.bits } : null,
     line,
     grid,

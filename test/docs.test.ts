@@ -108,6 +108,7 @@ describe('docs/config.md (generated from the config schema)', () => {
     scale: [0.5],
     target: ['lut6'],
     popcount: ['loop'],
+    popcountPipeline: [0, 2],
     heads: [2],
   };
 

@@ -99,7 +99,8 @@ describe('gray_rom co-simulation catches broken RTL', () => {
 
   it('fails when the XOR of the logic implementation becomes an OR', async () => {
     const d = design({ ...base, name: 'gr_gate', seqLen: 16 });
-    const broken = mutate(d, 'gr_gate_gray_code.sv', (sv) => sv.replace('gray = pos_i ^ (pos_i >> 1)', 'gray = pos_i | (pos_i >> 1)'));
+    // The XOR lives in the Gray part that the code core (and the engine) instantiate.
+    const broken = mutate(d, 'gr_gate_gray.sv', (sv) => sv.replace('assign gray_o = bin_i ^ (bin_i >> 1);', 'assign gray_o = bin_i | (bin_i >> 1);'));
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model/);
   });
 

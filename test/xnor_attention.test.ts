@@ -18,7 +18,9 @@ import { deriveXnor, engineCycles, type PopcountArch } from '../src/blocks/xnor_
 import { packRows, scores, similarity, xnorByIdentity } from '../src/blocks/xnor_attention/model.js';
 import { Rng } from '../src/base/rng.js';
 import { resolveConfig } from '../src/io/config-file.js';
-import { planPopcount, type PopcountPlan } from '../src/parts/popcount.js';
+import { nodeInputs, planPopcount, type Bit } from '../src/parts/popcount.js';
+import { pipelinePlan, pipelineRegisters } from '../src/parts/popcount-pipeline.js';
+import { checkStages, evaluatePlan, referenceCount, runPipelined } from './helpers/popcount.js';
 import { main } from '../src/cli/main.js';
 import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
@@ -142,9 +144,48 @@ describe('XNOR-attention derived parameters and config errors', () => {
     expect(d.beatWidth).toBe(4);
     expect(d.countBits).toBe(33);
     expect(d.scoreWidth).toBe(6); // bitlen(S_max = 33)
-    expect(d.latency).toBe(2);
-    expect(engineCycles(d, 2)).toBe(37 + 2 * 37 * 13 + 2);
+    // 33 bits: a 5-level carry tree; "auto" on iCE40 = 4 levels per clock, the key-buffer
+    // read counting as one, so one popcount register stage: latency 2 + 1.
+    expect(d.popcountStages).toBe(1);
+    expect(d.keyWriteReg).toBe(true);
+    expect(d.latency).toBe(3);
+    expect(engineCycles(d, 2)).toBe(37 + 2 * 37 * 13 + 3);
+    expect(derive({ seqLen: 37, dim: 33, lanes: 3, timesteps: 2, popcountPipeline: 0 }).latency).toBe(2);
     expect(derive({ seqLen: 4, dim: 8, logPe: { enabled: true } }).latency).toBe(3);
+    // Log-PE split: only 1-D logic, only with a popcount stage to hide it in.
+    const lp = derive({ seqLen: 40, dim: 32, lanes: 4, logPe: { enabled: true } });
+    expect([lp.popcountStages, lp.logPeSplit, lp.latency]).toEqual([1, true, 4]);
+    expect(derive({ seqLen: 40, dim: 32, lanes: 4, logPe: { enabled: true, impl: 'distance-rom' } }).logPeSplit).toBe(false);
+    expect(derive({ seqLen: 40, dim: 32, lanes: 4, logPe: { enabled: true }, popcountPipeline: 0 }).logPeSplit).toBe(false);
+    // The key write is registered only with more than one word per bank.
+    expect(derive({ seqLen: 6, dim: 40, lanes: 6, popcountPipeline: 2 }).keyWriteReg).toBe(false);
+  });
+
+  it('pipelines the popcount: ceil((depth + 1) / K) − 1 register stages (K ≥ 2), depth − 1 (K = 1); none for the loop or K = 0', () => {
+    for (const popcount of ['carry-tree', 'gpc63'] as const) {
+      for (const dim of [4, 8, 15, 16, 33, 64, 127, 128, 300]) {
+        for (const similarity of ['xnor', 'and'] as const) {
+          // The longest path in cells, read off the plan (gpc63 levels can skip a level).
+          const plan = planPopcount(dim, popcount, { andBits: similarity === 'and' ? dim : 0 });
+          const level: number[] = [];
+          plan.nodes.forEach((x) => level.push(1 + Math.max(0, ...nodeInputs(x).map((b) => (b.kind === 'node' ? level[b.node]! : 0)))));
+          const depth = Math.max(...level);
+          if (popcount === 'carry-tree') expect(depth).toBe(plan.depth);
+          for (const k of [1, 2, 3, 4, 5]) {
+            const want = k === 1 ? depth - 1 : Math.ceil((depth + 1) / k) - 1;
+            const d = derive({ seqLen: 4, dim, popcount, similarity, popcountPipeline: k });
+            expect(d.popcountStages, `${popcount} ${similarity} dim ${dim} K ${k}`).toBe(want);
+            expect(d.latency).toBe(2 + want);
+          }
+        }
+      }
+    }
+    expect(derive({ seqLen: 4, dim: 8 }).popcountStages).toBe(0);
+    expect(derive({ seqLen: 4, dim: 16 }).popcountStages).toBe(1);
+    expect(derive({ seqLen: 4, dim: 300 }).popcountStages).toBe(2);
+    expect(derive({ seqLen: 4, dim: 64, popcount: 'loop', popcountPipeline: 2 }).popcountStages).toBe(0);
+    expect(derive({ seqLen: 4, dim: 64, popcountPipeline: 0 }).popcountStages).toBe(0);
+    expect(derive({ seqLen: 4, dim: 64, target: 'generic' }).popcountStages).toBe(0);
   });
 
   it('picks the popcount architecture for the target when "auto"', () => {
@@ -163,107 +204,19 @@ describe('XNOR-attention derived parameters and config errors', () => {
     ['a Log-PE table of the wrong size', { seqLen: 3, dim: 8, logPe: { enabled: true, mode: 'table', table: [[1, 2], [3, 4]] } }, /"logPe\.table".*N = seqLen = 3/],
     ['an unknown popcount', { seqLen: 3, dim: 8, popcount: 'wallace' }, /"popcount": value "wallace".*"carry-tree"/],
     ['an unknown target', { seqLen: 3, dim: 8, target: 'ecp5' }, /"target": value "ecp5"/],
+    ['popcountPipeline above 16', { seqLen: 3, dim: 8, popcountPipeline: 17 }, /"popcountPipeline": value 17 .*"auto" or an integer from 0 to 16/],
+    ['popcountPipeline not a number', { seqLen: 3, dim: 8, popcountPipeline: 'fast' }, /"popcountPipeline": value "fast" .*"auto" or an integer from 0 to 16/],
   ];
   it.each(bad)('rejects %s, naming the key', (_label, raw, message) => {
     expect(() => derive(raw)).toThrow(message);
   });
 });
 
-/** What a plan counts: plain bits (in_i), or the match of two operands (a_i, b_i). */
-interface PlanInput {
-  a: boolean[];
-  b?: boolean[];
-  andBits?: number;
-}
-
-/**
- * Evaluates a popcount plan as the generated SV does: every node an adder (a + b + c), a
- * weighted counter or a match leaf, operands given by the plan's expressions.
- */
-function evaluatePlan(plan: PopcountPlan, input: PlanInput): number {
-  const wires = new Map<string, number>();
-  const matchBit = (c: number) => (c < (input.andBits ?? 0) ? input.a[c]! && input.b![c]! : input.a[c] === input.b![c]);
-  const vec = (name: string): boolean[] => (name === 'a_i' || name === 'in_i' ? input.a : input.b!);
-  const value = (expr: string): { v: number; w: number } => {
-    expr = expr.trim();
-    if (expr.startsWith('{')) {
-      // Concatenation, MSB first: split at top-level commas.
-      const parts: string[] = [];
-      let depth = 0;
-      let cur = '';
-      for (const ch of expr.slice(1, -1)) {
-        if (ch === '{') depth++;
-        if (ch === '}') depth--;
-        if (ch === ',' && depth === 0) {
-          parts.push(cur);
-          cur = '';
-        } else cur += ch;
-      }
-      parts.push(cur);
-      return parts.map(value).reduce((acc, p) => ({ v: acc.v * 2 ** p.w + p.v, w: acc.w + p.w }), { v: 0, w: 0 });
-    }
-    let m = /^(\d+)'b0$/.exec(expr);
-    if (m) return { v: 0, w: Number(m[1]) };
-    m = /^match\[(\d+)\]$/.exec(expr);
-    if (m) return { v: matchBit(Number(m[1])) ? 1 : 0, w: 1 };
-    // A match bit written inline: it must be the right operation for its position.
-    m = /^~\(a_i\[(\d+)\] \^ b_i\[(\d+)\]\)$/.exec(expr);
-    if (m && m[1] === m[2] && Number(m[1]) >= (input.andBits ?? 0)) return { v: matchBit(Number(m[1])) ? 1 : 0, w: 1 };
-    m = /^\(a_i\[(\d+)\] & b_i\[(\d+)\]\)$/.exec(expr);
-    if (m && m[1] === m[2] && Number(m[1]) < (input.andBits ?? 0)) return { v: matchBit(Number(m[1])) ? 1 : 0, w: 1 };
-    m = /^(in_i|a_i|b_i)\[(\d+)\]$/.exec(expr);
-    if (m) return { v: vec(m[1]!)[Number(m[2])] ? 1 : 0, w: 1 };
-    m = /^(a_i|b_i)\[(\d+):(\d+)\]$/.exec(expr);
-    if (m) {
-      const [hi, lo] = [Number(m[2]), Number(m[3])];
-      let v = 0;
-      for (let c = hi; c >= lo; c--) v = v * 2 + (vec(m[1]!)[c] ? 1 : 0);
-      return { v, w: hi - lo + 1 };
-    }
-    m = /^(n\d+)\[(\d+)\]$/.exec(expr);
-    if (m) return { v: Math.floor(wires.get(m[1]!)! / 2 ** Number(m[2])) % 2, w: 1 };
-    m = /^(n\d+)$/.exec(expr);
-    if (m) {
-      const node = plan.nodes.find((x) => x.wire === expr)!;
-      return { v: wires.get(expr)!, w: node.outWidth };
-    }
-    throw new Error(`cannot evaluate ${expr}`);
-  };
-  for (const node of plan.nodes) {
-    let v: number;
-    if (node.cell === 'add') {
-      const [a, b, c] = node.inputs.map(value) as [{ v: number; w: number }, { v: number; w: number }, { v: number; w: number }];
-      if (a.w !== node.size || b.w !== node.size || c.w !== 1) throw new Error(`${node.wire}: operand widths ${a.w}, ${b.w}, ${c.w} for W = ${node.size}`);
-      v = a.v + b.v + c.v;
-    } else if (node.cell === 'pairs') {
-      // A leaf over pairs lo..lo+K-1: AND on its first AndBits pairs, XNOR on the rest.
-      const lo = Number(/\[(\d+)\]$|:(\d+)\]$/.exec(node.inputs[0]!)!.slice(1).find((x) => x !== undefined));
-      const [a, b] = node.inputs.map(value) as [{ v: number; w: number }, { v: number; w: number }];
-      if (a.w !== node.size || b.w !== node.size || node.size > (plan.arch === 'carry-tree' ? 2 : 3)) throw new Error(`${node.wire}: ${a.w} pairs for K = ${node.size}`);
-      if ((node.size1 ?? 0) !== Math.max(0, Math.min(node.size, (input.andBits ?? 0) - lo))) throw new Error(`${node.wire}: AndBits ${node.size1}`);
-      v = 0;
-      for (let p = 0; p < node.size; p++) v += matchBit(lo + p) ? 1 : 0;
-    } else {
-      const all = value(node.inputs[0]!);
-      const k0 = node.size;
-      const k1 = node.size1 ?? 0;
-      if (all.w !== k0 + k1 || k0 + k1 > 6) throw new Error(`${node.wire}: ${all.w} inputs for K = ${k0}, K1 = ${k1}`);
-      let sum = 0;
-      for (let b = 0; b < k0 + k1; b++) sum += (Math.floor(all.v / 2 ** b) % 2) * (b < k0 ? 1 : 2);
-      v = sum;
-    }
-    // The output port must hold the value: nothing is ever truncated.
-    if (v >= 2 ** node.outWidth) throw new Error(`${node.wire}: ${v} does not fit ${node.outWidth} bits`);
-    wires.set(node.wire, v);
-  }
-  const r = value(plan.result);
-  if (r.w !== plan.width) throw new Error(`result is ${r.w} bits, not ${plan.width}`);
-  return r.v;
-}
-
-describe('popcount plans (generators/popcount.ts)', () => {
+describe('popcount plans (src/parts/popcount.ts), evaluated as data', () => {
   const archs: PopcountArch[] = ['carry-tree', 'gpc63'];
   const sizes = [...Array.from({ length: 100 }, (_, i) => i + 1), 127, 128, 129, 256, 300, 513];
+  const count = (bits: boolean[]) => bits.filter(Boolean).length;
+
   it.each(archs)('%s counts every size from 1 to 100 bits, and 127, 128, 129, 256, 300, 513', (arch) => {
     const rng = new Rng(5);
     for (const n of sizes) {
@@ -276,7 +229,7 @@ describe('popcount plans (generators/popcount.ts)', () => {
       }
       for (const a of patterns) {
         const got = evaluatePlan(plan, { a });
-        if (got !== a.filter(Boolean).length) expect(got, `${arch} n=${n}`).toBe(a.filter(Boolean).length);
+        if (got !== count(a)) expect(got, `${arch} n=${n}`).toBe(count(a));
       }
     }
   });
@@ -291,18 +244,86 @@ describe('popcount plans (generators/popcount.ts)', () => {
           const b = r === 0 ? a : Array.from({ length: n }, () => rng.float() < 0.5);
           let want = 0;
           for (let c = 0; c < n; c++) want += (c < andBits ? a[c] && b[c] : a[c] === b[c]) ? 1 : 0;
-          const got = evaluatePlan(plan, { a, b, andBits });
+          const got = evaluatePlan(plan, { a, b });
           if (got !== want) expect(got, `${arch} n=${n} andBits=${andBits}`).toBe(want);
         }
       }
     }
   });
 
+  it('the evaluator catches a wrong plan (a node reading the wrong bit, a wrong match op, a truncated sum)', () => {
+    const plan = planPopcount(9, 'carry-tree', { andBits: 4 });
+    const a = [true, true, false, true, false, false, true, true, false];
+    const b = [true, false, false, true, true, false, true, false, false];
+    expect(evaluatePlan(plan, { a, b })).toBe(referenceCount(plan, { a, b }));
+    const root = plan.nodes.length - 1;
+    const swap = structuredClone(plan);
+    const add = swap.nodes[root]!;
+    if (add.cell !== 'add') throw new Error('the root is an adder');
+    add.c = { kind: 'match', index: 2, op: 'and' };
+    expect(evaluatePlan(swap, { a, b })).not.toBe(referenceCount(plan, { a, b }));
+    const op = structuredClone(plan);
+    const leaf = op.nodes.find((x) => x.cell === 'pairs')!;
+    if (leaf.cell !== 'pairs') throw new Error('a leaf');
+    leaf.pairs[0] = { ...leaf.pairs[0]!, op: 'xnor' };
+    expect(() => evaluatePlan(op, { a, b })).toThrow(/uses xnor, expected and|AND pairs/);
+    const narrow = structuredClone(plan);
+    narrow.nodes[root]!.outWidth -= 1;
+    expect(() => evaluatePlan(narrow, { a: a.map(() => true), b: a.map(() => true) })).toThrow(/does not fit/);
+  });
+
+  it('pipelined plans count the same, clock by clock, P clocks late, with every stage reading one stage only', () => {
+    const rng = new Rng(7);
+    for (const arch of archs) {
+      for (const n of [1, 2, 3, 7, 16, 21, 40, 64, 100, 256, 513]) {
+        for (const match of [null, { andBits: 0 }, { andBits: Math.floor(n / 2) }]) {
+          const flat = planPopcount(n, arch, match);
+          for (const every of [1, 2, 3, 4]) {
+            const plan = pipelinePlan(flat, { every, lead: 1 });
+            const what = `${arch} n=${n} ${JSON.stringify(match)} K=${every}`;
+            checkStages(plan);
+            // Every register is read by something: only the bits that are used get one.
+            const read = new Set<string>();
+            const note = (b: Bit) => b.kind === 'reg' && read.add(`${b.stage}.${b.index}`);
+            plan.nodes.forEach((x) => nodeInputs(x).forEach(note));
+            plan.result.forEach(note);
+            plan.stages.forEach((srcs) => srcs.forEach(note));
+            expect(read.size, what).toBe(pipelineRegisters(plan));
+            const inputs = Array.from({ length: 12 }, () => {
+              const p = rng.float();
+              return { a: Array.from({ length: n }, () => rng.float() < p), b: Array.from({ length: n }, () => rng.float() < 0.5) };
+            });
+            const outs = runPipelined(plan, inputs);
+            const lag = plan.stages.length;
+            inputs.forEach((x, t) => {
+              if (t + lag < outs.length && outs[t + lag] !== referenceCount(plan, x)) expect(outs[t + lag], `${what} input ${t}`).toBe(referenceCount(plan, x));
+            });
+            expect(evaluatePlan(plan, inputs[0]!), what).toBe(referenceCount(plan, inputs[0]!));
+          }
+        }
+      }
+    }
+  });
+
+  it('the stage check and the clocked run catch a register that is skipped', () => {
+    const plan = pipelinePlan(planPopcount(40, 'carry-tree', { andBits: 0 }), { every: 2, lead: 1 });
+    expect(plan.stages.length).toBeGreaterThan(1);
+    // A node in stage 2 that reads a stage-1 value directly, without its register.
+    const broken = structuredClone(plan);
+    const i = broken.nodes.findIndex((x) => x.cell === 'add' && x.a.some((b) => b.kind === 'reg' && b.stage === 2));
+    const node = broken.nodes[i]!;
+    if (node.cell !== 'add') throw new Error('an adder');
+    const k = node.a.findIndex((b) => b.kind === 'reg' && b.stage === 2);
+    const r = node.a[k] as Extract<Bit, { kind: 'reg' }>;
+    node.a[k] = broken.stages[1]![r.index]!;
+    expect(() => checkStages(broken)).toThrow(/reads stages/);
+  });
+
   it('the carry tree uses one input bit as each node\'s carry-in and is as small as the cost model allows', () => {
     const plan = planPopcount(64, 'carry-tree');
-    expect(plan.nodes.every((x) => /^in_i\[\d+\]$/.test(x.inputs[2]!))).toBe(true);
+    expect(plan.nodes.every((x) => x.cell === 'add' && x.c.kind === 'in')).toBe(true);
     // Yosys 0.23 maps a W-bit node to W SB_LUT4 (2 for a full adder): 79 at n = 64.
-    const luts = plan.nodes.reduce((s, x) => s + (x.size === 1 ? 2 : x.size), 0);
+    const luts = plan.nodes.reduce((s, x) => s + (x.cell === 'add' ? (x.a.length === 1 ? 2 : x.a.length) : 0), 0);
     expect(luts).toBe(79);
     expect(plan.depth).toBe(6);
   });
@@ -343,6 +364,11 @@ const COVER: Variant[] = [
     label: 'N=168 D=33 lanes=3, xnor, no PE, gpc63 (auto generic)',
     raw: { seqLen: 168, dim: 33, lanes: 3, target: 'generic' },
     vectors: 2,
+  },
+  {
+    label: 'N=21 D=32 lanes=4 (partial last beat), xnor, both PEs, carry-tree with every level registered (popcountPipeline 1: 4 stages, Log-PE split, registered key write)',
+    raw: { seqLen: 21, dim: 32, timesteps: 2, lanes: 4, grayPe: { enabled: true }, logPe: { enabled: true }, popcountPipeline: 1 },
+    vectors: 4,
   },
   {
     label: 'N=12 D=32 lanes=1 on a 3x4 grid, xnor, both PEs (2-D), loop',
@@ -402,14 +428,32 @@ describe('xnor_attention co-simulation catches broken RTL', () => {
 
   it('fails when the Log-PE bias skips its pipeline register (bias one beat early)', async () => {
     const d = design({ ...small, name: 'xa_m_reg' });
-    const broken = mutate(d, 'xa_m_reg_xnor_attention.sv', (sv) => sv.replace('assign sum = SW\'(count_q) + SW\'(bias2_q);', "assign sum = SW'(count_q) + SW'(bias1[l*BiasW +: BiasW]);"));
+    const broken = mutate(d, 'xa_m_reg_xnor_attention.sv', (sv) => sv.replace("assign sum = SW'(count_q) + SW'(bias[l*BiasW +: BiasW]);", "assign sum = SW'(count_q) + SW'(bias_core[l*BiasW +: BiasW]);"));
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model/);
   });
 
   it('fails when the qi sideband comes from the wrong stage', async () => {
     const d = design({ ...small, name: 'xa_m_qi' });
-    const broken = mutate(d, 'xa_m_qi_xnor_attention.sv', (sv) => sv.replace('assign score_qi_o = qi3_q;', 'assign score_qi_o = qi2_q;'));
+    const broken = mutate(d, 'xa_m_qi_xnor_attention.sv', (sv) =>
+      sv.replace('assign {score_qi_o, score_kj_o, score_last_o} = side_out;', 'assign {score_qi_o, score_kj_o, score_last_o} = {side_pc[SideW-1 -: IdxW], side_out[SideW-IdxW-1:0]};'),
+    );
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/sideband qi \d+ \(expected \d+\)/);
+  });
+
+  // The same engine with a pipelined popcount (11 bits, every tree level registered).
+  const piped = { ...small, popcountPipeline: 1 };
+
+  it('fails when the popcount\'s stage registers ignore the stall', async () => {
+    const d = design({ ...piped, name: 'xa_m_pst' });
+    expect((d.derived as { popcountStages: number }).popcountStages).toBeGreaterThanOrEqual(2);
+    const broken = mutate(d, 'xa_m_pst_popcount.sv', (sv) => sv.replace('    if (en_i) begin', "    if (1'b1) begin"));
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model/);
+  });
+
+  it('fails when the sideband skips a popcount stage', async () => {
+    const d = design({ ...piped, name: 'xa_m_psb' });
+    const broken = mutate(d, 'xa_m_psb_xnor_attention.sv', (sv) => sv.replace('#(.W(SideW), .Depth(1 + PcStages)) u_side_pc', '#(.W(SideW), .Depth(PcStages)) u_side_pc'));
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model|sideband/);
   });
 
   it('fails when keys may overwrite the bank still being read (no double-buffer guard)', async () => {

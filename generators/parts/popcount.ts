@@ -1,12 +1,14 @@
 /**
  * The popcount part's generator: renders a plan of src/parts/popcount.ts as
  * `<prefix>_popcount` and the leaf modules its architecture instantiates
- * (templates/popcount/).
+ * (templates/popcount/). The plan holds typed bit references only; this file is the one
+ * place they become SystemVerilog text.
  */
 import type { GeneratedFile, RenderMeta } from '../../src/render/files.js';
 import { renderTemplate } from '../../src/render/templates.js';
 import { header } from '../../src/render/header.js';
-import { planPopcount, type MatchInputs, type PopcountArch, type TreeNode } from '../../src/parts/popcount.js';
+import { planPopcount, type Bit, type MatchInputs, type PlanNode, type PopcountArch, type PopcountPlan } from '../../src/parts/popcount.js';
+import { NO_PIPE, pipelinePlan, pipelineRegisters, type PopcountPipe } from '../../src/parts/popcount-pipeline.js';
 
 export function popcountModule(prefix: string): string {
   return `${prefix}_popcount`;
@@ -17,21 +19,15 @@ function addModule(prefix: string): string {
 function countModule(prefix: string): string {
   return `${prefix}_pc_count`;
 }
+function pairsModule(prefix: string): string {
+  return `${prefix}_pc_pairs`;
+}
 
 const ARCH_TEXT: Record<PopcountArch, string> = {
   loop: 'plain for-loop (Yosys maps it as one multi-operand adder)',
   'carry-tree': 'tree of small adders on the carry chain (left + right + input bit as carry-in)',
   gpc63: '6:3 counter tree (column compression) and one final adder',
 };
-
-function pairsModule(prefix: string): string {
-  return `${prefix}_pc_pairs`;
-}
-
-/** The match vector in SV: AND on the low andBits bits, XNOR above (SPEC §1, §3). */
-function matchContext(m: MatchInputs, n: number): { xnor: boolean; and: boolean; split: { andBits: number } | null } {
-  return { xnor: m.andBits === 0, and: m.andBits === n, split: m.andBits > 0 && m.andBits < n ? { andBits: m.andBits } : null };
-}
 
 function matchText(m: MatchInputs | null, n: number): string {
   if (!m) return 'popcount(in_i)';
@@ -40,9 +36,159 @@ function matchText(m: MatchInputs | null, n: number): string {
   return `popcount(a_i[${m.andBits - 1}:0] & b_i[${m.andBits - 1}:0]) + popcount(~(a_i[${n - 1}:${m.andBits}] ^ b_i[${n - 1}:${m.andBits}]))`;
 }
 
+// ---------------------------------------------------------------------------------------
+// Bits → SystemVerilog expressions.
+
+/** The SV net of node `i`'s output (a vector of its outWidth bits). */
+function nodeNet(i: number): string {
+  return `n${i}`;
+}
+/** The register vector of pipeline stage s (≥ 1). */
+function stageNet(s: number): string {
+  return `p${s}_q`;
+}
+
+/** Whether `b` continues the run that ends with `a` (same source, next index). */
+function continues(a: Bit, b: Bit): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'zero' || a.kind === 'one') return true;
+  if (a.kind === 'in' && b.kind === 'in') return b.index === a.index + 1;
+  if (a.kind === 'match' && b.kind === 'match') return b.op === a.op && b.index === a.index + 1;
+  if (a.kind === 'node' && b.kind === 'node') return b.node === a.node && b.bit === a.bit + 1;
+  if (a.kind === 'reg' && b.kind === 'reg') return b.stage === a.stage && b.index === a.index + 1;
+  return false;
+}
+
+const range = (lo: number, hi: number) => (hi === lo ? `[${lo}]` : `[${hi}:${lo}]`);
+
+/** Widths of the vectors a run may cover whole (node outputs, stage registers). */
+interface Widths {
+  node: (i: number) => number;
+  stage: (s: number) => number;
+}
+
+function runText(run: Bit[], widths: Widths): string {
+  const first = run[0]!;
+  const last = run[run.length - 1]!;
+  const k = run.length;
+  switch (first.kind) {
+    case 'zero':
+      return `${k}'b0`;
+    case 'one':
+      return k === 1 ? "1'b1" : `{${k}{1'b1}}`;
+    case 'in':
+      return `in_i${range(first.index, (last as typeof first).index)}`;
+    case 'match': {
+      const r = range(first.index, (last as typeof first).index);
+      return first.op === 'and' ? `(a_i${r} & b_i${r})` : `~(a_i${r} ^ b_i${r})`;
+    }
+    case 'node': {
+      const hi = (last as typeof first).bit;
+      return first.bit === 0 && hi === widths.node(first.node) - 1 ? nodeNet(first.node) : `${nodeNet(first.node)}${range(first.bit, hi)}`;
+    }
+    case 'reg': {
+      const hi = (last as typeof first).index;
+      return first.index === 0 && hi === widths.stage(first.stage) - 1 ? stageNet(first.stage) : `${stageNet(first.stage)}${range(first.index, hi)}`;
+    }
+  }
+}
+
+/** A vector of bits (LSB first) as one SV expression: runs, concatenated MSB first. */
+export function svBits(bits: readonly Bit[], widths: Widths): string {
+  if (bits.length === 0) throw new Error('an empty operand');
+  const runs: Bit[][] = [];
+  for (const b of bits) {
+    const cur = runs[runs.length - 1];
+    if (cur && continues(cur[cur.length - 1]!, b)) cur.push(b);
+    else runs.push([b]);
+  }
+  const parts = runs.map((r) => runText(r, widths)).reverse();
+  return parts.length === 1 ? parts[0]! : `{${parts.join(', ')}}`;
+}
+
+/** Bits `indices` (LSB first) of the vector `name`: ascending runs as slices, concatenated MSB first. */
+function svIndexed(name: string, indices: readonly number[]): string {
+  const runs: number[][] = [];
+  for (const i of indices) {
+    const cur = runs[runs.length - 1];
+    if (cur && i === cur[cur.length - 1]! + 1) cur.push(i);
+    else runs.push([i]);
+  }
+  const parts = runs.map((r) => `${name}${range(r[0]!, r[r.length - 1]!)}`).reverse();
+  return parts.length === 1 ? parts[0]! : `{${parts.join(', ')}}`;
+}
+
+// ---------------------------------------------------------------------------------------
+
+interface Instance {
+  cell: string;
+  params: { name: string; value: number }[];
+  wire: string;
+  outWidth: number;
+  ports: { name: string; expr: string }[];
+}
+
+function instance(prefix: string, node: PlanNode, i: number, widths: Widths): Instance {
+  const v = (bits: readonly Bit[]) => svBits(bits, widths);
+  const wire = nodeNet(i);
+  if (node.cell === 'add') {
+    return {
+      cell: addModule(prefix),
+      params: [
+        { name: 'W', value: node.a.length },
+        { name: 'O', value: node.outWidth },
+      ],
+      wire,
+      outWidth: node.outWidth,
+      ports: [
+        { name: 'a_i', expr: v(node.a) },
+        { name: 'b_i', expr: v(node.b) },
+        { name: 'c_i', expr: v([node.c]) },
+        { name: 's_o', expr: wire },
+      ],
+    };
+  }
+  if (node.cell === 'pairs') {
+    // The leaf applies AND to its first AndBits pairs: the plan must list those first.
+    const andBits = node.pairs.filter((p) => p.op === 'and').length;
+    if (node.pairs.some((p, k) => (p.op === 'and') !== k < andBits)) throw new Error(`node ${i}: AND pairs must come first`);
+    return {
+      cell: pairsModule(prefix),
+      params: [
+        { name: 'K', value: node.pairs.length },
+        { name: 'AndBits', value: andBits },
+        { name: 'W', value: node.outWidth },
+      ],
+      wire,
+      outWidth: node.outWidth,
+      ports: [
+        { name: 'a_i', expr: svIndexed('a_i', node.pairs.map((p) => p.index)) },
+        { name: 'b_i', expr: svIndexed('b_i', node.pairs.map((p) => p.index)) },
+        { name: 'count_o', expr: wire },
+      ],
+    };
+  }
+  return {
+    cell: countModule(prefix),
+    params: [
+      { name: 'K', value: node.ones.length },
+      { name: 'K1', value: node.twos.length },
+      { name: 'W', value: node.outWidth },
+    ],
+    wire,
+    outWidth: node.outWidth,
+    // One input vector: the K bits of weight 1 at the bottom, the K1 bits of weight 2 above.
+    ports: [
+      { name: 'in_i', expr: v([...node.ones, ...node.twos]) },
+      { name: 'count_o', expr: wire },
+    ],
+  };
+}
+
 /**
  * The popcount module and the leaf modules its architecture instantiates. With `match`,
- * the module counts the match of a_i and b_i (see MatchInputs) instead of in_i.
+ * the module counts the match of a_i and b_i (see MatchInputs) instead of in_i; with
+ * `pipe`, the tree has register stages (src/parts/popcount-pipeline.ts).
  */
 export function renderPopcount(
   prefix: string,
@@ -50,128 +196,90 @@ export function renderPopcount(
   arch: PopcountArch,
   meta: RenderMeta,
   match: MatchInputs | null = null,
+  pipe: PopcountPipe = NO_PIPE,
 ): GeneratedFile[] {
-  const plan = planPopcount(n, arch, match);
+  return renderPopcountPlan(prefix, pipelinePlan(planPopcount(n, arch, match), pipe), meta, pipe);
+}
+
+/** Renders a plan as it is (pipelined or not); `pipe` only says how its stages were cut, for the header. */
+export function renderPopcountPlan(prefix: string, plan: PopcountPlan, meta: RenderMeta, pipe: PopcountPipe = NO_PIPE): GeneratedFile[] {
+  const { arch, n, match } = plan;
   const module = popcountModule(prefix);
+  const p = plan.stages.length;
   const params = {
     Bits: n,
     CountWidth: `${plan.width} = bitlen(${n})`,
     Architecture: ARCH_TEXT[arch],
     ...(arch === 'loop' ? {} : { Nodes: plan.nodes.length, NodeLevels: plan.depth }),
+    ...(p
+      ? {
+          Stages: `${p} (at most ${pipe.every} logic levels per clock${pipe.lead ? `, the first stage ${pipe.lead} level(s) shorter for the logic in front of a_i / b_i` : ''}; ${pipelineRegisters(plan)} flip-flops)`,
+          Latency: `${p} clock(s) from a_i / b_i to count_o`,
+        }
+      : {}),
   };
-  const head = header(module, [`Combinational population count of ${n} bits: count_o = ${matchText(match, n)}.`], params, meta);
-  const ports = {
-    n,
-    width: plan.width,
-    match: match ? matchContext(match, n) : null,
-    // The loop counts a match vector formed first; the trees read a_i / b_i in their
-    // leaves directly.
-    matchVector: match !== null && arch === 'loop',
-  };
+  const what = p ? `Population count of ${n} bits in ${p + 1} pipeline stages` : `Combinational population count of ${n} bits`;
+  const head = header(module, [`${what}: count_o = ${matchText(match, n)}.`], params, meta);
+  const ports = { n, width: plan.width, match: match !== null };
   const files: GeneratedFile[] = [];
   if (arch === 'loop') {
+    // The loop counts a match vector formed first (AND on the low andBits bits, XNOR above).
+    const widths: Widths = { node: () => 0, stage: () => 0 };
+    const matchVector = match ? svBits(Array.from({ length: n }, (_, c) => (c < match.andBits ? { kind: 'match', index: c, op: 'and' } : { kind: 'match', index: c, op: 'xnor' })), widths) : null;
     files.push({
       path: `${module}.sv`,
-      content: renderTemplate('popcount/popcount_loop.sv.hbs', { header: head, module, ...ports, src: match ? 'match' : 'in_i' }),
+      content: renderTemplate('popcount/popcount_loop.sv.hbs', { header: head, module, ...ports, matchVector, src: match ? 'match' : 'in_i' }),
       kind: 'sv',
     });
     return files;
   }
-  const cells = { add: addModule(prefix), count: countModule(prefix), pairs: pairsModule(prefix) };
-  const nodes = plan.nodes.map((node) => {
-    if (node.cell === 'add') {
-      return {
-        cell: cells.add,
-        params: [
-          { name: 'W', value: node.size },
-          { name: 'O', value: node.outWidth },
-        ],
-        wire: node.wire,
-        outWidth: node.outWidth,
-        ports: [
-          { name: 'a_i', expr: node.inputs[0]! },
-          { name: 'b_i', expr: node.inputs[1]! },
-          { name: 'c_i', expr: node.inputs[2]! },
-          { name: 's_o', expr: node.wire },
-        ],
-      };
-    }
-    if (node.cell === 'pairs') {
-      return {
-        cell: cells.pairs,
-        params: [
-          { name: 'K', value: node.size },
-          { name: 'AndBits', value: node.size1 ?? 0 },
-          { name: 'W', value: node.outWidth },
-        ],
-        wire: node.wire,
-        outWidth: node.outWidth,
-        ports: [
-          { name: 'a_i', expr: node.inputs[0]! },
-          { name: 'b_i', expr: node.inputs[1]! },
-          { name: 'count_o', expr: node.wire },
-        ],
-      };
-    }
-    return {
-      cell: cells.count,
-      params: [
-        { name: 'K', value: node.size },
-        { name: 'K1', value: node.size1 ?? 0 },
-        { name: 'W', value: node.outWidth },
-      ],
-      wire: node.wire,
-      outWidth: node.outWidth,
-      ports: [
-        { name: 'in_i', expr: node.inputs[0]! },
-        { name: 'count_o', expr: node.wire },
-      ],
-    };
-  });
-  const used = (cell: TreeNode['cell']) => plan.nodes.some((x) => x.cell === cell);
+  const widths: Widths = { node: (i) => plan.nodes[i]!.outWidth, stage: (s) => plan.stages[s - 1]!.length };
+  const nodes = plan.nodes.map((node, i) => instance(prefix, node, i, widths));
+  const count = (cell: PlanNode['cell']) => plan.nodes.filter((x) => x.cell === cell).length;
   const comment =
     arch === 'carry-tree'
       ? [`${plan.nodes.length} adders, ${plan.depth} levels: node = left count + right count + one input bit (carry-in).`]
       : [
-          `${used('pairs') ? `${plan.nodes.filter((x) => x.cell === 'pairs').length} match leaves (3 pairs each), ` : ''}` +
-            `${plan.nodes.filter((x) => x.cell === 'count').length} counters, ${plan.depth} levels in all, the last a two-row adder.`,
+          `${count('pairs') ? `${count('pairs')} match leaves (3 pairs each), ` : ''}` +
+            `${count('count')} counters, ${plan.depth} levels in all, the last a two-row adder.`,
         ];
+  const stages = plan.stages.map((srcs, s) => ({ name: stageNet(s + 1), width: srcs.length, src: svBits(srcs, widths) }));
   files.push({
     path: `${module}.sv`,
-    content: renderTemplate('popcount/popcount_tree.sv.hbs', { header: head, module, ...ports, comment, nodes, result: plan.result }),
+    content: renderTemplate('popcount/popcount_tree.sv.hbs', { header: head, module, ...ports, comment, nodes, stages: p ? stages : null, result: svBits(plan.result, widths) }),
     kind: 'sv',
   });
-  if (used('add')) {
+  if (count('add')) {
     files.push({
-      path: `${cells.add}.sv`,
+      path: `${addModule(prefix)}.sv`,
       content: renderTemplate('popcount/pc_add.sv.hbs', {
-        header: header(cells.add, ['Popcount tree node: s_o = a_i + b_i + c_i (unsigned).'], { W: 'operand width', O: 'W + 1, or W when the sum fits' }, meta),
-        module: cells.add,
+        header: header(addModule(prefix), ['Popcount tree node: s_o = a_i + b_i + c_i (unsigned).'], { W: 'operand width', O: 'W + 1, or W when the sum fits' }, meta),
+        module: addModule(prefix),
       }),
       kind: 'sv',
     });
   }
-  if (used('count')) {
+  if (count('count')) {
     files.push({
-      path: `${cells.count}.sv`,
+      path: `${countModule(prefix)}.sv`,
       content: renderTemplate('popcount/pc_count.sv.hbs', {
-        header: header(cells.count, ['Popcount tree node: count_o = popcount(in_i[K-1:0]) + 2 * popcount(in_i[K+K1-1:K]), K + K1 ≤ 6.'], { K: 'inputs of weight 1', K1: 'inputs of weight 2', W: 'bitlen(K + 2 * K1)' }, meta),
-        module: cells.count,
+        header: header(countModule(prefix), ['Popcount tree node: count_o = popcount(in_i[K-1:0]) + 2 * popcount(in_i[K+K1-1:K]), K + K1 ≤ 6.'], { K: 'inputs of weight 1', K1: 'inputs of weight 2', W: 'bitlen(K + 2 * K1)' }, meta),
+        module: countModule(prefix),
       }),
       kind: 'sv',
     });
   }
-  if (used('pairs')) {
+  if (count('pairs')) {
     files.push({
-      path: `${cells.pairs}.sv`,
+      path: `${pairsModule(prefix)}.sv`,
       content: renderTemplate('popcount/pc_pairs.sv.hbs', {
         header: header(
-          cells.pairs,
+          pairsModule(prefix),
           ['Popcount leaf fused with the similarity: count_o = matches of K (a, b) pairs, AND on the low AndBits pairs, XNOR above.'],
           { K: 'pairs (≤ 3: six inputs, one LUT6 per output bit)', AndBits: 'pairs compared with AND', W: 'bitlen(K)' },
           meta,
         ),
-        module: cells.pairs,
+        module: pairsModule(prefix),
       }),
       kind: 'sv',
     });

@@ -18,6 +18,10 @@ export type BlockName = (typeof BLOCK_NAMES)[number];
 export const TARGET_NAMES = ['ice40', 'generic'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** Popcount architectures of the XNOR engine (src/parts/popcount.ts plans each one). */
+export const POPCOUNT_ARCHS = ['loop', 'carry-tree', 'gpc63'] as const;
+export type PopcountArch = (typeof POPCOUNT_ARCHS)[number];
+
 const int = (min: number, max: number) => {
   const allowed = `allowed: an integer from ${min} to ${max}`;
   return z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
@@ -75,6 +79,7 @@ const lifShape = {
   inputWidth: int(2, 64).default(16),
 };
 
+const PIPE_ALLOWED = 'allowed: "auto" or an integer from 0 to 16 (popcount logic levels per clock; 0 = combinational)';
 const rootShape = {
   top: oneOf(BLOCK_NAMES),
   name: z
@@ -103,7 +108,21 @@ const rootShape = {
     .default('ice40')
     .transform((v): TargetName => (v === 'lut6' ? 'generic' : v)),
   /** spikeforge addition: popcount architecture of the XNOR engine. */
-  popcount: oneOf(['auto', 'loop', 'carry-tree', 'gpc63']).default('auto'),
+  popcount: oneOf(['auto', ...POPCOUNT_ARCHS]).default('auto'),
+  /**
+   * spikeforge addition: popcount pipelining of the XNOR engine — at most K logic levels of
+   * the popcount per clock, the key-buffer read counting as one (0: combinational), or
+   * "auto" for the target.
+   */
+  popcountPipeline: z
+    .union(
+      [
+        z.literal('auto', { error: PIPE_ALLOWED }),
+        z.number({ error: PIPE_ALLOWED }).int({ error: PIPE_ALLOWED }).min(0, { error: PIPE_ALLOWED }).max(16, { error: PIPE_ALLOWED }),
+      ],
+      { error: PIPE_ALLOWED },
+    )
+    .default('auto'),
   /** spikeforge addition: attention heads of `ssa_head` (each over its own D bits). */
   heads: int(1, 64).default(1),
 };
@@ -145,6 +164,8 @@ describeKeys(rootShape, {
     'spikeforge addition: the FPGA family the XNOR engine is built for, "ice40" (LUT4 + carry chain) or "lut6" (6-input LUTs); picks the popcount when popcount is "auto".',
   popcount:
     'spikeforge addition: popcount architecture of the XNOR engine. "auto" = "carry-tree" for ice40, "gpc63" for lut6; "loop" is the plain for-loop that Yosys maps its own way; "gpc63" is a tree of 6:3 counters.',
+  popcountPipeline:
+    'spikeforge addition: register stages inside the XNOR engine\'s popcount, for clock speed. An integer K = at most K logic levels of the popcount tree per clock, the key-buffer read counting as one level of the first stage; 0 = combinational (latency as without the key). "auto" = 4 for ice40 (measured: about 8.5–9 ns per stage on an HX8K), 0 for the other targets. Each stage adds one clock of latency; the cycle formula (N + M·N·ceil(N/lanes) + latency) keeps its form.',
   heads:
     'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step.',
 });

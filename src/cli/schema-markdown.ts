@@ -51,6 +51,7 @@ export const READ_BY: Record<string, ReadBy> = {
   scale: { tops: ['ssa_head'] },
   target: { tops: ENGINE, when: 'only when popcount is "auto"' },
   popcount: { tops: ENGINE },
+  popcountPipeline: { tops: ENGINE, when: 'tree popcounts (not "loop")' },
   heads: { tops: ['ssa_head'] },
 };
 

@@ -4,7 +4,7 @@
  */
 import { blockFor } from './registry.js';
 import type { AnyBlock } from './types.js';
-import type { GeneratedFile, RenderMeta } from '../render/files.js';
+import { uniqueFiles, type GeneratedFile, type RenderMeta } from '../render/files.js';
 import type { ResolvedConfig } from '../base/config.js';
 import { canonicalJson, sha256, shortHash } from '../base/hash.js';
 import { GENERATOR, VERSION } from '../base/version.js';
@@ -40,7 +40,7 @@ export function generateDesign(cfg: ResolvedConfig): Design {
   const { block, derived } = deriveDesign(cfg);
   const hash = configHash(cfg);
   const meta: RenderMeta = { generator: GENERATOR, version: VERSION, configHash: hash };
-  const rtl = block.render(derived, meta);
+  const rtl = uniqueFiles(block.render(derived, meta));
   const ports = block.ports(derived);
   const topModule = ports.top;
   const svFiles = rtl.filter((f) => f.kind === 'sv').map((f) => f.path);

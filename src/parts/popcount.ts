@@ -1,6 +1,6 @@
 /**
- * The structure of an n-bit combinational population count (the `<prefix>_popcount` part,
- * rendered by generators/parts/popcount.ts), in one of three architectures:
+ * The structure of an n-bit population count (the `<prefix>_popcount` part, rendered by
+ * generators/parts/popcount.ts), in one of these architectures:
  *
  *   loop        the plain for-loop; Yosys maps it as one multi-operand adder (the baseline)
  *   carry-tree  a tree of small adders, each `left + right + one input bit as carry-in` in
@@ -8,44 +8,55 @@
  *   gpc63       column compression with ≤6-input counters (one LUT6 per output bit) down
  *               to two rows, then one adder
  *
- * The tree is computed here as data (nodes with their operand expressions); the
- * templates only print it (docs/sv-style.md, popcount; docs/adding-a-block.md).
+ * A plan is pure data: nodes (cells) whose operands are typed references to single bits —
+ * an input bit, the match (AND / XNOR) of an a/b bit pair, a bit of another node's output,
+ * a pipeline register, or a constant. No SystemVerilog text lives here; the renderer turns
+ * the plan into SV, and the tests evaluate the plan itself against an independent popcount
+ * (docs/sv-style.md, popcount; docs/adding-a-block.md).
  */
 import { bitlen } from '../base/bits.js';
+import { POPCOUNT_ARCHS, type PopcountArch } from '../base/config.js';
 import { term, type EstimateTarget, type Term } from '../targets/cost.js';
 
-/** Popcount architectures: the loop baseline, the iCE40 carry-chain tree, the LUT6 counter tree. */
-export const POPCOUNT_ARCHS = ['loop', 'carry-tree', 'gpc63'] as const;
-export type PopcountArch = (typeof POPCOUNT_ARCHS)[number];
+export { POPCOUNT_ARCHS, type PopcountArch };
 
-/** A value feeding a node: `width` bits given by a SystemVerilog expression. */
-interface Value {
-  expr: string;
-  width: number;
-}
+/** How a pair (a[c], b[c]) counts: both set (Spikformer AND) or equal (XNOR). */
+export type MatchOp = 'and' | 'xnor';
 
-/** One instance of the tree: a small adder or a counter. */
-export interface TreeNode {
-  cell: 'add' | 'count' | 'pairs';
-  wire: string;
-  /** add: operand width W; count: inputs K. */
-  size: number;
-  outWidth: number;
-  /** count: inputs of weight w + 1 (K1; 0 for a plain counter). pairs: how many of the K pairs use AND. */
-  size1?: number;
-  /**
-   * Input expressions: add → [a (W bits), b (W bits), c (1 bit)]; count → [K bits of
-   * weight 1, then K1 of weight 2, as one vector]; pairs → [a (K bits), b (K bits)].
-   */
-  inputs: string[];
-}
+/** One bit a node reads. */
+export type Bit =
+  | { kind: 'zero' }
+  | { kind: 'one' }
+  /** in_i[index] (plain popcount). */
+  | { kind: 'in'; index: number }
+  /** a_i[index] op b_i[index] (match popcount). */
+  | MatchBit
+  /** Bit `bit` of node `node`'s output. */
+  | { kind: 'node'; node: number; bit: number }
+  /** Pipeline register `index` of stage `stage` (≥ 1): PopcountPlan.stages[stage - 1][index], one clock later. */
+  | { kind: 'reg'; stage: number; index: number };
+export type MatchBit = { kind: 'match'; index: number; op: MatchOp };
+
+export const ZERO: Bit = { kind: 'zero' };
+export const ONE: Bit = { kind: 'one' };
 
 /**
- * A popcount of a bitwise match of two operands instead of a ready vector: bit c counts
- * when a[c] & b[c] (c < andBits) or when a[c] == b[c] (c ≥ andBits, XNOR). The engine's
- * similarity lives here so that a LUT6 counter can absorb it (three pairs per LUT6 pair).
+ * One cell of the tree. `outWidth` bits come out; `delay` is the logic levels the cell adds
+ * on a path (what the pipeline counts; 0 for a LUT that feeds its carry chain directly).
  */
+export type PlanNode =
+  /** s = a + b + c, a and b W bits (W = a.length), outWidth W + 1 (or W when the sum fits). */
+  | { cell: 'add'; a: Bit[]; b: Bit[]; c: Bit; outWidth: number; delay: number }
+  /** s = popcount(ones) + 2·popcount(twos), ones.length + twos.length ≤ 6 (one LUT6 per output bit). */
+  | { cell: 'count'; ones: Bit[]; twos: Bit[]; outWidth: number; delay: number }
+  /**
+   * s = matches of ≤ 3 (a, b) pairs, the match folded into the leaf. The leaf applies AND to
+   * its first AndBits pairs and XNOR to the rest, so 'and' pairs must come first.
+   */
+  | { cell: 'pairs'; pairs: MatchBit[]; outWidth: number; delay: number };
+
 export interface MatchInputs {
+  /** Bit c counts when a[c] & b[c] (c < andBits) or when a[c] == b[c] (c ≥ andBits, XNOR). */
   andBits: number;
 }
 
@@ -54,21 +65,43 @@ export interface PopcountPlan {
   n: number;
   /** Counting a match of a_i and b_i (module ports a_i, b_i) rather than in_i. */
   match: MatchInputs | null;
-  /** bitlen(n). */
+  /** bitlen(n): bits of count_o. */
   width: number;
-  nodes: TreeNode[];
-  /** Expression of count_o (width bits). */
-  result: string;
+  /** In dependency order: a node reads only nodes before it. */
+  nodes: PlanNode[];
+  /** count_o, LSB first (width bits; empty for the loop). */
+  result: Bit[];
   /** Levels of nodes on the longest input→output path (0 for the loop). */
   depth: number;
+  /**
+   * Register stages cut into the tree (empty: combinational). stages[s] lists the sources of
+   * the registers that stage s + 1 reads (Bit `reg` with stage s + 1); count_o then appears
+   * stages.length clocks after its inputs.
+   */
+  stages: Bit[][];
 }
 
+/** The bit c of the value being counted: in_i[c], or the match of a_i[c] and b_i[c]. */
+export function inputBit(match: MatchInputs | null, c: number): Bit {
+  return match ? matchBit(match, c) : { kind: 'in', index: c };
+}
+function matchBit(match: MatchInputs, c: number): MatchBit {
+  return { kind: 'match', index: c, op: c < match.andBits ? 'and' : 'xnor' };
+}
+export function nodeBits(node: number, width: number): Bit[] {
+  return Array.from({ length: width }, (_, bit) => ({ kind: 'node', node, bit }));
+}
+/** `bits` zero-extended to `width` (LSB first). */
+function extend(bits: Bit[] | null, width: number): Bit[] {
+  const v = bits ?? [];
+  return [...v, ...Array.from({ length: width - v.length }, () => ZERO)];
+}
 
-
-/** `v` zero-extended to `width` bits (a concatenation when it is narrower). */
-function extend(v: Value | null, width: number): string {
-  if (!v) return `${width}'b0`;
-  return v.width === width ? v.expr : `{${width - v.width}'b0, ${v.expr}}`;
+/** Every bit a node reads, in port order. */
+export function nodeInputs(node: PlanNode): Bit[] {
+  if (node.cell === 'add') return [...node.a, ...node.b, node.c];
+  if (node.cell === 'count') return [...node.ones, ...node.twos];
+  return node.pairs;
 }
 
 /**
@@ -121,47 +154,28 @@ function carryTreeSplits(n: number, fused: boolean): Int32Array {
 /**
  * Carry tree: count(m bits) = count(left) + count(right) + one more input bit as the
  * carry-in. Every node's sum fits its W + 1 output bits exactly (left, right < 2^W), so
- * no output bit is ever unused. Counting a match, a bit is its XNOR / AND expression
- * (one LUT4), and two-pair leaves count two matches in two LUT4s.
+ * no output bit is ever unused. Counting a match, a bit is its XNOR / AND (one LUT4), and
+ * two-pair leaves count two matches in two LUT4s.
  */
 function carryTree(n: number, match: MatchInputs | null): PopcountPlan {
-  const expr = (i: number): string => {
-    if (!match) return `in_i[${i}]`;
-    return i < match.andBits ? `(a_i[${i}] & b_i[${i}])` : `~(a_i[${i}] ^ b_i[${i}])`;
-  };
-  const nodes: TreeNode[] = [];
+  const nodes: PlanNode[] = [];
   const split = carryTreeSplits(n, match !== null);
-  const build = (first: number, count: number): { v: Value | null; depth: number } => {
+  const build = (first: number, count: number): { v: Bit[] | null; depth: number } => {
     if (count === 0) return { v: null, depth: 0 };
-    if (count === 1) return { v: { expr: expr(first), width: 1 }, depth: 0 };
+    if (count === 1) return { v: [inputBit(match, first)], depth: 0 };
     if (match && count === 2) {
-      const wire = `n${nodes.length}`;
-      nodes.push({
-        cell: 'pairs',
-        wire,
-        size: 2,
-        size1: Math.max(0, Math.min(2, match.andBits - first)),
-        outWidth: 2,
-        inputs: [`a_i[${first + 1}:${first}]`, `b_i[${first + 1}:${first}]`],
-      });
-      return { v: { expr: wire, width: 2 }, depth: 1 };
+      nodes.push({ cell: 'pairs', pairs: [matchBit(match, first), matchBit(match, first + 1)], outWidth: 2, delay: 1 });
+      return { v: nodeBits(nodes.length - 1, 2), depth: 1 };
     }
     const l = split[count]!;
     const left = build(first, l);
     const right = build(first + l, count - 1 - l);
-    const w = Math.max(left.v?.width ?? 1, right.v?.width ?? 1);
-    const wire = `n${nodes.length}`;
-    nodes.push({
-      cell: 'add',
-      wire,
-      size: w,
-      outWidth: w + 1,
-      inputs: [extend(left.v, w), extend(right.v, w), expr(first + count - 1)],
-    });
-    return { v: { expr: wire, width: w + 1 }, depth: 1 + Math.max(left.depth, right.depth) };
+    const w = Math.max(left.v?.length ?? 1, right.v?.length ?? 1);
+    nodes.push({ cell: 'add', a: extend(left.v, w), b: extend(right.v, w), c: inputBit(match, first + count - 1), outWidth: w + 1, delay: 1 });
+    return { v: nodeBits(nodes.length - 1, w + 1), depth: 1 + Math.max(left.depth, right.depth) };
   };
   const root = build(0, n);
-  return { arch: 'carry-tree', n, match, width: bitlen(n), nodes, result: root.v!.expr, depth: root.depth };
+  return { arch: 'carry-tree', n, match, width: bitlen(n), nodes, result: root.v!, depth: root.depth, stages: [] };
 }
 
 /**
@@ -174,8 +188,8 @@ function carryTree(n: number, match: MatchInputs | null): PopcountPlan {
  */
 function counterTree(n: number, match: MatchInputs | null): PopcountPlan {
   const width = bitlen(n);
-  const nodes: TreeNode[] = [];
-  let cols: string[][] = [Array.from({ length: n }, (_, i) => `in_i[${i}]`)];
+  const nodes: PlanNode[] = [];
+  let cols: Bit[][] = [Array.from({ length: n }, (_, i) => inputBit(null, i))];
   let depth = 0;
   if (match) {
     // First level fused with the similarity: each leaf sees three (a, b) pairs — six
@@ -185,39 +199,28 @@ function counterTree(n: number, match: MatchInputs | null): PopcountPlan {
     for (let s = 0; s < n; s += 3) {
       const k = Math.min(3, n - s);
       const outWidth = bitlen(k);
-      const wire = `n${nodes.length}`;
-      const slice = (v: string) => (k === 1 ? `${v}[${s}]` : `${v}[${s + k - 1}:${s}]`);
-      nodes.push({
-        cell: 'pairs',
-        wire,
-        size: k,
-        size1: Math.max(0, Math.min(k, match.andBits - s)),
-        outWidth,
-        inputs: [slice('a_i'), slice('b_i')],
-      });
-      for (let b = 0; b < outWidth; b++) cols[b]!.push(outWidth === 1 ? wire : `${wire}[${b}]`);
+      nodes.push({ cell: 'pairs', pairs: Array.from({ length: k }, (_, p) => matchBit(match, s + p)), outWidth, delay: 1 });
+      nodeBits(nodes.length - 1, outWidth).forEach((b, w) => cols[w]!.push(b));
     }
     depth = 1;
   }
   const limit = (w: number) => (w === 0 ? 3 : 2);
-  const tooTall = (c: string[][]) => c.some((col, w) => col.length > limit(w));
+  const tooTall = (c: Bit[][]) => c.some((col, w) => col.length > limit(w));
   while (tooTall(cols)) {
     depth++;
     const rest = cols.map((c) => [...c]);
-    const next: string[][] = [];
-    const put = (w: number, e: string) => {
+    const next: Bit[][] = [];
+    const put = (w: number, b: Bit) => {
       while (next.length <= w) next.push([]);
-      next[w]!.push(e);
+      next[w]!.push(b);
     };
     /** A counter over k0 bits of weight w and k1 bits of weight w + 1. */
     const counter = (w: number, k0: number, k1: number) => {
-      const low = rest[w]!.splice(0, k0);
-      const high = k1 ? rest[w + 1]!.splice(0, k1) : [];
+      const ones = rest[w]!.splice(0, k0);
+      const twos = k1 ? rest[w + 1]!.splice(0, k1) : [];
       const outWidth = bitlen(k0 + 2 * k1);
-      const wire = `n${nodes.length}`;
-      // One input vector: the K0 bits of weight 1 at the bottom, the K1 bits of weight 2 above.
-      nodes.push({ cell: 'count', wire, size: k0, size1: k1, outWidth, inputs: [concat([...low, ...high].reverse())] });
-      for (let b = 0; b < outWidth; b++) put(w + b, outWidth === 1 ? wire : `${wire}[${b}]`);
+      nodes.push({ cell: 'count', ones, twos, outWidth, delay: 1 });
+      nodeBits(nodes.length - 1, outWidth).forEach((b, i) => put(w + i, b));
     };
     // Efficient counters first (one bit removed per LUT); while any applies, leftover bits
     // simply wait for a later stage, where they join a full counter for free.
@@ -234,48 +237,33 @@ function counterTree(n: number, match: MatchInputs | null): PopcountPlan {
         else if (here() === 4 && above() >= 1) counter(w, 4, 1);
         else counter(w, here(), 0);
       }
-      rest[w]!.splice(0).forEach((e) => put(w, e));
+      rest[w]!.splice(0).forEach((b) => put(w, b));
     }
     cols = next;
   }
   // Two rows (plus a carry-in at weight 0) into one adder over every column.
   const w = cols.length;
-  const row = (r: number) => cols.map((col) => col[r] ?? "1'b0").reverse();
-  const carry = cols[0]![2] ?? "1'b0";
-  let result: string;
+  const row = (r: number) => cols.map((col) => col[r] ?? ZERO);
+  const carry = cols[0]![2] ?? ZERO;
+  let result: Bit[];
   if (n === 1) {
-    result = cols[0]![0]!;
-  } else if (cols.every((col) => col.length <= 1) && carry === "1'b0") {
-    result = extendList(row(0), width);
+    result = [cols[0]![0]!];
+  } else if (cols.every((col) => col.length <= 1) && carry.kind === 'zero') {
+    result = extend(row(0), width);
   } else {
     // The sum is below 2^width: keep the carry-out only when width > w.
     const outWidth = Math.min(w + 1, width);
-    const wire = `n${nodes.length}`;
-    nodes.push({
-      cell: 'add',
-      wire,
-      size: w,
-      outWidth,
-      inputs: [concat(row(0)), concat(row(1)), carry],
-    });
+    nodes.push({ cell: 'add', a: row(0), b: row(1), c: carry, outWidth, delay: 1 });
     depth++;
-    result = outWidth === width ? wire : `{${width - outWidth}'b0, ${wire}}`;
+    result = extend(nodeBits(nodes.length - 1, outWidth), width);
   }
-  return { arch: 'gpc63', n, match, width, nodes, result, depth };
-}
-
-function concat(bitsMsbFirst: string[]): string {
-  return bitsMsbFirst.length === 1 ? bitsMsbFirst[0]! : `{${bitsMsbFirst.join(', ')}}`;
-}
-function extendList(bitsMsbFirst: string[], width: number): string {
-  const pad = width - bitsMsbFirst.length;
-  return pad > 0 ? `{${pad}'b0, ${bitsMsbFirst.join(', ')}}` : concat(bitsMsbFirst);
+  return { arch: 'gpc63', n, match, width, nodes, result, depth, stages: [] };
 }
 
 /**
  * The structure of an n-bit popcount. With `match`, the module counts the match of two
- * operands (ports a_i, b_i): the loop and the carry tree form the match vector first and
- * count it; the counter tree folds the match into its first level.
+ * operands (ports a_i, b_i): the loop and the carry tree count match bits formed on the
+ * way in; the counter tree folds the match into its first level.
  */
 export function planPopcount(n: number, arch: PopcountArch, match: MatchInputs | null = null): PopcountPlan {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`popcount of ${n} bits`);
@@ -284,7 +272,7 @@ export function planPopcount(n: number, arch: PopcountArch, match: MatchInputs |
   }
   if (arch === 'carry-tree') return carryTree(n, match);
   if (arch === 'gpc63') return counterTree(n, match);
-  return { arch, n, match, width: bitlen(n), nodes: [], result: '', depth: 0 };
+  return { arch, n, match, width: bitlen(n), nodes: [], result: [], depth: 0, stages: [] };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -306,14 +294,18 @@ export function popcountShape(
   const plan = planPopcount(n, arch, match);
   const shape = { treeLuts: 0, treeCarries: 0, pairLeaves: 0, gpcLuts: 0, loopBits: 0, matchBits: 0 };
   if (arch === 'carry-tree') {
-    const adds = plan.nodes.filter((x) => x.cell === 'add');
-    const pairs = plan.nodes.filter((x) => x.cell === 'pairs');
-    shape.treeLuts = adds.reduce((s, x) => s + (x.size === 1 ? 2 : x.size), 0);
-    shape.treeCarries = adds.reduce((s, x) => s + x.size, 0);
-    shape.pairLeaves = pairs.length;
-    shape.matchBits = match ? n - pairs.reduce((s, x) => s + x.size, 0) : 0;
+    for (const x of plan.nodes) {
+      if (x.cell === 'add') {
+        shape.treeLuts += x.a.length === 1 ? 2 : x.a.length;
+        shape.treeCarries += x.a.length;
+      } else if (x.cell === 'pairs') {
+        shape.pairLeaves++;
+        shape.matchBits -= x.pairs.length;
+      }
+    }
+    shape.matchBits = match ? n + shape.matchBits : 0;
   } else if (arch === 'gpc63') {
-    shape.gpcLuts = plan.nodes.reduce((s, x) => s + (x.cell === 'add' ? x.size : x.outWidth), 0);
+    shape.gpcLuts = plan.nodes.reduce((s, x) => s + (x.cell === 'add' ? x.a.length : x.outWidth), 0);
   } else {
     shape.loopBits = n;
     shape.matchBits = match ? n : 0;

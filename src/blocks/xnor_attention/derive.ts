@@ -12,7 +12,8 @@ import { deriveLogPe, deriveLogPeLanes, type LogPeDerived, type LogPeLanes } fro
 import type { ResolvedConfig } from '../../base/config.js';
 
 import type { TargetName } from '../../base/config.js';
-import type { PopcountArch } from '../../parts/popcount.js';
+import { planPopcount, type MatchInputs, type PopcountArch, type PopcountPlan } from '../../parts/popcount.js';
+import { pipelinePlan, type PopcountPipe } from '../../parts/popcount-pipeline.js';
 export type { PopcountArch };
 export type Similarity = 'xnor' | 'and';
 
@@ -63,15 +64,46 @@ export interface XnorDerived {
   /** Where `popcount` came from: the config, or "auto" for the target. */
   popcountSource: 'config' | 'auto';
   target: TargetName;
+  /** What each lane's popcount counts: AND on the D data bits for "and", XNOR on the rest. */
+  match: MatchInputs;
+  /** The popcount's pipelining (every = 0: combinational); from `popcountPipeline`. */
+  popcountPipe: PopcountPipe;
+  /** Register stages inside each lane's popcount (0: combinational). */
+  popcountStages: number;
+  /**
+   * The Log-PE `logic` core in two stages (|i − j| registered first), when a popcount stage
+   * leaves room for it: the bias then waits one register less, so no latency is added.
+   */
+  logPeSplit: boolean;
+  /**
+   * Registered key-buffer write port (address, row, per-lane enable one clock late), when
+   * the popcount is pipelined and a bank has more than one word (see the template).
+   */
+  keyWriteReg: boolean;
   /**
    * Register stages from a beat's issue (the clock edge that takes its Q row or its next
-   * key-buffer word) to the output register: operands, counts (+1 with Log-PE: score sum).
+   * key-buffer word) to the output register: operands, popcount stages, counts (+1 with
+   * Log-PE: score sum). latency = 2 + popcountStages (+ 1).
    */
   latency: number;
 }
 
 /** Popcount architecture per target when the config says "auto" (docs/sv-style.md, popcount). */
 export const AUTO_POPCOUNT: Record<TargetName, PopcountArch> = { ice40: 'carry-tree', generic: 'gpc63' };
+
+/**
+ * Popcount logic levels per clock when `popcountPipeline` is "auto" (0: combinational).
+ * iCE40: 4 — the key buffer's block-RAM read plus three carry-tree levels take 8.4–9.1 ns
+ * on an HX8K, four levels about 10.5 ns (docs/xnor_attention.md, bench/xnor_fmax.ts); so
+ * trees of 16 bits and more get one stage, of 256 and more two. Generic LUT6: none (no
+ * place-and-route to measure it on).
+ */
+export const AUTO_POPCOUNT_LEVELS: Record<TargetName, number> = { ice40: 4, generic: 0 };
+
+/** The popcount each lane instantiates, with its register stages: what the generator renders. */
+export function enginePopcount(d: Pick<XnorDerived, 'countBits' | 'popcount' | 'match' | 'popcountPipe'>): PopcountPlan {
+  return pipelinePlan(planPopcount(d.countBits, d.popcount, d.match), d.popcountPipe);
+}
 
 export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
   const geometry = deriveGeometry(cfg);
@@ -91,6 +123,12 @@ export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
   const popcount = cfg.popcount === 'auto' ? AUTO_POPCOUNT[cfg.target] : cfg.popcount;
   const beatWidth = Math.max(1, clog2(beats));
   const keyAddrWidth = 1 + (beats > 1 ? beatWidth : 0);
+  const countBits = dim + grayBits;
+  const match = { andBits: cfg.similarity === 'and' ? dim : 0 };
+  const levels = cfg.popcountPipeline === 'auto' ? AUTO_POPCOUNT_LEVELS[cfg.target] : cfg.popcountPipeline;
+  // The first stage also holds the key-buffer read: one level of it is spent before the tree.
+  const popcountPipe: PopcountPipe = { every: levels, lead: levels > 0 ? 1 : 0 };
+  const popcountStages = enginePopcount({ countBits, popcount, match, popcountPipe }).stages.length;
   return {
     name: cfg.name,
     geometry,
@@ -105,8 +143,8 @@ export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
     maxBias,
     maxScore,
     scoreWidth: bitlen(maxScore),
-    countBits: dim + grayBits,
-    countWidth: bitlen(dim + grayBits),
+    countBits,
+    countWidth: bitlen(countBits),
     lanes,
     beats,
     lastLanes: n - (beats - 1) * lanes,
@@ -117,7 +155,12 @@ export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
     popcount,
     popcountSource: cfg.popcount === 'auto' ? 'auto' : 'config',
     target: cfg.target,
-    latency: logPe ? 3 : 2,
+    match,
+    popcountPipe,
+    popcountStages,
+    logPeSplit: logPe !== null && logPe.impl === 'logic' && !logPe.grid && popcountStages >= 1,
+    keyWriteReg: popcountStages >= 1 && beats > 1,
+    latency: 2 + popcountStages + (logPe ? 1 : 0),
   };
 }
 

@@ -1,4 +1,4 @@
-/** Random valid xnor_attention configs: any geometry, both similarities, both encodings, every popcount. */
+/** Random valid xnor_attention configs: any geometry, both similarities, both encodings, every popcount and its pipelining. */
 import { POPCOUNT_ARCHS } from '../../parts/popcount.js';
 import { geometryArb } from '../geometry.js';
 import { grayPeArb } from '../gray_rom/fuzz.js';
@@ -17,6 +17,11 @@ export const xnorAttentionFuzz: FuzzArbitrary = (fc, caps) =>
     )
     .chain(([g, dim, timesteps, similarity, popcount, target]) =>
       fc
-        .tuple(fc.integer({ min: 1, max: g.seqLen }), grayPeArb(fc, g.seqLen, timesteps, g.grid !== null, fc.boolean()), logPeArb(fc, g.seqLen, g.grid, fc.boolean()))
-        .map(([lanes, grayPe, logPe]) => ({ ...g, dim, timesteps, similarity, lanes, grayPe, logPe, popcount, target })),
+        .tuple(
+          fc.integer({ min: 1, max: g.seqLen }),
+          grayPeArb(fc, g.seqLen, timesteps, g.grid !== null, fc.boolean()),
+          logPeArb(fc, g.seqLen, g.grid, fc.boolean()),
+          fc.constantFrom<'auto' | number>('auto', 0, 1, 2, 3),
+        )
+        .map(([lanes, grayPe, logPe, popcountPipeline]) => ({ ...g, dim, timesteps, similarity, lanes, grayPe, logPe, popcount, popcountPipeline, target })),
     );

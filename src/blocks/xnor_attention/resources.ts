@@ -14,7 +14,8 @@
  * flip-flops plus a read mux.
  */
 import { targetFor } from '../../targets/index.js';
-import type { XnorDerived } from './derive.js';
+import { enginePopcount, type XnorDerived } from './derive.js';
+import { pipelineRegisters } from '../../parts/popcount-pipeline.js';
 import { term, terms, type BlockResourceModel, type EstimateTarget, type TermsByResource } from '../../targets/cost.js';
 import { popcountTerms } from '../../parts/popcount.js';
 import { logPeLaneTerms } from '../logpe_bias/resources.js';
@@ -38,6 +39,8 @@ export const xnorAttentionResources: BlockResourceModel<XnorDerived> = {
     const posBits = d.gray ? (d.gray.grid ? d.gray.grid.rowBits + d.gray.grid.colBits : d.gray.posWidth) : 0;
     const counters = 2 * d.idxWidth + (d.beats > 1 ? 2 * d.beatWidth : 0) + (lanes > 1 ? d.laneWidth : 0);
     const muxLevels = Math.log2(words);
+    // Clocks the bias waits after the Log-PE core (one register stage, two when split).
+    const biasDelay = 2 + d.popcountStages - (d.logPeSplit ? 2 : 1);
     return terms(
       [
         ...pc.luts,
@@ -54,11 +57,14 @@ export const xnorAttentionResources: BlockResourceModel<XnorDerived> = {
         term('krow_regs', bram ? 0 : lanes * rowBits, 1, 'registered key row per lane (inside the RAM when in BRAM)'),
         term('qrow_reg', rowBits, 1, 'registered query row (+ its Gray code)'),
         term('count_regs', lanes * d.countWidth, 1, 'registered popcount per lane'),
-        term('score_regs', logPeOn ? lanes * (d.scoreWidth + (d.logPeLanes?.biasWidth ?? 0)) : 0, 1, 'Log-PE: bias stage and score register per lane'),
+        term('score_regs', logPeOn ? lanes * (d.scoreWidth + (d.logPeLanes?.biasWidth ?? 0) * biasDelay) : 0, 1, 'Log-PE: the bias waiting for its count, and the score register, per lane'),
         ...lp.ffs,
         term('gray_pos_regs', 2 * posBits, 1, 'key and query position counters (Gray-PE)'),
-        term('pipeline_regs', (logPeOn ? 3 : 2) * (2 * d.idxWidth + 2) + counters, 1, 'valid, last and (qi, kj) per stage, load/issue counters'),
+        term('pipeline_regs', d.latency * (2 * d.idxWidth + 2) + counters, 1, 'valid, last and (qi, kj) per stage, load/issue counters'),
         term('control_regs', 1, 6, 'bank flags and the other control bits'),
+        term('pc_pipe_regs', lanes * pipelineRegisters(enginePopcount(d)), 1, 'popcount stage registers per lane (from the pipelined plan)'),
+        term('logpe_split_regs', d.logPeSplit ? lanes * (d.idxWidth + 1) : 0, 1, 'Log-PE in two stages: |i - j| (and the in-range bit) per lane'),
+        term('keybuf_write_regs', d.keyWriteReg ? d.keyBuffer.addrWidth + rowBits + lanes : 0, 1, 'registered key-buffer write port (address, row, per-lane enable)'),
       ],
       [...pc.carries, term('score_adder_carries', target === 'ice40' && logPeOn ? lanes * d.scoreWidth : 0, 1, 'count + bias adder carries'), ...lp.carries, term('counter_carries', target === 'ice40' ? counters : 0, 1, 'counter increments')],
       [term('keybuf_tiles', bram ? lanes * targetFor(target).bramTiles(words, rowBits) : 0, 1, 'key buffer banks in SB_RAM40_4K (one bank per lane)'), ...lp.brams],
