@@ -21,7 +21,7 @@ import { parseConfig } from '../base/config.js';
 import { canonicalJson, shortHash } from '../base/hash.js';
 import { readStructuredFile } from '../io/config-file.js';
 import { DEVICE_NAMES, DEFAULT_DEVICE } from '../tools/nextpnr.js';
-import type { TargetName } from '../targets/index.js';
+import { TARGET_NAMES, type TargetName } from '../targets/index.js';
 
 export class SweepFileError extends SpikeforgeError {
   constructor(
@@ -110,8 +110,10 @@ function parseSynth(raw: unknown, where: string): SynthSettings {
   }
   const s = { ...DEFAULT_SYNTH };
   if (raw['target'] !== undefined) {
-    if (raw['target'] !== 'ice40' && raw['target'] !== 'generic') throw new SweepFileError('synth.target', raw['target'], 'allowed: one of "ice40", "generic"', where);
-    s.target = raw['target'];
+    if (!(TARGET_NAMES as readonly unknown[]).includes(raw['target'])) {
+      throw new SweepFileError('synth.target', raw['target'], `allowed: one of ${TARGET_NAMES.map((t) => JSON.stringify(t)).join(', ')}`, where);
+    }
+    s.target = raw['target'] as TargetName;
   }
   if (raw['pnr'] !== undefined) {
     if (typeof raw['pnr'] !== 'boolean') throw new SweepFileError('synth.pnr', raw['pnr'], 'allowed: true or false', where);

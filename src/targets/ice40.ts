@@ -57,6 +57,7 @@ export const ice40: Target = {
   romInBram: (depth, width) => depth * width > ICE40_ROM_LUT_MAX_BITS,
   ramInBram: (depth) => depth >= ICE40_RAM_BRAM_MIN_DEPTH,
   bramTiles: ice40Brams,
+  lutramLuts: () => 0,
   yosysScript: (top) => `synth_ice40 -top ${top}; tee -q -o stat.json stat -json`,
   summarize: (cells) => ({
     luts: countCells(cells, /^SB_LUT4$/),
