@@ -15,6 +15,10 @@ import { ice40Brams } from '../src/targets/ice40.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { pickDevice } from '../src/tools/nextpnr.js';
 import { pnrWrapper, portsOf } from '../src/tools/pnr-shell.js';
+import { xc7Brams, xc7LutramLuts, xc7RamInBram } from '../src/targets/xc7.js';
+import { TARGETS } from '../src/targets/index.js';
+import { runTool } from '../src/tools/run.js';
+import { withRtlDir } from '../src/tools/workdir.js';
 import { ltpDepth, synthesize } from '../src/tools/yosys.js';
 import { ICE40_DEVICES } from '../src/targets/ice40.js';
 import type { GeneratedFile } from '../src/render/files.js';
@@ -218,6 +222,65 @@ describe('reported figures match the tools\' own output', () => {
       brams: countOf(net, /^SB_RAM40_4K/),
       depth: null,
     });
+  });
+});
+
+describe('spikeforge synth --target xc7 (AMD 7-series)', () => {
+  it("reports LUT1-6, LUT RAM, CARRY4, flip-flops and block RAM exactly as Yosys's own `stat` counts them", async () => {
+    // A small engine: adders on CARRY4, the key buffer in distributed RAM (RAM64M), the
+    // sideband delay lines in SRL16E, a 4096 × 9 Log-PE table ROM in block RAM.
+    const dir = tmp();
+    const raw = { top: 'xnor_attention', name: 'x7', seqLen: 48, dim: 8, lanes: 1, target: 'xc7', popcount: 'carry-tree', logPe: { enabled: true, mode: 'table', table: Array.from({ length: 48 }, (_, i) => Array.from({ length: 48 }, (_, j) => (i * 7 + j * 3) % 300)), impl: 'table-rom' } };
+    const r = await cli(['synth', writeConfig(dir, raw), '--target', 'xc7', '--json', '-o', join(dir, 'rtl')]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.target).toBe('xc7');
+    // Yosys's text report of the same netlist, read independently of src/targets/xc7.ts.
+    const d = design({ ...raw, name: 'x7' });
+    const text = await withRtlDir(d.files, async (wd, sv) => {
+      await runTool('yosys', ['-p', `read_verilog -sv ${sv.join(' ')}; synth_xilinx -family xc7 -top ${d.topModule} -flatten -noiopad -noclkbuf; tee -q -o stat.txt stat`], 'yosys', { cwd: wd, timeoutSeconds: 600 });
+      return readFileSync(join(wd, 'stat.txt'), 'utf8');
+    });
+    // The last "Number of cells" block is the whole design (the hierarchy's total).
+    const block = text.slice(text.lastIndexOf('Number of cells:'));
+    const cells: Record<string, number> = {};
+    for (const m of block.matchAll(/^\s+([A-Z][A-Z0-9_]+)\s+(\d+)$/gm)) cells[m[1]!] = (cells[m[1]!] ?? 0) + Number(m[2]);
+    const n = (re: RegExp) => Object.entries(cells).reduce((s, [k, v]) => (re.test(k) ? s + v : s), 0);
+    expect(n(/^RAM(32|64)M$/)).toBeGreaterThan(0);
+    expect(n(/^RAMB(18|36)E1$/)).toBeGreaterThan(0);
+    expect(n(/^CARRY4$/)).toBeGreaterThan(0);
+    expect(j.carries).toBe(n(/^CARRY4$/));
+    expect(j.ffs).toBe(n(/^FD[RSCP]E$/));
+    // An INV is a LUT1; RAM32M and RAM64M are four LUT sites each, a shift register one
+    // (Vivado's "LUT as Logic" and "LUT as Memory").
+    const logic = n(/^LUT[1-6](_2)?$/) + n(/^INV$/);
+    const memory = 4 * n(/^RAM(32|64)M$/) + n(/^SRL(C)?(16|32)E$/);
+    expect(n(/^SRL16E$/)).toBeGreaterThan(0);
+    expect(j.details['LUT as logic']).toBe(logic);
+    expect(j.details['LUT as memory']).toBe(memory);
+    expect(j.luts).toBe(logic + memory);
+    expect(j.brams).toBe(n(/^RAMB18E1$/) + 2 * n(/^RAMB36E1$/));
+    for (const k of [1, 2, 3, 4, 5, 6]) expect(j.details[`LUT${k}`]).toBe(cells[`LUT${k}`] ?? 0);
+    expect(j.details['DSP48E1']).toBe(0);
+    // The text report names the RAMB18 units and the LUT sizes.
+    const t = await cli(['synth', writeConfig(dir, raw), '--target', 'xc7', '-o', join(dir, 'rtl')]);
+    expect(t.stdout).toMatch(/CARRY4\s+\d+/);
+    expect(t.stdout).toMatch(/LUT1\.\.LUT6 .*as memory \d+/);
+    expect(t.stdout).toMatch(/RAMB18E1 \d+, RAMB36E1 \d+/);
+  });
+
+  it('models the block-RAM / distributed-RAM choice and the ROM threshold as measured', () => {
+    // Measured with Yosys 0.23 synth_xilinx (src/targets/xc7.ts).
+    for (const [depth, width, bram] of [[128, 8, false], [256, 8, false], [512, 8, true], [1024, 8, true], [64, 40, false], [128, 40, false], [256, 40, true], [512, 40, true]] as const) {
+      expect(xc7RamInBram(depth, width), `${depth} x ${width}`).toBe(bram);
+    }
+    expect(xc7LutramLuts(128, 40)).toBe(4 * 28 + 40);
+    expect(xc7Brams(512, 36)).toBe(1);
+    expect(xc7Brams(512, 40)).toBe(2);
+    expect(xc7Brams(1024, 40)).toBe(3);
+    expect(TARGETS.xc7.romInBram(1024, 8)).toBe(false);
+    expect(TARGETS.xc7.romInBram(1024, 10)).toBe(true);
   });
 });
 

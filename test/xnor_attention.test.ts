@@ -21,6 +21,7 @@ import { resolveConfig } from '../src/io/config-file.js';
 import { nodeInputs, planPopcount, type Bit } from '../src/parts/popcount.js';
 import { pipelinePlan, pipelineRegisters } from '../src/parts/popcount-pipeline.js';
 import { checkStages, evaluatePlan, referenceCount, runPipelined } from './helpers/popcount.js';
+import { simulatePopcounts, type PopcountCase } from './helpers/popcount-sim.js';
 import { main } from '../src/cli/main.js';
 import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
@@ -319,6 +320,80 @@ describe('popcount plans (src/parts/popcount.ts), evaluated as data', () => {
     expect(() => checkStages(broken)).toThrow(/reads stages/);
   });
 
+  describe('xc7-chain (LUT6_2 + CARRY4 primitives), evaluated from its INIT tables and the CARRY4 equations', () => {
+    /** Every input of n bits, or corners (zeros, ones, one-hot, one-cold, every prefix of ones) plus random ones. */
+    function patterns(n: number, rng: Rng, random: number): boolean[][] {
+      if (n <= 12) return Array.from({ length: 2 ** n }, (_, v) => Array.from({ length: n }, (_, i) => ((v >> i) & 1) === 1));
+      const out: boolean[][] = [];
+      for (let k = 0; k <= n; k++) out.push(Array.from({ length: n }, (_, i) => i < k));
+      for (let i = 0; i < n; i++) {
+        out.push(Array.from({ length: n }, (_, j) => j === i));
+        out.push(Array.from({ length: n }, (_, j) => j !== i));
+      }
+      for (let r = 0; r < random; r++) {
+        const p = rng.float();
+        out.push(Array.from({ length: n }, () => rng.float() < p));
+      }
+      return out;
+    }
+
+    it('counts exhaustively up to 12 bits, and corners + random at every size to 64 and at 100, 256, 300, 512, 600', () => {
+      const rng = new Rng(21);
+      for (const n of [...Array.from({ length: 64 }, (_, i) => i + 1), 100, 256, 300, 512, 600]) {
+        const plan = planPopcount(n, 'xc7-chain');
+        for (const a of patterns(n, rng, n > 64 ? 60 : 20)) {
+          const got = evaluatePlan(plan, { a });
+          if (got !== count(a)) expect(got, `n=${n} ${a.map(Number).join('')}`).toBe(count(a));
+        }
+      }
+    });
+
+    it('counts the XNOR / AND / mixed match, exhaustively up to 6 pairs', () => {
+      const rng = new Rng(22);
+      for (const n of [...Array.from({ length: 40 }, (_, i) => i + 1), 64, 256]) {
+        for (const andBits of [...new Set([0, n, Math.floor(n / 2)])]) {
+          const plan = planPopcount(n, 'xc7-chain', { andBits });
+          const inputs: { a: boolean[]; b: boolean[] }[] = [];
+          if (n <= 6) {
+            for (let v = 0; v < 4 ** n; v++) inputs.push({ a: Array.from({ length: n }, (_, i) => ((v >> i) & 1) === 1), b: Array.from({ length: n }, (_, i) => ((v >> (n + i)) & 1) === 1) });
+          } else {
+            for (const a of patterns(n, rng, 30)) inputs.push({ a, b: a.map((x) => (rng.float() < 0.3 ? !x : x)) }, { a, b: a }, { a, b: a.map((x) => !x) });
+          }
+          for (const x of inputs) {
+            const got = evaluatePlan(plan, x);
+            if (got !== referenceCount(plan, x)) expect(got, `n=${n} andBits=${andBits}`).toBe(referenceCount(plan, x));
+          }
+        }
+      }
+    });
+
+    it('costs at most 0.75 LUT per input bit from 16 bits up (0.516 at 256: 132 LUTs, 56 CARRY4)', () => {
+      const cost = (n: number) => {
+        const p = planPopcount(n, 'xc7-chain');
+        return { luts: p.nodes.filter((x) => x.cell === 'lut' || x.cell === 'lut6_2').length, carry4: p.nodes.filter((x) => x.cell === 'carry4').length };
+      };
+      for (const n of [16, 21, 32, 40, 64, 100, 128, 256, 512]) expect(cost(n).luts / n, `n=${n}`).toBeLessThanOrEqual(0.75);
+      expect(cost(256)).toEqual({ luts: 132, carry4: 56 });
+    });
+
+    it('the evaluator catches a wrong INIT bit and a broken carry chain', () => {
+      const plan = planPopcount(21, 'xc7-chain');
+      const a = Array.from({ length: 21 }, (_, i) => i % 3 !== 0);
+      expect(evaluatePlan(plan, { a })).toBe(count(a));
+      const init = structuredClone(plan);
+      const lut = init.nodes.find((x) => x.cell === 'lut6_2')!;
+      if (lut.cell !== 'lut6_2') throw new Error('a LUT6_2');
+      lut.init ^= 1n << 63n;
+      const chain = structuredClone(plan);
+      const c4 = chain.nodes.find((x) => x.cell === 'carry4' && x.cyinit.kind !== 'zero')!;
+      if (c4.cell !== 'carry4') throw new Error('a CARRY4');
+      c4.cyinit = { kind: 'zero' };
+      const fails = (p: typeof plan) => patterns(21, new Rng(1), 50).some((x) => evaluatePlan(p, { a: x }) !== count(x));
+      expect(fails(init)).toBe(true);
+      expect(fails(chain)).toBe(true);
+    });
+  });
+
   it('the carry tree uses one input bit as each node\'s carry-in and is as small as the cost model allows', () => {
     const plan = planPopcount(64, 'carry-tree');
     expect(plan.nodes.every((x) => x.cell === 'add' && x.c.kind === 'in')).toBe(true);
@@ -327,6 +402,55 @@ describe('popcount plans (src/parts/popcount.ts), evaluated as data', () => {
     expect(luts).toBe(79);
     expect(plan.depth).toBe(6);
   });
+});
+
+describe('xc7-chain popcount RTL on its own, with Yosys\'s cell models (LUT6_2, CARRY4)', () => {
+  const rng = new Rng(31);
+  const big = (n: number, p: number) => {
+    let v = 0n;
+    for (let i = 0; i < n; i++) if (rng.float() < p) v |= 1n << BigInt(i);
+    return v;
+  };
+  /** Exhaustive up to 12 bits; else every prefix of ones, one-hot, one-cold and random densities. */
+  const plain = (n: number): PopcountCase => {
+    const all = (1n << BigInt(n)) - 1n;
+    if (n <= 12) return { n, match: null, vectors: Array.from({ length: 2 ** n }, (_, v) => ({ a: BigInt(v), b: 0n })) };
+    const vectors: { a: bigint; b: bigint }[] = [];
+    for (let k = 0; k <= n; k++) vectors.push({ a: (1n << BigInt(k)) - 1n, b: 0n });
+    for (let i = 0; i < n; i++) vectors.push({ a: 1n << BigInt(i), b: 0n }, { a: all ^ (1n << BigInt(i)), b: 0n });
+    for (let r = 0; r < 200; r++) vectors.push({ a: big(n, rng.float()), b: 0n });
+    return { n, match: null, vectors };
+  };
+  const matched = (n: number, andBits: number): PopcountCase => {
+    const all = (1n << BigInt(n)) - 1n;
+    if (n <= 5) return { n, match: { andBits }, vectors: Array.from({ length: 4 ** n }, (_, v) => ({ a: BigInt(v) & all, b: BigInt(v) >> BigInt(n) })) };
+    const vectors: { a: bigint; b: bigint }[] = [{ a: 0n, b: 0n }, { a: all, b: all }, { a: all, b: 0n }];
+    for (let r = 0; r < 200; r++) {
+      const a = big(n, rng.float());
+      vectors.push({ a, b: rng.float() < 0.3 ? a : big(n, rng.float()) });
+    }
+    return { n, match: { andBits }, vectors };
+  };
+  const cases = (): PopcountCase[] => [
+    ...Array.from({ length: 12 }, (_, i) => plain(i + 1)),
+    ...[21, 64, 256, 512].map(plain),
+    ...[1, 2, 3, 4, 5].flatMap((n) => [matched(n, 0), matched(n, n), matched(n, Math.floor(n / 2))]),
+    ...[21, 64, 256, 512].flatMap((n) => [matched(n, 0), matched(n, n >> 1)]),
+  ];
+
+  it.each(['icarus', 'verilator'] as const)('is bit-exact under %s: exhaustive to 12 bits (5 pairs), corners + random at 21, 64, 256, 512', async (sim) => {
+    const all = cases();
+    const out = await simulatePopcounts('xc7-chain', all, sim);
+    const done = out.split('\n').filter((l) => l.startsWith('DONE'));
+    expect(done.length, out).toBe(all.length);
+    expect(done.every((l) => / 0 errors$/.test(l)), out).toBe(true);
+  }, 1_800_000);
+
+  it('catches a wrong INIT in the RTL', async () => {
+    const c = [plain(21)];
+    const out = await simulatePopcounts('xc7-chain', c, 'icarus', (f) => (f.path === 'pc0_n21_popcount.sv' ? { ...f, content: f.content.replace(/LUT6_2 #\(\.INIT\(64'h([0-9a-f])/, (_m, d: string) => `LUT6_2 #(.INIT(64'h${((parseInt(d, 16) + 1) % 16).toString(16)}`) } : f));
+    expect(out).toMatch(/MISMATCH pc0_n21/);
+  }, 600_000);
 });
 
 interface Variant {

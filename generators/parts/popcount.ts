@@ -7,7 +7,7 @@
 import type { GeneratedFile, RenderMeta } from '../../src/render/files.js';
 import { renderTemplate } from '../../src/render/templates.js';
 import { header } from '../../src/render/header.js';
-import { planPopcount, type Bit, type MatchInputs, type PlanNode, type PopcountArch, type PopcountPlan } from '../../src/parts/popcount.js';
+import { nodeInputs, planPopcount, VENDOR_CELLS, type Bit, type MatchInputs, type PlanNode, type PopcountArch, type PopcountPlan } from '../../src/parts/popcount.js';
 import { NO_PIPE, pipelinePlan, pipelineRegisters, type PopcountPipe } from '../../src/parts/popcount-pipeline.js';
 
 export function popcountModule(prefix: string): string {
@@ -27,6 +27,7 @@ const ARCH_TEXT: Record<PopcountArch, string> = {
   loop: 'plain for-loop (Yosys maps it as one multi-operand adder)',
   'carry-tree': 'tree of small adders on the carry chain (left + right + input bit as carry-in)',
   gpc63: '6:3 counter tree (column compression) and one final adder',
+  'xc7-chain': 'AMD 7-series pair-chain compressor tree: LUT6_2 + CARRY4 primitives (Yosys xilinx/cells_sim.v simulates them)',
 };
 
 function matchText(m: MatchInputs | null, n: number): string {
@@ -49,25 +50,29 @@ function stageNet(s: number): string {
 }
 
 /** Whether `b` continues the run that ends with `a` (same source, next index). */
-function continues(a: Bit, b: Bit): boolean {
+function continues(a: Bit, b: Bit, nets: Nets): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'zero' || a.kind === 'one') return true;
   if (a.kind === 'in' && b.kind === 'in') return b.index === a.index + 1;
   if (a.kind === 'match' && b.kind === 'match') return b.op === a.op && b.index === a.index + 1;
-  if (a.kind === 'node' && b.kind === 'node') return b.node === a.node && b.bit === a.bit + 1;
+  if (a.kind === 'operand' && b.kind === 'operand') return b.side === a.side && b.index === a.index + 1;
+  // A primitive's outputs are one net per bit: never a slice.
+  if (a.kind === 'node' && b.kind === 'node') return b.node === a.node && b.bit === a.bit + 1 && nets.bitNet(a.node, a.bit) === null;
   if (a.kind === 'reg' && b.kind === 'reg') return b.stage === a.stage && b.index === a.index + 1;
   return false;
 }
 
 const range = (lo: number, hi: number) => (hi === lo ? `[${lo}]` : `[${hi}:${lo}]`);
 
-/** Widths of the vectors a run may cover whole (node outputs, stage registers). */
-interface Widths {
+/** The nets bits live on: vectors a run may cover whole (node outputs, stage registers), or one net per bit (primitives). */
+interface Nets {
   node: (i: number) => number;
   stage: (s: number) => number;
+  /** The net of one output bit of a primitive node, or null for a vector output. */
+  bitNet: (node: number, bit: number) => string | null;
 }
 
-function runText(run: Bit[], widths: Widths): string {
+function runText(run: Bit[], widths: Nets): string {
   const first = run[0]!;
   const last = run[run.length - 1]!;
   const k = run.length;
@@ -82,7 +87,11 @@ function runText(run: Bit[], widths: Widths): string {
       const r = range(first.index, (last as typeof first).index);
       return first.op === 'and' ? `(a_i${r} & b_i${r})` : `~(a_i${r} ^ b_i${r})`;
     }
+    case 'operand':
+      return `${first.side}_i${range(first.index, (last as typeof first).index)}`;
     case 'node': {
+      const net = widths.bitNet(first.node, first.bit);
+      if (net !== null) return net;
       const hi = (last as typeof first).bit;
       return first.bit === 0 && hi === widths.node(first.node) - 1 ? nodeNet(first.node) : `${nodeNet(first.node)}${range(first.bit, hi)}`;
     }
@@ -94,12 +103,12 @@ function runText(run: Bit[], widths: Widths): string {
 }
 
 /** A vector of bits (LSB first) as one SV expression: runs, concatenated MSB first. */
-export function svBits(bits: readonly Bit[], widths: Widths): string {
+export function svBits(bits: readonly Bit[], widths: Nets): string {
   if (bits.length === 0) throw new Error('an empty operand');
   const runs: Bit[][] = [];
   for (const b of bits) {
     const cur = runs[runs.length - 1];
-    if (cur && continues(cur[cur.length - 1]!, b)) cur.push(b);
+    if (cur && continues(cur[cur.length - 1]!, b, widths)) cur.push(b);
     else runs.push([b]);
   }
   const parts = runs.map((r) => runText(r, widths)).reverse();
@@ -122,24 +131,69 @@ function svIndexed(name: string, indices: readonly number[]): string {
 
 interface Instance {
   cell: string;
-  params: { name: string; value: number }[];
-  wire: string;
-  outWidth: number;
+  name: string;
+  params: { name: string; value: number | string }[] | null;
+  /** Nets the instance drives: a vector (width) or single bits (width null). */
+  decls: { name: string; width: number | null }[];
   ports: { name: string; expr: string }[];
 }
 
-function instance(prefix: string, node: PlanNode, i: number, widths: Widths): Instance {
+/** Per-bit output nets of a primitive: `<port>` names, `_unused` appended for bits nobody reads. */
+const PRIM_PORTS: Partial<Record<PlanNode['cell'], string[]>> = {
+  lut: ['o'],
+  lut6_2: ['o6', 'o5'],
+  carry4: ['o0', 'o1', 'o2', 'o3', 'co0', 'co1', 'co2', 'co3'],
+};
+
+function primitiveNet(i: number, bit: number, cell: PlanNode['cell'], used: boolean): string {
+  return `${nodeNet(i)}_${PRIM_PORTS[cell]![bit]}${used ? '' : '_unused'}`;
+}
+
+const hex = (v: bigint, bits: number) => `${bits}'h${v.toString(16).padStart(Math.max(1, Math.ceil(bits / 4)), '0')}`;
+
+function instance(prefix: string, node: PlanNode, i: number, widths: Nets, used: (bit: number) => boolean): Instance {
   const v = (bits: readonly Bit[]) => svBits(bits, widths);
   const wire = nodeNet(i);
+  const vector = [{ name: wire, width: node.outWidth }];
+  const name = `u_${wire}`;
+  if (node.cell === 'lut' || node.cell === 'lut6_2') {
+    const k = node.inputs.length;
+    const outs = node.cell === 'lut' ? [{ name: 'O', bit: 0 }] : [{ name: 'O6', bit: 0 }, { name: 'O5', bit: 1 }];
+    return {
+      cell: node.cell === 'lut' ? `LUT${k}` : 'LUT6_2',
+      name,
+      params: [{ name: 'INIT', value: hex(node.init, node.cell === 'lut' ? 2 ** k : 64) }],
+      decls: outs.map((o) => ({ name: primitiveNet(i, o.bit, node.cell, used(o.bit)), width: null })),
+      ports: [...outs.map((o) => ({ name: o.name, expr: primitiveNet(i, o.bit, node.cell, used(o.bit)) })), ...node.inputs.map((b, q) => ({ name: `I${q}`, expr: v([b]) }))],
+    };
+  }
+  if (node.cell === 'carry4') {
+    const net = (bit: number) => primitiveNet(i, bit, 'carry4', used(bit));
+    const all = Array.from({ length: 8 }, (_, b) => b);
+    return {
+      cell: 'CARRY4',
+      name,
+      params: null,
+      decls: all.map((b) => ({ name: net(b), width: null })),
+      ports: [
+        { name: 'CO', expr: `{${[7, 6, 5, 4].map(net).join(', ')}}` },
+        { name: 'O', expr: `{${[3, 2, 1, 0].map(net).join(', ')}}` },
+        { name: 'CI', expr: v([node.ci]) },
+        { name: 'CYINIT', expr: v([node.cyinit]) },
+        { name: 'DI', expr: v(node.di) },
+        { name: 'S', expr: v(node.s) },
+      ],
+    };
+  }
   if (node.cell === 'add') {
     return {
+      name,
+      decls: vector,
       cell: addModule(prefix),
       params: [
         { name: 'W', value: node.a.length },
         { name: 'O', value: node.outWidth },
       ],
-      wire,
-      outWidth: node.outWidth,
       ports: [
         { name: 'a_i', expr: v(node.a) },
         { name: 'b_i', expr: v(node.b) },
@@ -154,13 +208,13 @@ function instance(prefix: string, node: PlanNode, i: number, widths: Widths): In
     if (node.pairs.some((p, k) => (p.op === 'and') !== k < andBits)) throw new Error(`node ${i}: AND pairs must come first`);
     return {
       cell: pairsModule(prefix),
+      name,
+      decls: vector,
       params: [
         { name: 'K', value: node.pairs.length },
         { name: 'AndBits', value: andBits },
         { name: 'W', value: node.outWidth },
       ],
-      wire,
-      outWidth: node.outWidth,
       ports: [
         { name: 'a_i', expr: svIndexed('a_i', node.pairs.map((p) => p.index)) },
         { name: 'b_i', expr: svIndexed('b_i', node.pairs.map((p) => p.index)) },
@@ -170,13 +224,13 @@ function instance(prefix: string, node: PlanNode, i: number, widths: Widths): In
   }
   return {
     cell: countModule(prefix),
+    name,
+    decls: vector,
     params: [
       { name: 'K', value: node.ones.length },
       { name: 'K1', value: node.twos.length },
       { name: 'W', value: node.outWidth },
     ],
-    wire,
-    outWidth: node.outWidth,
     // One input vector: the K bits of weight 1 at the bottom, the K1 bits of weight 2 above.
     ports: [
       { name: 'in_i', expr: v([...node.ones, ...node.twos]) },
@@ -224,7 +278,7 @@ export function renderPopcountPlan(prefix: string, plan: PopcountPlan, meta: Ren
   const files: GeneratedFile[] = [];
   if (arch === 'loop') {
     // The loop counts a match vector formed first (AND on the low andBits bits, XNOR above).
-    const widths: Widths = { node: () => 0, stage: () => 0 };
+    const widths: Nets = { node: () => 0, stage: () => 0, bitNet: () => null };
     const matchVector = match ? svBits(Array.from({ length: n }, (_, c) => (c < match.andBits ? { kind: 'match', index: c, op: 'and' } : { kind: 'match', index: c, op: 'xnor' })), widths) : null;
     files.push({
       path: `${module}.sv`,
@@ -233,21 +287,41 @@ export function renderPopcountPlan(prefix: string, plan: PopcountPlan, meta: Ren
     });
     return files;
   }
-  const widths: Widths = { node: (i) => plan.nodes[i]!.outWidth, stage: (s) => plan.stages[s - 1]!.length };
-  const nodes = plan.nodes.map((node, i) => instance(prefix, node, i, widths));
+  // Which node output bits something reads (a primitive's unread outputs get *_unused nets).
+  const read = new Set<string>();
+  const note = (b: Bit) => b.kind === 'node' && read.add(`${b.node}.${b.bit}`);
+  plan.nodes.forEach((x) => nodeInputs(x).forEach(note));
+  plan.stages.forEach((srcs) => srcs.forEach(note));
+  plan.result.forEach(note);
+  const isPrim = (i: number) => VENDOR_CELLS.has(plan.nodes[i]!.cell);
+  const widths: Nets = {
+    node: (i) => plan.nodes[i]!.outWidth,
+    stage: (s) => plan.stages[s - 1]!.length,
+    bitNet: (i, bit) => (isPrim(i) ? primitiveNet(i, bit, plan.nodes[i]!.cell, read.has(`${i}.${bit}`)) : null),
+  };
+  const nodes = plan.nodes.map((node, i) => instance(prefix, node, i, widths, (bit) => read.has(`${i}.${bit}`)));
   const count = (cell: PlanNode['cell']) => plan.nodes.filter((x) => x.cell === cell).length;
   const comment =
     arch === 'carry-tree'
       ? [`${plan.nodes.length} adders, ${plan.depth} levels: node = left count + right count + one input bit (carry-in).`]
-      : [
+      : arch === 'xc7-chain'
+        ? [
+            `${count('lut') + count('lut6_2')} LUTs (${count('lut6_2')} LUT6_2), ${count('carry4')} CARRY4, ${plan.depth} logic levels: carry chains of`,
+            'pair compressors (L: O6 = parity(A) ^ y -> S, O5 = parity(A) -> DI; H: the spill of A),',
+            'then one chain for the sum. Unread primitive outputs go to *_unused nets.',
+          ]
+        : [
           `${count('pairs') ? `${count('pairs')} match leaves (3 pairs each), ` : ''}` +
             `${count('count')} counters, ${plan.depth} levels in all, the last a two-row adder.`,
         ];
   const stages = plan.stages.map((srcs, s) => ({ name: stageNet(s + 1), width: srcs.length, src: svBits(srcs, widths) }));
+  // The vendor primitives' simulation models come from Yosys (src/tools/vendor.ts).
+  const vendor = plan.nodes.some((x) => VENDOR_CELLS.has(x.cell)) ? { vendor: ['yosys-xilinx-cells' as const] } : {};
   files.push({
     path: `${module}.sv`,
     content: renderTemplate('popcount/popcount_tree.sv.hbs', { header: head, module, ...ports, comment, nodes, stages: p ? stages : null, result: svBits(plan.result, widths) }),
     kind: 'sv',
+    ...vendor,
   });
   if (count('add')) {
     files.push({

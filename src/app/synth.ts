@@ -9,7 +9,7 @@ import { estimateDerived, resourceModelFor } from '../estimate/index.js';
 import { placeAndRoute, type PnrReport } from '../tools/nextpnr.js';
 import { toolVersion } from '../tools/run.js';
 import { synthesize } from '../tools/yosys.js';
-import type { TargetName } from '../targets/index.js';
+import { targetFor, type TargetName } from '../targets/index.js';
 
 export const SYNTH_FORMAT = 'spikeforge.synth.v1';
 
@@ -56,6 +56,11 @@ export interface SynthResult {
   brams: number;
   /** Generic target: LUT6 levels on the longest path. */
   depth: number | null;
+  /**
+   * The target's breakdown (xc7: LUT1 … LUT6, LUT6_2, "LUT as logic", "LUT as memory",
+   * MUXF7/8, RAMB18E1, RAMB36E1, DSP48E1; `brams` counts RAMB18 units there), or null.
+   */
+  details: Record<string, number> | null;
   cells: Record<string, number>;
   seconds: number;
   pnr: PnrReport | null;
@@ -106,6 +111,7 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
     ffs: r.ffs,
     brams: r.brams,
     depth: r.depth,
+    details: r.details ?? null,
     cells: Object.fromEntries(Object.entries(r.cells).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     seconds: Math.round(r.seconds * 100) / 100,
     pnr: pnr ? { ...pnr, seconds: Math.round(pnr.seconds * 100) / 100 } : null,
@@ -128,7 +134,7 @@ function round1(v: number | null): number | null {
 /** A readable table of a synthesis result. */
 export function formatSynth(r: SynthResult): string {
   const lines: string[] = [];
-  const lutName = r.target === 'ice40' ? 'SB_LUT4' : 'LUT6';
+  const lutName = r.target === 'xc7' ? 'LUT (1-6)' : targetFor(r.target).lutName;
   lines.push(`${r.design.topModule} (${r.design.top}, config ${r.design.configHash}) on ${r.target}: ${r.tools.yosys}`);
   if (r.rtl.source === 'disk') {
     lines.push(`  RTL as on disk${r.rtl.changed.length ? `; differs from the generator's output in ${r.rtl.changed.join(', ')}` : '; identical to the generator\'s output'}`);
@@ -140,8 +146,17 @@ export function formatSynth(r: SynthResult): string {
   lines.push(`  ${'resource'.padEnd(14)}${'yosys'.padStart(9)}${est ? `${'estimate'.padStart(11)}${'error'.padStart(10)}` : ''}`);
   lines.push(row(lutName, r.luts, est?.luts, err?.luts));
   if (r.target === 'ice40') lines.push(row('SB_CARRY', r.carries, est?.carries, err?.carries));
+  if (r.target === 'xc7') lines.push(row('CARRY4', r.carries, est?.carries, err?.carries));
   lines.push(row(r.target === 'ice40' ? 'SB_DFF*' : 'flip-flops', r.ffs, est?.ffs, err?.ffs));
   if (r.target === 'ice40') lines.push(row('SB_RAM40_4K', r.brams, est?.brams, err?.brams));
+  if (r.target === 'xc7') lines.push(row('RAMB18 units', r.brams, est?.brams, err?.brams));
+  if (r.details && r.target === 'xc7') {
+    const d = r.details;
+    lines.push(`  ${'  LUT1..LUT6'.padEnd(14)}${[1, 2, 3, 4, 5, 6].map((k) => d[`LUT${k}`] ?? 0).join(' / ')}, LUT6_2 ${d['LUT6_2'] ?? 0}; as logic ${d['LUT as logic'] ?? 0}, as memory ${d['LUT as memory'] ?? 0}`);
+    lines.push(`  ${'  block RAM'.padEnd(14)}RAMB18E1 ${d['RAMB18E1'] ?? 0}, RAMB36E1 ${d['RAMB36E1'] ?? 0} (${((d['RAMB18E1'] ?? 0) / 2 + (d['RAMB36E1'] ?? 0)).toFixed(1)} RAMB36 tiles)`);
+    lines.push(`  ${'DSP48E1'.padEnd(14)}${String(d['DSP48E1'] ?? 0).padStart(9)}`);
+    lines.push(`  ${'MUXF7 / MUXF8'.padEnd(14)}${`${d['MUXF7'] ?? 0} / ${d['MUXF8'] ?? 0}`.padStart(9)}`);
+  }
   if (r.depth !== null) lines.push(`  ${'LUT6 depth'.padEnd(14)}${String(r.depth).padStart(9)}`);
   lines.push(`  synthesis ${r.seconds.toFixed(1)} s${est ? `; estimate ${est.calibrated ? 'calibrated' : 'from priors (not calibrated)'}` : '; no resource model for this block'}`);
   if (r.pnr) {

@@ -15,11 +15,11 @@ export const BLOCK_NAMES = ['gray_rom', 'logpe_bias', 'xnor_attention', 'lif_arr
 export type BlockName = (typeof BLOCK_NAMES)[number];
 
 /** Synthesis targets, one name each across config, CLI, estimator and sweeps (src/targets/). */
-export const TARGET_NAMES = ['ice40', 'generic'] as const;
+export const TARGET_NAMES = ['ice40', 'generic', 'xc7'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Popcount architectures of the XNOR engine (src/parts/popcount.ts plans each one). */
-export const POPCOUNT_ARCHS = ['loop', 'carry-tree', 'gpc63'] as const;
+export const POPCOUNT_ARCHS = ['loop', 'carry-tree', 'gpc63', 'xc7-chain'] as const;
 export type PopcountArch = (typeof POPCOUNT_ARCHS)[number];
 
 const int = (min: number, max: number) => {
@@ -161,9 +161,9 @@ describeKeys(rootShape, {
   scale:
     'ssa_head: the attention scale s > 0 (e.g. 0.125), Y = LIF(s·O). Folded into the neuron as θ / s and Vr / s (IEEE-754 double), so no multiplier is built.',
   target:
-    'spikeforge addition: the FPGA family the XNOR engine is built for, "ice40" (LUT4 + carry chain) or "lut6" (6-input LUTs); picks the popcount when popcount is "auto".',
+    'spikeforge addition: the FPGA family the XNOR engine is built for, "ice40" (Lattice iCE40: LUT4 + carry chain), "generic" (6-input LUTs, technology-independent; "lut6" is read as "generic") or "xc7" (AMD 7-series: LUT6 + CARRY4); picks the popcount and its pipelining when popcount / popcountPipeline are "auto".',
   popcount:
-    'spikeforge addition: popcount architecture of the XNOR engine. "auto" = "carry-tree" for ice40, "gpc63" for lut6; "loop" is the plain for-loop that Yosys maps its own way; "gpc63" is a tree of 6:3 counters.',
+    'spikeforge addition: popcount architecture of the XNOR engine. "auto" = "carry-tree" for ice40, "gpc63" for generic, "xc7-chain" for xc7; "loop" is the plain for-loop that Yosys maps its own way; "gpc63" is a tree of 6:3 counters; "xc7-chain" is a tree of LUT6_2 + CARRY4 pair compressors (AMD 7-series primitives, target "xc7" only; about 0.52 LUT per bit).',
   popcountPipeline:
     'spikeforge addition: register stages inside the XNOR engine\'s popcount, for clock speed. An integer K = at most K logic levels of the popcount tree per clock, the key-buffer read counting as one level of the first stage; 0 = combinational (latency as without the key). "auto" = 4 for ice40 (measured: about 8.5–9 ns per stage on an HX8K), 0 for the other targets. Each stage adds one clock of latency; the cycle formula (N + M·N·ceil(N/lanes) + latency) keeps its form.',
   heads:

@@ -61,7 +61,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('--design <dir>', DESIGN_HELP)
     .option('--force', FORCE_HELP)
     .description(
-      'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder (files other than the design\'s own are kept). With --design DIR, synthesises the RTL as it is in DIR (edited or not) and says which files differ from the generator\'s output; without it, a design folder whose generated files were edited is not overwritten (exit 2). Each tool run is stopped after --timeout seconds (exit 3).',
+      'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs; on xc7 (AMD 7-series, synth_xilinx), LUT1-6 (LUT RAM counted as LUTs too), CARRY4, flip-flops, RAMB18E1/RAMB36E1 (in RAMB18 units) and DSP48E1, as Vivado\'s utilisation report groups them. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder (files other than the design\'s own are kept). With --design DIR, synthesises the RTL as it is in DIR (edited or not) and says which files differ from the generator\'s output; without it, a design folder whose generated files were edited is not overwritten (exit 2). Each tool run is stopped after --timeout seconds (exit 3).',
     )
     .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string; design?: string; force?: boolean }) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
@@ -98,10 +98,11 @@ export function registerSweepCommands(program: Command, io: Io): void {
         io.out(`${JSON.stringify(e, null, 2)}\n`);
         return;
       }
-      const lut = opts.target === 'ice40' ? 'SB_LUT4' : 'LUT6';
+      const lut = opts.target === 'ice40' ? 'SB_LUT4' : opts.target === 'xc7' ? 'LUT' : 'LUT6';
       io.out(`${cfg.name} (${cfg.top}) on ${opts.target}: estimate${e.calibrated ? '' : ' (some terms not calibrated: priors used)'}\n`);
       io.out(`  ${lut.padEnd(12)}${String(e.luts).padStart(8)}\n  ${'flip-flops'.padEnd(12)}${String(e.ffs).padStart(8)}\n`);
       if (opts.target === 'ice40') io.out(`  ${'SB_CARRY'.padEnd(12)}${String(e.carries).padStart(8)}\n  ${'SB_RAM40_4K'.padEnd(12)}${String(e.brams).padStart(8)}\n`);
+      if (opts.target === 'xc7') io.out(`  ${'CARRY4'.padEnd(12)}${String(e.carries).padStart(8)}\n  ${'RAMB18 units'.padEnd(12)}${String(e.brams).padStart(8)}\n`);
       io.out(`  ${'memory bits'.padEnd(12)}${String(e.memoryBits).padStart(8)}\n  rate: ${fmtNum(e.rate.itemsPerCycle)} ${e.rate.item} per clock\n  terms:\n`);
       for (const t of e.terms.filter((x) => x.value !== 0)) {
         io.out(`    ${t.resource.padEnd(8)}${t.name.padEnd(24)}${fmtNum(t.value).padStart(8)} × ${t.coefficient.toFixed(3).padStart(7)} = ${t.contribution.toFixed(1).padStart(8)}  ${t.source === 'prior' ? '(prior) ' : ''}${t.note}\n`);

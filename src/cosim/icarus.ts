@@ -23,6 +23,14 @@ import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import type { BuiltSim, RunOutcome, RunSettings } from './verilator.js';
 import { buildCachedSim, harnessArgs, simKey } from './cache.js';
+import { vendorLibraries } from '../render/files.js';
+import { vendorModels } from '../tools/vendor.js';
+
+/** The build flags plus the vendor models the design compiles with (their hashes are part of the cache key). */
+async function vendorFlags(files: GeneratedFile[]): Promise<string[]> {
+  const models = await vendorModels(vendorLibraries(files));
+  return [...ICARUS_FLAGS, ...models.map((m) => `vendor:${m.library}:${m.sha256}`)];
+}
 
 export const ICARUS_FLAGS = ['-g2012'];
 
@@ -59,23 +67,25 @@ export function icarusTestbench(spec: TopPorts): string {
  */
 /** The cache key of an Icarus model (see simKey). */
 export async function icarusSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return simKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), ICARUS_FLAGS, spec.top);
+  return simKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), await vendorFlags(files), spec.top);
 }
 
 export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300): Promise<BuiltSim> {
+  // Vendor primitives come from their third-party models, compiled as plain sources.
+  const models = await vendorModels(vendorLibraries(files));
   return buildCachedSim({
     root: join(CACHE_DIR, 'icarus'),
     files,
     tbName: 'tb.sv',
     tb: icarusTestbench(spec),
     version: await toolVersion('iverilog', '-V'),
-    flags: ICARUS_FLAGS,
+    flags: await vendorFlags(files),
     top: spec.top,
     binary: 'sim.vvp',
     compile: async (tmp, svPaths) => {
       const r = await runTool(
         'iverilog',
-        [...ICARUS_FLAGS, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths],
+        [...ICARUS_FLAGS, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths, ...models.map((m) => m.path)],
         `compiling the co-simulation model of ${spec.top}`,
         { cwd: tmp, timeoutSeconds },
       );

@@ -6,7 +6,7 @@
  * or another seed reuses the binary. Builds happen in a temporary folder renamed into
  * place, so concurrent runs and interrupted builds never leave a broken cache entry.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../render/files.js';
@@ -14,6 +14,8 @@ import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { CACHE_DIR } from '../base/paths.js';
 import { cacheTempDir, inCache } from '../base/cache-dir.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
+import { vendorLibraries } from '../render/files.js';
+import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from '../tools/vendor.js';
 import { renderTemplate } from '../render/templates.js';
 import { buildCachedSim, harnessArgs, simKey, type CachedSim } from './cache.js';
 
@@ -29,17 +31,25 @@ export function harnessSource(spec: TopPorts): string {
 
 /** The cache key of a Verilator model (see simKey). */
 export async function verilatorSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return simKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top);
+  return simKey(files, harnessSource(spec), await toolVersion('verilator'), await vendorFlags(files), spec.top);
+}
+
+/** The build flags plus the vendor models the design compiles with (their hashes are part of the cache key). */
+async function vendorFlags(files: GeneratedFile[]): Promise<string[]> {
+  const models = await vendorModels(vendorLibraries(files));
+  return [...VERILATOR_FLAGS, ...models.map((m) => `vendor:${m.library}:${m.sha256}`)];
 }
 
 export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600): Promise<BuiltSim> {
+  // Vendor primitives (GeneratedFile.vendor) come from their third-party models (src/tools/vendor.ts).
+  const models = await vendorModels(vendorLibraries(files));
   return buildCachedSim({
     root: join(CACHE_DIR, 'verilator'),
     files,
     tbName: 'tb.cpp',
     tb: harnessSource(spec),
     version: await toolVersion('verilator'),
-    flags: VERILATOR_FLAGS,
+    flags: await vendorFlags(files),
     top: spec.top,
     binary: join('obj', 'Vsim'),
     compile: async (tmp, svPaths) => {
@@ -52,6 +62,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
         env['CCACHE_BASEDIR'] = tmp;
         env['CCACHE_NOHASHDIR'] = '1';
       }
+      if (models.length) writeFileSync(join(tmp, 'vendor.vlt'), verilatorVendorConfig(models));
       await runTool(
         'verilator',
         [
@@ -73,6 +84,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
           ...VERILATOR_FLAGS,
           '-CFLAGS',
           '-O1',
+          ...verilatorVendorArgs(models, 'vendor.vlt'),
           ...svPaths,
           'tb.cpp',
         ],

@@ -4,7 +4,7 @@
  */
 import { blockFor } from './registry.js';
 import type { AnyBlock } from './types.js';
-import { uniqueFiles, type GeneratedFile, type RenderMeta } from '../render/files.js';
+import { uniqueFiles, vendorLibraries, VENDOR_LIBRARY_FILES, type GeneratedFile, type RenderMeta } from '../render/files.js';
 import type { ResolvedConfig } from '../base/config.js';
 import { canonicalJson, sha256, shortHash } from '../base/hash.js';
 import { GENERATOR, VERSION } from '../base/version.js';
@@ -70,6 +70,14 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     logPeTable: cfg.logPe.table ? { source: cfg.logPe.tableSource ?? 'inline', sha256: sha256(canonicalJson(cfg.logPe.table)) } : null,
     derived: block.describe(derived),
     ports,
+    // Third-party primitive models the RTL needs beside its own files (simulation only;
+    // every synthesis flow for the family knows the primitives): file inside Yosys's data
+    // directory (`yosys-config --datdir`), and which of our files instantiate them.
+    vendorLibraries: vendorLibraries(rtl).map((name) => ({
+      name,
+      ...VENDOR_LIBRARY_FILES[name],
+      usedBy: rtl.filter((f) => f.vendor?.includes(name)).map((f) => f.path),
+    })),
     files: files.map((f) => ({ path: f.path, kind: f.kind, sha256: sha256(f.content) })),
   };
   files.push({ path: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n`, kind: 'meta' });

@@ -36,6 +36,8 @@ function valueKey(b: Bit): string | null {
       return `i${b.index}`;
     case 'match':
       return `m${b.index}${b.op}`;
+    case 'operand':
+      return `${b.side}${b.index}`;
     case 'node':
       return `n${b.node}.${b.bit}`;
     case 'reg':
@@ -52,6 +54,11 @@ function mapNodeInputs(node: PlanNode, f: (b: Bit) => Bit): PlanNode {
     case 'pairs':
       // A leaf reads the operand pairs themselves: it must sit in the first stage.
       return { ...node, pairs: node.pairs.map((p) => f(p) as typeof p) };
+    case 'lut':
+    case 'lut6_2':
+      return { ...node, inputs: node.inputs.map(f) };
+    case 'carry4':
+      return { ...node, ci: f(node.ci), cyinit: f(node.cyinit), di: node.di.map(f), s: node.s.map(f) };
   }
 }
 

@@ -7,6 +7,8 @@
  *               its own keep_hierarchy module so that it lands on the iCE40 carry chain
  *   gpc63       column compression with ≤6-input counters (one LUT6 per output bit) down
  *               to two rows, then one adder
+ *   xc7-chain   AMD 7-series pair-chain compressors of LUT6_2 + CARRY4 primitives
+ *               (src/parts/popcount-xc7.ts), about 0.52 LUT per bit
  *
  * A plan is pure data: nodes (cells) whose operands are typed references to single bits —
  * an input bit, the match (AND / XNOR) of an a/b bit pair, a bit of another node's output,
@@ -16,70 +18,13 @@
  */
 import { bitlen } from '../base/bits.js';
 import { POPCOUNT_ARCHS, type PopcountArch } from '../base/config.js';
-import { term, type EstimateTarget, type Term } from '../targets/cost.js';
+import { carryBits, carryPerBit, term, type EstimateTarget, type Term } from '../targets/cost.js';
+import { xc7ChainPlan } from './popcount-xc7.js';
 
 export { POPCOUNT_ARCHS, type PopcountArch };
 
-/** How a pair (a[c], b[c]) counts: both set (Spikformer AND) or equal (XNOR). */
-export type MatchOp = 'and' | 'xnor';
-
-/** One bit a node reads. */
-export type Bit =
-  | { kind: 'zero' }
-  | { kind: 'one' }
-  /** in_i[index] (plain popcount). */
-  | { kind: 'in'; index: number }
-  /** a_i[index] op b_i[index] (match popcount). */
-  | MatchBit
-  /** Bit `bit` of node `node`'s output. */
-  | { kind: 'node'; node: number; bit: number }
-  /** Pipeline register `index` of stage `stage` (≥ 1): PopcountPlan.stages[stage - 1][index], one clock later. */
-  | { kind: 'reg'; stage: number; index: number };
-export type MatchBit = { kind: 'match'; index: number; op: MatchOp };
-
-export const ZERO: Bit = { kind: 'zero' };
-export const ONE: Bit = { kind: 'one' };
-
-/**
- * One cell of the tree. `outWidth` bits come out; `delay` is the logic levels the cell adds
- * on a path (what the pipeline counts; 0 for a LUT that feeds its carry chain directly).
- */
-export type PlanNode =
-  /** s = a + b + c, a and b W bits (W = a.length), outWidth W + 1 (or W when the sum fits). */
-  | { cell: 'add'; a: Bit[]; b: Bit[]; c: Bit; outWidth: number; delay: number }
-  /** s = popcount(ones) + 2·popcount(twos), ones.length + twos.length ≤ 6 (one LUT6 per output bit). */
-  | { cell: 'count'; ones: Bit[]; twos: Bit[]; outWidth: number; delay: number }
-  /**
-   * s = matches of ≤ 3 (a, b) pairs, the match folded into the leaf. The leaf applies AND to
-   * its first AndBits pairs and XNOR to the rest, so 'and' pairs must come first.
-   */
-  | { cell: 'pairs'; pairs: MatchBit[]; outWidth: number; delay: number };
-
-export interface MatchInputs {
-  /** Bit c counts when a[c] & b[c] (c < andBits) or when a[c] == b[c] (c ≥ andBits, XNOR). */
-  andBits: number;
-}
-
-export interface PopcountPlan {
-  arch: PopcountArch;
-  n: number;
-  /** Counting a match of a_i and b_i (module ports a_i, b_i) rather than in_i. */
-  match: MatchInputs | null;
-  /** bitlen(n): bits of count_o. */
-  width: number;
-  /** In dependency order: a node reads only nodes before it. */
-  nodes: PlanNode[];
-  /** count_o, LSB first (width bits; empty for the loop). */
-  result: Bit[];
-  /** Levels of nodes on the longest input→output path (0 for the loop). */
-  depth: number;
-  /**
-   * Register stages cut into the tree (empty: combinational). stages[s] lists the sources of
-   * the registers that stage s + 1 reads (Bit `reg` with stage s + 1); count_o then appears
-   * stages.length clocks after its inputs.
-   */
-  stages: Bit[][];
-}
+export { ONE, VENDOR_CELLS, ZERO, type Bit, type MatchBit, type MatchInputs, type MatchOp, type PlanNode, type PopcountPlan } from './popcount-plan.js';
+import { ZERO, type Bit, type MatchBit, type MatchInputs, type PlanNode, type PopcountPlan } from './popcount-plan.js';
 
 /** The bit c of the value being counted: in_i[c], or the match of a_i[c] and b_i[c]. */
 export function inputBit(match: MatchInputs | null, c: number): Bit {
@@ -101,7 +46,9 @@ function extend(bits: Bit[] | null, width: number): Bit[] {
 export function nodeInputs(node: PlanNode): Bit[] {
   if (node.cell === 'add') return [...node.a, ...node.b, node.c];
   if (node.cell === 'count') return [...node.ones, ...node.twos];
-  return node.pairs;
+  if (node.cell === 'pairs') return node.pairs;
+  if (node.cell === 'carry4') return [node.ci, node.cyinit, ...node.di, ...node.s];
+  return node.inputs;
 }
 
 /**
@@ -270,10 +217,21 @@ export function planPopcount(n: number, arch: PopcountArch, match: MatchInputs |
   if (match && (!Number.isInteger(match.andBits) || match.andBits < 0 || match.andBits > n)) {
     throw new RangeError(`andBits ${match.andBits} for a ${n}-bit match`);
   }
-  if (arch === 'carry-tree') return carryTree(n, match);
-  if (arch === 'gpc63') return counterTree(n, match);
-  return { arch, n, match, width: bitlen(n), nodes: [], result: [], depth: 0, stages: [] };
+  // Plans are pure functions of their arguments, and the xc7 schedule search takes up to a
+  // second at 512 bits: derive(), the generator and the estimator share one copy (treat it
+  // as read-only; pipelinePlan builds a new plan).
+  const key = `${arch}/${n}/${match ? match.andBits : '-'}`;
+  let plan = PLANS.get(key);
+  if (!plan) {
+    if (arch === 'carry-tree') plan = carryTree(n, match);
+    else if (arch === 'gpc63') plan = counterTree(n, match);
+    else if (arch === 'xc7-chain') plan = xc7ChainPlan(n, match);
+    else plan = { arch, n, match, width: bitlen(n), nodes: [], result: [], depth: 0, stages: [] };
+    PLANS.set(key, plan);
+  }
+  return plan;
 }
+const PLANS = new Map<string, PopcountPlan>();
 
 // ---------------------------------------------------------------------------------------
 // Cost terms (the estimator's view of the plan).
@@ -290,9 +248,9 @@ export function popcountShape(
   n: number,
   arch: PopcountArch,
   match: MatchInputs | null,
-): { treeLuts: number; treeCarries: number; pairLeaves: number; gpcLuts: number; loopBits: number; matchBits: number } {
+): { treeLuts: number; treeCarries: number; pairLeaves: number; gpcLuts: number; loopBits: number; matchBits: number; primLuts: number; primCarries: number } {
   const plan = planPopcount(n, arch, match);
-  const shape = { treeLuts: 0, treeCarries: 0, pairLeaves: 0, gpcLuts: 0, loopBits: 0, matchBits: 0 };
+  const shape = { treeLuts: 0, treeCarries: 0, pairLeaves: 0, gpcLuts: 0, loopBits: 0, matchBits: 0, primLuts: 0, primCarries: 0 };
   if (arch === 'carry-tree') {
     for (const x of plan.nodes) {
       if (x.cell === 'add') {
@@ -306,6 +264,10 @@ export function popcountShape(
     shape.matchBits = match ? n + shape.matchBits : 0;
   } else if (arch === 'gpc63') {
     shape.gpcLuts = plan.nodes.reduce((s, x) => s + (x.cell === 'add' ? x.a.length : x.outWidth), 0);
+  } else if (arch === 'xc7-chain') {
+    // Instantiated primitives: the plan's count is what Yosys reports.
+    shape.primLuts = plan.nodes.filter((x) => x.cell === 'lut' || x.cell === 'lut6_2').length;
+    shape.primCarries = plan.nodes.filter((x) => x.cell === 'carry4').length;
   } else {
     shape.loopBits = n;
     shape.matchBits = match ? n : 0;
@@ -330,10 +292,12 @@ export function popcountTerms(
       term(`${prefix}pc_pair_leaves`, copies * s.pairLeaves, 2, 'carry-tree popcounts: two-pair leaves (match + count in two LUTs)'),
       term(`${prefix}pc_gpc_luts`, copies * s.gpcLuts, target === 'ice40' ? 1.6 : 1, 'counter-tree popcounts: counter output bits + final adder (from the plan)'),
       term(`${prefix}pc_loop_bits`, copies * s.loopBits, target === 'ice40' ? 2.03 : 1.55, 'loop popcounts: input bits (docs/sv-style.md: 2.03 LUT4, 1.55 LUT6 per bit)'),
+      term(`${prefix}pc_xc7_luts`, copies * s.primLuts, 1, 'xc7-chain popcounts: instantiated LUT6_2 / LUTk primitives (exact, from the plan)'),
     ],
     carries: [
-      term(`${prefix}pc_tree_carries`, target === 'ice40' ? copies * s.treeCarries : 0, 1, 'carry-tree popcounts: carry cells of their small adders'),
-      term(`${prefix}pc_other_carries`, target === 'ice40' ? copies * (s.gpcLuts || s.loopBits ? bitlen(n) : 0) : 0, 1, 'loop / counter-tree popcounts: the final adder on the carry chain'),
+      term(`${prefix}pc_tree_carries`, carryBits(target, copies * s.treeCarries), carryPerBit(target), 'carry-tree popcounts: carry cells of their small adders'),
+      term(`${prefix}pc_other_carries`, carryBits(target, copies * (s.gpcLuts || s.loopBits ? bitlen(n) : 0)), carryPerBit(target), 'loop / counter-tree popcounts: the final adder on the carry chain'),
+      term(`${prefix}pc_xc7_carries`, copies * s.primCarries, 1, 'xc7-chain popcounts: instantiated CARRY4 primitives (exact, from the plan)'),
     ],
   };
 }

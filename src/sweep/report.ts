@@ -83,7 +83,7 @@ function axisPanels(r: SweepResults, metric: 'area' | 'fmax'): string[] {
         return ys.length ? { x: ci, y: ys.length % 2 ? ys[ys.length >> 1]! : (ys[ys.length / 2 - 1]! + ys[ys.length / 2]!) / 2 } : null;
       })
       .filter((v): v is { x: number; y: number } => v !== null);
-    const lutName = r.sweep.synth.target === 'ice40' ? 'SB_LUT4' : 'LUT6';
+    const lutName = r.sweep.synth.target === 'ice40' ? 'SB_LUT4' : r.sweep.synth.target === 'xc7' ? 'LUT' : 'LUT6';
     const extra = metric === 'area' && pts.some((p) => !p.synth) ? [{ color: '#444', label: 'estimate (not synthesised)', hollow: true }] : [];
     panels.push(
       scatter({
@@ -124,7 +124,7 @@ function throughputPanel(r: SweepResults): string {
     .map((p) => ({ x: areaOf(p)!, y: throughputOf(p, basis)! }));
   return scatter({
     title: 'Throughput against area — Pareto front',
-    xLabel: `area: ${r.sweep.synth.target === 'ice40' ? 'SB_LUT4' : 'LUT6'} (Yosys; hollow: estimate)`,
+    xLabel: `area: ${r.sweep.synth.target === 'ice40' ? 'SB_LUT4' : r.sweep.synth.target === 'xc7' ? 'LUT' : 'LUT6'} (Yosys; hollow: estimate)`,
     yLabel: basis === 'per-second' ? `${item} per second (Fmax × ${item}/cycle)` : `${item} per clock cycle`,
     width: 600,
     height: 360,
@@ -176,7 +176,7 @@ function table(r: SweepResults): string {
     ['#', true],
     ['status', false],
     ...axes.map((a): [string, boolean] => [a, false]),
-    [generic ? 'LUT6' : 'LUT4', true],
+    [generic ? 'LUT6' : r.sweep.synth.target === 'xc7' ? 'LUT' : 'LUT4', true],
     ['FF', true],
     ...(generic ? [['depth', true] as [string, boolean]] : [['carry', true] as [string, boolean], ['BRAM', true] as [string, boolean]]),
     ...(pnr ? [['Fmax MHz', true] as [string, boolean], ['LCs', true] as [string, boolean]] : []),

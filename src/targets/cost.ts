@@ -62,3 +62,19 @@ export function terms(luts: Term[], ffs: Term[], carries: Term[] = [], brams: Te
 export function term(name: string, value: number, prior: number, note: string): Term {
   return { name, value, prior, note };
 }
+
+/**
+ * Adder bits that become carry cells on `target` (the value of a carries term): iCE40 and
+ * AMD 7-series have a carry chain, generic LUT6 synthesis has none (0).
+ */
+export function carryBits(target: EstimateTarget, bits: number): number {
+  return target === 'generic' ? 0 : bits;
+}
+
+/**
+ * Carry cells per adder bit, the prior of a carries term: one SB_CARRY per bit on iCE40,
+ * one CARRY4 per four bits on AMD 7-series (a prior, not yet fitted for xc7).
+ */
+export function carryPerBit(target: EstimateTarget): number {
+  return target === 'xc7' ? 0.25 : 1;
+}

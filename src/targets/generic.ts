@@ -15,6 +15,7 @@ export const generic: Target = {
   romInBram: () => false,
   ramInBram: () => false,
   bramTiles: () => 0,
+  lutramLuts: () => 0,
   // `abc -lut 6` maps to $lut cells; src/tools/yosys.ts then flattens the mapped netlist
   // and `ltp -noff` counts the LUTs on the longest path.
   yosysScript: (top) => `synth -top ${top} -flatten; abc -lut 6; opt_clean`,

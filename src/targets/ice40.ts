@@ -64,6 +64,7 @@ export const ice40: Target = {
   romInBram: (depth, width) => (depth * width) / 16 > ICE40_BRAM_TILE_COST * ice40Brams(depth, width) + ICE40_BRAM_FIXED_COST,
   ramInBram: (depth, width) => depth * width > (ICE40_BRAM_TILE_COST + ICE40_BRAM_FIXED_COST) * ice40Brams(depth, width),
   bramTiles: ice40Brams,
+  lutramLuts: () => 0,
   yosysScript: (top) => `synth_ice40 -top ${top}`,
   measureDepth: false,
   summarize: (cells) => ({

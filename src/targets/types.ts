@@ -20,6 +20,8 @@ export interface CellSummary {
   carries: number;
   ffs: number;
   brams: number;
+  /** Target-specific breakdown for the report (xc7: LUT1 … LUT6, LUT as memory, RAMB18E1, RAMB36E1, DSP48E1, …). */
+  details?: Record<string, number>;
 }
 
 export interface Target {
@@ -38,6 +40,12 @@ export interface Target {
   ramInBram(depth: number, width: number): boolean;
   /** Block RAMs a depth × width memory needs (the cheapest tiling with one shape). */
   bramTiles(depth: number, width: number): number;
+  /**
+   * LUTs a RAM (one write port, one registered read port) takes as distributed (LUT) RAM
+   * when it does not go to block RAM; 0 when the target has none and builds it from
+   * flip-flops and multiplexers instead.
+   */
+  lutramLuts(depth: number, width: number): number;
   /** The Yosys commands after `read_verilog`: synthesis and mapping to the target's cells (src/tools/yosys.ts measures the result). */
   yosysScript(top: string): string;
   /** Whether reports give the logic depth in LUTs (`ltp -noff` on the mapped netlist). */

@@ -1,18 +1,29 @@
 /**
  * The portability gate (docs/sv-style.md): every generated design must be lint-clean under
- * `verilator --lint-only -Wall` with no waivers, synthesise with Yosys `synth_ice40`,
- * and compile under `iverilog -g2012`. Each check throws ToolFailedError with the
- * tool's output when it fails.
+ * `verilator --lint-only -Wall` with no waivers, synthesise with Yosys, and compile under
+ * `iverilog -g2012`. Each check throws ToolFailedError with the tool's output when it fails.
+ *
+ * A design that instantiates vendor primitives (GeneratedFile.vendor: the xc7-chain
+ * popcount) brings their third-party models (src/tools/vendor.ts): Verilator reads them as a
+ * library with lint turned off for them alone, so `-Wall` still covers every generated file;
+ * Icarus compiles them; Yosys synthesises such a design with the 7-series flow (its own
+ * primitives) instead of synth_ice40.
  */
-import type { GeneratedFile } from '../render/files.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { vendorLibraries, type GeneratedFile } from '../render/files.js';
 import { ToolFailedError } from '../base/errors.js';
+import type { TargetName } from '../targets/index.js';
 import { runTool } from './run.js';
+import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from './vendor.js';
 import { withRtlDir } from './workdir.js';
 import { synthesize, type SynthReport } from './yosys.js';
 
 export async function lintVerilator(files: GeneratedFile[], top: string): Promise<void> {
+  const models = await vendorModels(vendorLibraries(files));
   await withRtlDir(files, async (dir, sv) => {
-    const r = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', top, ...sv], `linting ${top}`, {
+    if (models.length) writeFileSync(join(dir, 'vendor.vlt'), verilatorVendorConfig(models));
+    const r = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', top, ...verilatorVendorArgs(models, 'vendor.vlt'), ...sv], `linting ${top}`, {
       cwd: dir,
       timeoutSeconds: 300,
     });
@@ -22,8 +33,9 @@ export async function lintVerilator(files: GeneratedFile[], top: string): Promis
 }
 
 export async function compileIcarus(files: GeneratedFile[], top: string): Promise<void> {
+  const models = await vendorModels(vendorLibraries(files));
   await withRtlDir(files, async (dir, sv) => {
-    const r = await runTool('iverilog', ['-g2012', '-Wall', '-o', 'sim.vvp', '-s', top, ...sv], `compiling ${top}`, {
+    const r = await runTool('iverilog', ['-g2012', '-Wall', '-o', 'sim.vvp', '-s', top, ...sv, ...models.map((m) => m.path)], `compiling ${top}`, {
       cwd: dir,
       timeoutSeconds: 300,
     });
@@ -33,12 +45,14 @@ export async function compileIcarus(files: GeneratedFile[], top: string): Promis
 }
 
 export interface GateReport {
-  ice40: SynthReport;
+  /** The synthesis flow the gate ran: ice40, or xc7 for a design with AMD 7-series primitives. */
+  target: TargetName;
+  synth: SynthReport;
 }
 
 export async function portabilityGate(files: GeneratedFile[], top: string): Promise<GateReport> {
   await lintVerilator(files, top);
   await compileIcarus(files, top);
-  const ice40 = await synthesize(files, top, 'ice40');
-  return { ice40 };
+  const target: TargetName = vendorLibraries(files).includes('yosys-xilinx-cells') ? 'xc7' : 'ice40';
+  return { target, synth: await synthesize(files, top, target) };
 }

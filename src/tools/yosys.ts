@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratedFile } from '../render/files.js';
+import { vendorLibraries, type GeneratedFile } from '../render/files.js';
+import { ConfigError } from '../base/errors.js';
 import { targetFor, type TargetName } from '../targets/index.js';
 import { runTool } from './run.js';
 import { withRtlDir } from './workdir.js';
@@ -22,6 +23,8 @@ export interface SynthReport {
   brams: number;
   /** Generic target only: LUT levels on the longest path (`ltp -noff`). */
   depth: number | null;
+  /** The target's own breakdown (xc7: LUT1 … LUT6, LUT as memory, RAMB18E1, RAMB36E1, DSP48E1, …). */
+  details?: Record<string, number>;
   seconds: number;
 }
 
@@ -47,6 +50,10 @@ export function measureScript(top: string, depth: boolean): string {
 
 export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, timeoutSeconds = 600): Promise<SynthReport> {
   const target = targetFor(targetName);
+  if (vendorLibraries(files).includes('yosys-xilinx-cells') && targetName !== 'xc7') {
+    // Other flows do not know LUT6_2 / CARRY4; their counts would be of black boxes.
+    throw new ConfigError('target', targetName, 'allowed: "xc7" only: this design instantiates AMD 7-series primitives (popcount "xc7-chain")');
+  }
   return withRtlDir(files, async (dir, svFiles) => {
     const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top)}; ${measureScript(top, target.measureDepth)}`;
     const r = await runTool('yosys', ['-p', script], `synthesising ${top} for ${targetName}`, { cwd: dir, timeoutSeconds });

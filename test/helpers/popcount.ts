@@ -40,6 +40,10 @@ function bitValue(plan: PopcountPlan, b: Bit, input: PlanInput, v: Values, regs:
       if (plan.match) throw new Error(`in_i[${b.index}] read by a match popcount`);
       if (b.index >= plan.n) throw new Error(`in_i[${b.index}] out of range`);
       return input.a[b.index]!;
+    case 'operand':
+      if (!plan.match) throw new Error(`${b.side}_i read by a plain popcount`);
+      if (b.index >= plan.n) throw new Error(`${b.side}_i[${b.index}] out of range`);
+      return (b.side === 'a' ? input.a : input.b!)[b.index]!;
     case 'match': {
       if (!plan.match) throw new Error(`a match bit read by a plain popcount`);
       if (b.index >= plan.n) throw new Error(`match ${b.index} out of range`);
@@ -66,6 +70,11 @@ function bitValue(plan: PopcountPlan, b: Bit, input: PlanInput, v: Values, regs:
 
 function toNumber(bits: boolean[]): number {
   return bits.reduce((s, x, i) => s + (x ? 2 ** i : 0), 0);
+}
+
+/** A LUT's output: INIT bit at the index its inputs form (I0 = LSB), as UG953 and cells_sim.v define it. */
+function lut(init: bigint, inputs: boolean[]): boolean {
+  return ((init >> BigInt(toNumber(inputs))) & 1n) === 1n;
 }
 
 function evalNode(plan: PopcountPlan, node: PlanNode, i: number, input: PlanInput, v: Values, regs: Regs | null): number {
@@ -97,6 +106,34 @@ function evalNode(plan: PopcountPlan, node: PlanNode, i: number, input: PlanInpu
       });
       // The leaf's op for a position must still be the SPEC's.
       node.pairs.forEach((p) => bit(p));
+      break;
+    }
+    case 'lut': {
+      if (node.inputs.length < 1 || node.inputs.length > 6) throw new Error(`node ${i}: LUT${node.inputs.length}`);
+      if (node.init >> BigInt(2 ** node.inputs.length) !== 0n) throw new Error(`node ${i}: INIT wider than 2^${node.inputs.length} bits`);
+      out = lut(node.init, node.inputs.map(bit)) ? 1 : 0;
+      break;
+    }
+    case 'lut6_2': {
+      if (node.inputs.length !== 6) throw new Error(`node ${i}: LUT6_2 with ${node.inputs.length} inputs`);
+      const ins = node.inputs.map(bit);
+      // O6 from all six inputs; O5 from the lower half of INIT with I0 … I4 (I5 ignored).
+      out = (lut(node.init, ins) ? 1 : 0) + (lut(node.init & 0xffffffffn, ins.slice(0, 5)) ? 2 : 0);
+      break;
+    }
+    case 'carry4': {
+      if (node.s.length !== 4 || node.di.length !== 4) throw new Error(`node ${i}: CARRY4 with ${node.s.length} S and ${node.di.length} DI`);
+      // O = S ^ {CO[2:0], CI | CYINIT}; CO[k] = S[k] ? carry in : DI[k].
+      let c = bit(node.ci) || bit(node.cyinit);
+      const o: boolean[] = [];
+      const co: boolean[] = [];
+      for (let k = 0; k < 4; k++) {
+        const s = bit(node.s[k]!);
+        o.push(s !== c);
+        c = s ? c : bit(node.di[k]!);
+        co.push(c);
+      }
+      out = toNumber([...o, ...co]);
       break;
     }
   }

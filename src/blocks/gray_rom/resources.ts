@@ -36,7 +36,7 @@ export const grayRomResources: BlockResourceModel<GrayDerived> = {
     const depth = g.romDepth;
     const lutIndex = bram ? 0 : g.posWidth;
     const divider = g.impl === 'logic' && oddGrid && target === 'ice40' ? g.posWidth * g.posWidth : 0;
-    const dividerLut6 = g.impl === 'logic' && oddGrid && target === 'generic' ? g.posWidth : 0;
+    const dividerLut6 = g.impl === 'logic' && oddGrid && target !== 'ice40' ? g.posWidth : 0;
     const romTree = !bram && g.impl === 'rom' && oddGrid ? liveBits(g) * 2 ** Math.max(0, g.posWidth - targetFor(target).lutInputs) : 0;
     const bramBanks = bram ? Math.ceil(depth / 2048) : 0;
     return terms(

@@ -6,7 +6,7 @@
  */
 import type { LifDerived } from './derive.js';
 import { bitlen } from '../../base/bits.js';
-import { term, terms, type BlockResourceModel, type TermsByResource } from '../../targets/cost.js';
+import { carryBits, carryPerBit, term, terms, type BlockResourceModel, type TermsByResource } from '../../targets/cost.js';
 
 export const lifArrayResources: BlockResourceModel<LifDerived> = {
   block: 'lif_array',
@@ -27,7 +27,7 @@ export const lifArrayResources: BlockResourceModel<LifDerived> = {
         term('counter_regs', counters, 1, 'group and timestep counters'),
         term('control_regs', 1, 4, 'valid flags'),
       ],
-      [term('datapath_carries', ice40 ? d.lanes * d.calcWidth : 0, 2.9, 'neuron adders and compares on the carry chain')],
+      [term('datapath_carries', carryBits(target, d.lanes * d.calcWidth), 2.9 * carryPerBit(target), 'neuron adders and compares on the carry chain')],
       [],
     );
   },

@@ -10,7 +10,7 @@
  */
 import { targetFor } from '../../targets/index.js';
 import { deriveLogPeLanes, type LogPeDerived } from './derive.js';
-import { term, terms, type BlockResourceModel, type EstimateTarget, type Term, type TermsByResource } from '../../targets/cost.js';
+import { carryBits, carryPerBit, term, terms, type BlockResourceModel, type EstimateTarget, type Term, type TermsByResource } from '../../targets/cost.js';
 
 function isPow2(x: number): boolean {
   return (x & (x - 1)) === 0;
@@ -83,7 +83,7 @@ export function logPeLaneTerms(prefix: string, l: LogPeDerived, lanes: number, t
       term(`${prefix}logpe_addr`, !logic ? lanes * l.idxWidth : 0, 1, 'Log-PE ROM address arithmetic per lane'),
     ],
     ffs: [term(`${prefix}logpe_regs`, lanes * w, 1, 'registered bias per lane')],
-    carries: [term(`${prefix}logpe_carries`, target === 'ice40' ? lanes * l.idxWidth * (logic ? 2 : 1) : 0, 1, 'Log-PE subtractors on the carry chain')],
+    carries: [term(`${prefix}logpe_carries`, carryBits(target, lanes * l.idxWidth * (logic ? 2 : 1)), carryPerBit(target), 'Log-PE subtractors on the carry chain')],
     brams: [term(`${prefix}logpe_brams`, inBram ? lanes * t.bramTiles(depth, w) : 0, 1, 'Log-PE ROM in SB_RAM40_4K, per lane')],
   };
 }

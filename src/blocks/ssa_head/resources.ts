@@ -6,7 +6,7 @@
  * add the lane scores gated by the V bits.
  */
 import type { SsaDerived } from './derive.js';
-import { RESOURCES, term, type BlockResourceModel, type EstimateTarget, type Term, type TermsByResource } from '../../targets/cost.js';
+import { carryBits, carryPerBit, RESOURCES, term, type BlockResourceModel, type EstimateTarget, type Term, type TermsByResource } from '../../targets/cost.js';
 import { lifArrayResources } from '../lif_array/resources.js';
 import { xnorAttentionResources } from '../xnor_attention/resources.js';
 
@@ -34,7 +34,7 @@ function avTerms(s: SsaDerived, target: EstimateTarget): TermsByResource {
       term('av_acc_regs', h * s.dim * s.oWidth, 2, 'accumulator and O register per feature'),
       term('av_control_regs', h, 12, 'bank flags and row counters'),
     ],
-    carries: [term('av_carries', ice40 ? h * s.dim * (s.oWidth + lanes * s.xnor.scoreWidth) : 0, 1, 'A·V adders on the carry chain')],
+    carries: [term('av_carries', carryBits(target, h * s.dim * (s.oWidth + lanes * s.xnor.scoreWidth)), carryPerBit(target), 'A·V adders on the carry chain')],
     brams: [],
   };
 }

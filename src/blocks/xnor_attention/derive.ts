@@ -89,16 +89,16 @@ export interface XnorDerived {
 }
 
 /** Popcount architecture per target when the config says "auto" (docs/sv-style.md, popcount). */
-export const AUTO_POPCOUNT: Record<TargetName, PopcountArch> = { ice40: 'carry-tree', generic: 'gpc63' };
+export const AUTO_POPCOUNT: Record<TargetName, PopcountArch> = { ice40: 'carry-tree', generic: 'gpc63', xc7: 'xc7-chain' };
 
 /**
  * Popcount logic levels per clock when `popcountPipeline` is "auto" (0: combinational).
  * iCE40: 4 — the key buffer's block-RAM read plus three carry-tree levels take 8.4–9.1 ns
  * on an HX8K, four levels about 10.5 ns (docs/xnor_attention.md, bench/xnor_fmax.ts); so
  * trees of 16 bits and more get one stage, of 256 and more two. Generic LUT6: none (no
- * place-and-route to measure it on).
+ * place-and-route to measure it on); xc7: none (no 7-series place-and-route here either).
  */
-export const AUTO_POPCOUNT_LEVELS: Record<TargetName, number> = { ice40: 4, generic: 0 };
+export const AUTO_POPCOUNT_LEVELS: Record<TargetName, number> = { ice40: 4, generic: 0, xc7: 0 };
 
 /** The popcount each lane instantiates, with its register stages: what the generator renders. */
 export function enginePopcount(d: Pick<XnorDerived, 'countBits' | 'popcount' | 'match' | 'popcountPipe'>): PopcountPlan {
@@ -121,6 +121,10 @@ export function deriveXnor(cfg: ResolvedConfig): XnorDerived {
   const lanes = cfg.lanes;
   const beats = Math.ceil(n / lanes);
   const popcount = cfg.popcount === 'auto' ? AUTO_POPCOUNT[cfg.target] : cfg.popcount;
+  if (popcount === 'xc7-chain' && cfg.target !== 'xc7') {
+    // LUT6_2 / CARRY4 primitives exist on AMD 7-series only; other flows would see black boxes.
+    throw new ConfigError('popcount', popcount, 'allowed with target "xc7" only (it instantiates AMD 7-series LUT6_2 / CARRY4 primitives); with another target use "auto", "loop", "carry-tree" or "gpc63"');
+  }
   const beatWidth = Math.max(1, clog2(beats));
   const keyAddrWidth = 1 + (beats > 1 ? beatWidth : 0);
   const countBits = dim + grayBits;

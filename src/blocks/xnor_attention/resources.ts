@@ -16,7 +16,7 @@
 import { targetFor } from '../../targets/index.js';
 import { enginePopcount, type XnorDerived } from './derive.js';
 import { pipelineRegisters } from '../../parts/popcount-pipeline.js';
-import { term, terms, type BlockResourceModel, type EstimateTarget, type TermsByResource } from '../../targets/cost.js';
+import { carryBits, carryPerBit, term, terms, type BlockResourceModel, type EstimateTarget, type TermsByResource } from '../../targets/cost.js';
 import { popcountTerms } from '../../parts/popcount.js';
 import { logPeLaneTerms } from '../logpe_bias/resources.js';
 
@@ -31,6 +31,9 @@ export const xnorAttentionResources: BlockResourceModel<XnorDerived> = {
     const rowBits = d.countBits;
     const words = d.keyBuffer.words;
     const bram = keyBufferInBram(d, target);
+    // Not in block RAM: distributed RAM where the target has it (xc7), else flip-flops.
+    const lutramLuts = bram ? 0 : targetFor(target).lutramLuts(words, rowBits);
+    const inFfs = !bram && lutramLuts === 0;
     // The engine counts the match of q and k inside the popcount: AND on the D spike bits
     // (similarity "and"), XNOR on the rest (SPEC §3; generators/popcount.ts).
     const pc = popcountTerms('', lanes, rowBits, d.popcount, { andBits: d.similarity === 'and' ? d.dim : 0 }, target);
@@ -44,8 +47,9 @@ export const xnorAttentionResources: BlockResourceModel<XnorDerived> = {
     return terms(
       [
         ...pc.luts,
-        term('keybuf_mux_bits', bram ? 0 : lanes * rowBits * muxLevels, target === 'ice40' ? 1 : 0.4, 'key buffer in flip-flops: read mux, per lane, row bit and address bit'),
-        term('keybuf_write', bram ? 0 : lanes * words, 1, 'key buffer in flip-flops: word write enables'),
+        term('keybuf_mux_bits', inFfs ? lanes * rowBits * muxLevels : 0, target === 'ice40' ? 1 : 0.4, 'key buffer in flip-flops: read mux, per lane, row bit and address bit'),
+        term('keybuf_write', inFfs ? lanes * words : 0, 1, 'key buffer in flip-flops: word write enables'),
+        term('keybuf_lutram', lanes * lutramLuts, 1, 'key buffer in distributed RAM (xc7: RAM32M / RAM64M sites and read mux), per lane'),
         term('score_adder', logPeOn ? lanes * d.scoreWidth : 0, 1, 'count + bias adder per lane (Log-PE)'),
         ...lp.luts,
         term('gray_code', posBits, 2, 'Gray code of the key and query positions (position counters + XOR)'),
@@ -53,7 +57,7 @@ export const xnorAttentionResources: BlockResourceModel<XnorDerived> = {
         term('control', 1, 20, 'handshakes, bank flags and pipeline enables'),
       ],
       [
-        term('keybuf_ff_bits', bram ? 0 : lanes * words * rowBits, 1, 'key buffer in flip-flops: every bit'),
+        term('keybuf_ff_bits', inFfs ? lanes * words * rowBits : 0, 1, 'key buffer in flip-flops: every bit'),
         term('krow_regs', bram ? 0 : lanes * rowBits, 1, 'registered key row per lane (inside the RAM when in BRAM)'),
         term('qrow_reg', rowBits, 1, 'registered query row (+ its Gray code)'),
         term('count_regs', lanes * d.countWidth, 1, 'registered popcount per lane'),
@@ -66,8 +70,13 @@ export const xnorAttentionResources: BlockResourceModel<XnorDerived> = {
         term('logpe_split_regs', d.logPeSplit ? lanes * (d.idxWidth + 1) : 0, 1, 'Log-PE in two stages: |i - j| (and the in-range bit) per lane'),
         term('keybuf_write_regs', d.keyWriteReg ? d.keyBuffer.addrWidth + rowBits + lanes : 0, 1, 'registered key-buffer write port (address, row, per-lane enable)'),
       ],
-      [...pc.carries, term('score_adder_carries', target === 'ice40' && logPeOn ? lanes * d.scoreWidth : 0, 1, 'count + bias adder carries'), ...lp.carries, term('counter_carries', target === 'ice40' ? counters : 0, 1, 'counter increments')],
-      [term('keybuf_tiles', bram ? lanes * targetFor(target).bramTiles(words, rowBits) : 0, 1, 'key buffer banks in SB_RAM40_4K (one bank per lane)'), ...lp.brams],
+      [
+        ...pc.carries,
+        term('score_adder_carries', logPeOn ? carryBits(target, lanes * d.scoreWidth) : 0, carryPerBit(target), 'count + bias adder carries'),
+        ...lp.carries,
+        term('counter_carries', carryBits(target, counters), carryPerBit(target), 'counter increments'),
+      ],
+      [term('keybuf_tiles', bram ? lanes * targetFor(target).bramTiles(words, rowBits) : 0, 1, 'key buffer banks in block RAM (one bank per lane; SB_RAM40_4K, or RAMB18 units on xc7)'), ...lp.brams],
     );
   },
   // Steady state: N scores per row in ceil(N / lanes) beats (the key loads overlap).
