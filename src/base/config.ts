@@ -73,6 +73,18 @@ const lifShape = {
   width: int(2, 128).nullable().default(null),
   inputWidth: int(2, 64).default(16),
 };
+/**
+ * spikeforge addition: folding (docs/fpga.md). Throughput traded for area; the bits never
+ * change. `"auto"` is resolved to a concrete fold by the commands' `--fit DEVICE`
+ * (src/app/fit.ts) before a design is derived.
+ */
+const foldShape = {
+  headsPerEngine: int(1, 64).default(1),
+  membranes: oneOf(['registers', 'memory']).default('registers'),
+  neuronLanes: int(1, 4096).nullable().default(null),
+  memory: oneOf(['auto', 'bram', 'spram']).default('auto'),
+};
+export const FOLD_ALLOWED = 'allowed: "auto" or an object with keys headsPerEngine, membranes, neuronLanes, memory';
 
 const rootShape = {
   top: oneOf(BLOCK_NAMES),
@@ -105,6 +117,10 @@ const rootShape = {
   popcount: oneOf(['auto', 'loop', 'carry-tree', 'gpc63']).default('auto'),
   /** spikeforge addition: attention heads of `ssa_head` (each over its own D bits). */
   heads: int(1, 64).default(1),
+  /** spikeforge addition: folding of ssa_head (shared engines, membranes in memory) and lif_array. */
+  fold: z
+    .union([z.literal('auto', { error: FOLD_ALLOWED }), z.strictObject(foldShape, { error: FOLD_ALLOWED })], { error: FOLD_ALLOWED })
+    .prefault({}),
 };
 
 export const ConfigSchema = z.strictObject(rootShape, { error: 'allowed: a JSON object' });
@@ -145,7 +161,19 @@ describeKeys(rootShape, {
   popcount:
     'spikeforge addition: popcount architecture of the XNOR engine. "auto" = "carry-tree" for ice40, "gpc63" for lut6; "loop" is the plain for-loop that Yosys maps its own way; "gpc63" is a tree of 6:3 counters.',
   heads:
-    'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step.',
+    'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step (fold.headsPerEngine = 1) or share engines (docs/ssa_head.md, folded heads).',
+  fold:
+    'spikeforge addition: folding, throughput traded for area without changing a bit (docs/fpga.md). "auto": the commands pick the fold for the device named by --fit (default hx8k) and the rate named by --rate.',
+});
+describeKeys(foldShape, {
+  headsPerEngine:
+    'ssa_head: F heads share one score engine, A·V stage and LIF stage, one head after the other; heads / F engines run side by side. Must divide heads. 1 = every head has its own (the lock-step interface); F > 1 takes the inputs head-major (docs/ssa_head.md).',
+  membranes:
+    'Where the LIF membranes live between timesteps: "registers" (a register file, one word per neuron group, today\'s design) or "memory" (a RAM read, updated and written back per neuron group, RAM part; docs/lif_array.md).',
+  neuronLanes:
+    'ssa_head with membranes "memory": neurons updated per clock (a divisor of dim); an O row takes dim / neuronLanes clocks. null = the smallest divisor that keeps up with the engine (dim / neuronLanes ≤ ceil(seqLen / lanes)). With "registers" it must be null or dim.',
+  memory:
+    'Membrane memory kind with membranes "memory": "bram" = one simple dual-port RAM (block RAM on iCE40 and xc7); "spram" = two single-port RAMs in ping-pong per timestep with the SB_SPRAM256KA attribute (iCE40 UP5K only); "auto" = "bram".',
 });
 describeKeys(gridShape, {
   rows: 'R: rows of the patch grid.',
@@ -199,13 +227,20 @@ const KEYS_AT: Record<string, string[]> = {
   grayPe: Object.keys(grayPeShape),
   logPe: Object.keys(logPeShape),
   lif: Object.keys(lifShape),
+  fold: Object.keys(foldShape),
 };
 
 /** Parses a raw (JSON/YAML) config; throws the first problem as a ConfigError. */
 export function parseConfig(raw: unknown, where?: string): Config {
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  let issue = result.error.issues[0]!;
+  // A union (fold: "auto" or an object) reports that no branch matched; when the value is
+  // an object, the object branch's own first issue says what is wrong inside it.
+  if (issue.code === 'invalid_union' && typeof valueAt(raw, issue.path.map(String)) === 'object') {
+    const inner = issue.errors.map((branch) => branch[0]).find((i) => i && (i.path.length > 0 || i.code === 'unrecognized_keys'));
+    if (inner) issue = { ...inner, path: [...issue.path, ...inner.path] } as typeof issue;
+  }
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const parent = path.join('.');
@@ -230,3 +265,6 @@ function valueAt(raw: unknown, path: string[]): unknown {
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
 }
+
+/** A concrete fold (after `"auto"` has been resolved by src/app/fit.ts). */
+export type FoldConfig = Exclude<Config['fold'], 'auto'>;
