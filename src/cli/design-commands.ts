@@ -4,6 +4,9 @@ import { relative } from 'node:path';
 import { configJsonSchema } from '../base/config.js';
 import { generateDesign } from '../design/design.js';
 import { verifyDesign } from '../app/verify.js';
+import { netlistSimulator } from '../cosim/netlist.js';
+import { ICE40_DEVICES } from '../targets/ice40.js';
+import { Option } from 'commander';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
 import { intOption, outputDir, type Io } from './options.js';
@@ -37,6 +40,8 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .addOption(intOption('-n, --vectors <n>', 'random cases on top of the corner and exhaustive ones', 50))
     .addOption(intOption('-s, --seed <s>', 'seed of the stimulus and of the simulator (X state, back-pressure)', 1))
     .option('--trace', 'keep a VCD waveform of the back-pressure run even when it passes')
+    .option('--netlist', 'simulate the Yosys-synthesised iCE40 netlist (with Yosys\'s cell models) instead of the RTL')
+    .addOption(new Option('--device <device>', 'with --netlist: the iCE40 device whose synth_ice40 flow makes the netlist (up5k: -device u -spram)').choices(ICE40_DEVICES.map((d) => d.name)).default('hx8k'))
     .option('-o, --out <dir>', 'output folder for the RTL and waveforms (default: rtl-out/<name>)')
     .description(
       'Generate the design, build its Verilator model (cached by content hash: a second run ' +
@@ -44,21 +49,28 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'space is small, exhaustive cases and compare every output bit with the golden model: ' +
         'once at full throughput and once with random input gaps and output back-pressure, ' +
         'from randomised initial state. On a mismatch, prints the first one and the path of a ' +
-        'VCD waveform of the failing run. Exit 0 only if everything matches.',
+        'VCD waveform of the failing run. Exit 0 only if everything matches. With --netlist the ' +
+        'same runs drive the iCE40 netlist that Yosys synthesises from the RTL (synth_ice40 for ' +
+        '--device; up5k adds -device u -spram), simulated with Yosys\'s own cell models, so ' +
+        'inferred block RAMs and SPRAMs are checked too.',
     )
-    .action(async (config: string, opts: { vectors: number; seed: number; trace?: boolean; out?: string }) => {
+    .action(async (config: string, opts: { vectors: number; seed: number; trace?: boolean; netlist?: boolean; device: string; out?: string }) => {
       const cfg = loadConfigFile(config);
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
       writeFolderAtomically(dir, design.files);
       io.out(`${design.topModule}: RTL in ${relative(process.cwd(), dir) || '.'}\n`);
+      const device = ICE40_DEVICES.find((d) => d.name === opts.device)!;
+      const flags = device.yosysFlags.join(' ');
       const report = await verifyDesign(design, {
         vectors: opts.vectors,
         seed: opts.seed,
         trace: Boolean(opts.trace),
         traceDir: dir,
         log: (line) => io.err(`  ${line}\n`),
+        ...(opts.netlist ? { simulatorImpl: netlistSimulator('verilator', flags), subject: `the iCE40 netlist (synth_ice40${flags ? ` ${flags}` : ''}, ${device.name})` } : {}),
       });
+      if (opts.netlist) io.out(`netlist: synth_ice40${flags ? ` ${flags}` : ''} (${device.name}), simulated with Yosys's ice40/cells_sim.v\n`);
       const runs = report.runs.map((r) => `${r.label} ${r.cycles} cycles`).join(', ');
       io.out(
         `PASS bit-exact: ${report.cases} cases, ${report.values} output values; ${runs}` +

@@ -61,20 +61,20 @@ export async function icarusSimKey(files: GeneratedFile[], spec: TopPorts): Prom
   return simKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), ICARUS_FLAGS, spec.top);
 }
 
-export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300): Promise<BuiltSim> {
+export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300, extraFlags: readonly string[] = []): Promise<BuiltSim> {
   return buildCachedSim({
     root: join(CACHE_DIR, 'icarus'),
     files,
     tbName: 'tb.sv',
     tb: icarusTestbench(spec),
     version: await toolVersion('iverilog', '-V'),
-    flags: ICARUS_FLAGS,
+    flags: [...ICARUS_FLAGS, ...extraFlags],
     top: spec.top,
     binary: 'sim.vvp',
     compile: async (tmp, svPaths) => {
       const r = await runTool(
         'iverilog',
-        [...ICARUS_FLAGS, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths],
+        [...ICARUS_FLAGS, ...extraFlags, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths],
         `compiling the co-simulation model of ${spec.top}`,
         { cwd: tmp, timeoutSeconds },
       );

@@ -31,14 +31,15 @@ export async function verilatorSimKey(files: GeneratedFile[], spec: TopPorts): P
   return simKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top);
 }
 
-export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600): Promise<BuiltSim> {
+/** `extraFlags` (e.g. a netlist build's defines) go into the command and the cache key. */
+export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600, extraFlags: readonly string[] = []): Promise<BuiltSim> {
   return buildCachedSim({
     root: join(CACHE_DIR, 'verilator'),
     files,
     tbName: 'tb.cpp',
     tb: harnessSource(spec),
     version: await toolVersion('verilator'),
-    flags: VERILATOR_FLAGS,
+    flags: [...VERILATOR_FLAGS, ...extraFlags],
     top: spec.top,
     binary: join('obj', 'Vsim'),
     compile: async (tmp, svPaths) => {
@@ -70,6 +71,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
           '-o',
           'Vsim',
           ...VERILATOR_FLAGS,
+          ...extraFlags,
           '-CFLAGS',
           '-O1',
           ...svPaths,

@@ -45,13 +45,15 @@ export interface Ice40Device {
   brams: number;
   /** SB_SPRAM256KA blocks (0 but on the UP5K). */
   sprams: number;
+  /** Options of `synth_ice40` for this device: the UP5K's `-device u -spram` maps single-port RAMs to SPRAM. */
+  yosysFlags: string[];
 }
 
 /** Devices nextpnr-ice40 can target here, smallest first. */
 export const ICE40_DEVICES: Ice40Device[] = [
-  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16, sprams: 0 },
-  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30, sprams: 4 },
-  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32, sprams: 0 },
+  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16, sprams: 0, yosysFlags: [] },
+  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30, sprams: 4, yosysFlags: ['-device', 'u', '-spram'] },
+  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32, sprams: 0, yosysFlags: [] },
 ];
 export const DEFAULT_ICE40_DEVICE = 'hx8k';
 
@@ -64,11 +66,12 @@ export const ice40: Target = {
   romInBram: (depth, width) => (depth * width) / 16 > ICE40_BRAM_TILE_COST * ice40Brams(depth, width) + ICE40_BRAM_FIXED_COST,
   ramInBram: (depth, width) => depth * width > (ICE40_BRAM_TILE_COST + ICE40_BRAM_FIXED_COST) * ice40Brams(depth, width),
   bramTiles: ice40Brams,
-  yosysScript: (top) => `synth_ice40 -top ${top}; tee -q -o stat.json stat -json`,
+  yosysScript: (top, flags = '') => `synth_ice40 ${flags ? `${flags} ` : ''}-top ${top}; tee -q -o stat.json stat -json`,
   summarize: (cells) => ({
     luts: countCells(cells, /^SB_LUT4$/),
     carries: countCells(cells, /^SB_CARRY$/),
     ffs: countCells(cells, /^SB_DFF/),
     brams: countCells(cells, /^SB_RAM40_4K/),
+    sprams: countCells(cells, /^SB_SPRAM256KA$/),
   }),
 };

@@ -20,6 +20,8 @@ export interface CellSummary {
   carries: number;
   ffs: number;
   brams: number;
+  /** Single-port RAM macros (iCE40 UP5K SB_SPRAM256KA); absent where the target has none. */
+  sprams?: number;
 }
 
 export interface Target {
@@ -38,8 +40,12 @@ export interface Target {
   ramInBram(depth: number, width: number): boolean;
   /** Block RAMs a depth × width memory needs (the cheapest tiling with one shape). */
   bramTiles(depth: number, width: number): number;
-  /** The Yosys commands after `read_verilog`: synthesis and mapping, then `stat` into stat.json. */
-  yosysScript(top: string): string;
+  /**
+   * The Yosys commands after `read_verilog`: synthesis and mapping, then `stat` into
+   * stat.json. `flags` are extra options of the synthesis command for one device (e.g.
+   * `-device u -spram` for the iCE40 UP5K); targets without devices ignore them.
+   */
+  yosysScript(top: string, flags?: string): string;
   /** Counts the target's cells in Yosys's `stat` (cell type → count). */
   summarize(cells: Record<string, number>): CellSummary;
 }

@@ -31,6 +31,8 @@ export interface PnrNeed {
   ffs: number;
   carries: number;
   brams: number;
+  /** SB_SPRAM256KA (UP5K only); absent = 0. */
+  sprams?: number;
 }
 
 export interface PnrReport {
@@ -45,6 +47,9 @@ export interface PnrReport {
   lcsAvailable: number;
   brams: number | null;
   bramsAvailable: number;
+  /** SB_SPRAM256KA used after packing and available (0 but on the UP5K). */
+  sprams: number | null;
+  spramsAvailable: number;
   /** Flip-flops of the I/O shell included in `lcs`. */
   shellFfs: number;
   message: string | null;
@@ -61,10 +66,11 @@ export function minLogicCells(need: PnrNeed): number {
 
 export function pickDevice(device: string, need: PnrNeed): { device: Ice40Device; fits: boolean; why: string | null } {
   const lcs = minLogicCells(need);
-  const fitsIn = (d: Ice40Device) => lcs <= d.lcs && need.brams <= d.brams;
+  const sprams = need.sprams ?? 0;
+  const fitsIn = (d: Ice40Device) => lcs <= d.lcs && need.brams <= d.brams && sprams <= d.sprams;
   const why = (d: Ice40Device) =>
-    `needs at least ${lcs} logic cells and ${need.brams} block RAMs (design + I/O shell); ` +
-    `${d.name} has ${d.lcs} logic cells and ${d.brams} block RAMs`;
+    `needs at least ${lcs} logic cells, ${need.brams} block RAMs and ${sprams} SPRAMs (design + I/O shell); ` +
+    `${d.name} has ${d.lcs} logic cells, ${d.brams} block RAMs and ${d.sprams} SPRAMs`;
   if (device === 'auto') {
     const d = ICE40_DEVICES.find(fitsIn);
     if (d) return { device: d, fits: true, why: null };
@@ -99,14 +105,16 @@ export async function placeAndRoute(
     seed: opts.seed,
     lcsAvailable: pick.device.lcs,
     bramsAvailable: pick.device.brams,
+    spramsAvailable: pick.device.sprams,
     shellFfs: wrap.shellFfs,
   };
   if (!pick.fits) {
-    return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, message: pick.why, seconds: 0 };
+    return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, sprams: null, message: pick.why, seconds: 0 };
   }
   return withRtlDir([...files, wrap.file], async (dir, svFiles) => {
     const started = performance.now();
-    await runTool('yosys', ['-q', '-p', `read_verilog -sv ${svFiles.join(' ')}; synth_ice40 -top ${wrap.module} -json netlist.json`], `synthesising ${spec.top} in its place-and-route shell`, {
+    const flags = pick.device.yosysFlags.length ? `${pick.device.yosysFlags.join(' ')} ` : '';
+    await runTool('yosys', ['-q', '-p', `read_verilog -sv ${svFiles.join(' ')}; synth_ice40 ${flags}-top ${wrap.module} -json netlist.json`], `synthesising ${spec.top} in its place-and-route shell`, {
       cwd: dir,
       timeoutSeconds: opts.timeoutSeconds,
     });
@@ -147,6 +155,7 @@ export async function placeAndRoute(
           fmaxMHz: null,
           lcs: null,
           brams: null,
+          sprams: null,
           message: `does not fit the ${pick.device.name}: nextpnr: ${line}`,
           seconds: (performance.now() - started) / 1000,
         };
@@ -157,12 +166,14 @@ export async function placeAndRoute(
     let fmax: number | null = null;
     let lcs: number | null = null;
     let brams: number | null = null;
+    let sprams: number | null = null;
     if (existsSync(join(dir, 'report.json'))) {
       const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as NextpnrReportJson;
       const clocks = Object.values(rep.fmax ?? {});
       if (clocks.length) fmax = Math.min(...clocks.map((c) => c.achieved));
       lcs = rep.utilization?.['ICESTORM_LC']?.used ?? null;
       brams = rep.utilization?.['ICESTORM_RAM']?.used ?? null;
+      sprams = rep.utilization?.['ICESTORM_SPRAM']?.used ?? (pick.device.sprams ? null : 0);
     }
     if (fmax === null) {
       // Fall back on the log: the last "Max frequency for clock ..." line is post-route.
@@ -175,6 +186,7 @@ export async function placeAndRoute(
       fmaxMHz: fmax === null ? null : Math.round(fmax * 100) / 100,
       lcs,
       brams,
+      sprams,
       message: fmax === null ? 'nextpnr reported no clock frequency' : null,
       seconds: (performance.now() - started) / 1000,
     };

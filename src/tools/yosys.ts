@@ -20,6 +20,10 @@ export interface SynthReport {
   carries: number;
   ffs: number;
   brams: number;
+  /** iCE40 SB_SPRAM256KA (0 elsewhere). */
+  sprams: number;
+  /** Extra options of the synthesis command (a device's, e.g. `-device u -spram`). */
+  flags: string;
   /** Generic target only: LUT levels on the longest path (`ltp -noff`). */
   depth: number | null;
   seconds: number;
@@ -29,10 +33,10 @@ interface StatJson {
   design?: { num_cells_by_type?: Record<string, number> };
 }
 
-export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, timeoutSeconds = 600): Promise<SynthReport> {
+export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, timeoutSeconds = 600, flags = ''): Promise<SynthReport> {
   const target = targetFor(targetName);
   return withRtlDir(files, async (dir, svFiles) => {
-    const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top)}`;
+    const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top, flags)}`;
     const r = await runTool('yosys', ['-p', script], `synthesising ${top} for ${targetName}`, { cwd: dir, timeoutSeconds });
     const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as StatJson;
     const cells = stat.design?.num_cells_by_type ?? {};
@@ -42,6 +46,7 @@ export async function synthesize(files: GeneratedFile[], top: string, targetName
       const m = /Longest topological path in \S+ \(length=(\d+)\)/.exec(readFileSync(join(dir, 'ltp.txt'), 'utf8'));
       depth = m ? Number(m[1]) : null;
     }
-    return { target: targetName, top, cells, ...target.summarize(cells), depth, seconds: r.seconds };
+    const counts = target.summarize(cells);
+    return { target: targetName, top, cells, ...counts, sprams: counts.sprams ?? 0, flags, depth, seconds: r.seconds };
   });
 }
