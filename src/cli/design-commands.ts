@@ -9,7 +9,7 @@ import { ICE40_DEVICES } from '../targets/ice40.js';
 import { Option } from 'commander';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeFileAtomically, writeFolderAtomically } from '../io/write.js';
-import { intOption, outputDir, type Io } from './options.js';
+import { applyFit, fitOptions, intOption, outputDir, type FitCliOptions, type Io } from './options.js';
 import { schemaMarkdown } from './schema-markdown.js';
 
 export function registerDesignCommands(program: Command, io: Io): void {
@@ -18,14 +18,17 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .summary('write the RTL of a design config (SystemVerilog, .mem, filelist, FuseSoC core, manifest)')
     .argument('<config>', 'design config, JSON or YAML (every key: docs/config.md; JSON Schema: `spikeforge schema`)')
     .option('-o, --out <dir>', 'output folder (default: rtl-out/<name>)')
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Validate CONFIG and write the design: SystemVerilog (one module per file), .mem ROM ' +
         'images where used, a filelist <name>.f, a FuseSoC core <name>.core and manifest.json ' +
         '(the full config with defaults, derived widths and latency, content hashes). ' +
         'The folder is replaced atomically; output is byte-identical for the same config.',
     )
-    .action((config: string, opts: { out?: string }) => {
-      const cfg = loadConfigFile(config);
+    .action((config: string, opts: { out?: string } & FitCliOptions) => {
+      const cfg = applyFit(loadConfigFile(config), opts, io);
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
       writeFolderAtomically(dir, design.files);
@@ -43,6 +46,9 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .option('--netlist', 'simulate the Yosys-synthesised iCE40 netlist (with Yosys\'s cell models) instead of the RTL')
     .addOption(new Option('--device <device>', 'with --netlist: the iCE40 device whose synth_ice40 flow makes the netlist (up5k: -device u -spram)').choices(ICE40_DEVICES.map((d) => d.name)).default('hx8k'))
     .option('-o, --out <dir>', 'output folder for the RTL and waveforms (default: rtl-out/<name>)')
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Generate the design, build its Verilator model (cached by content hash: a second run ' +
         'with another seed does not rebuild), then drive corner, random and, where the input ' +
@@ -54,8 +60,8 @@ export function registerDesignCommands(program: Command, io: Io): void {
         '--device; up5k adds -device u -spram), simulated with Yosys\'s own cell models, so ' +
         'inferred block RAMs and SPRAMs are checked too.',
     )
-    .action(async (config: string, opts: { vectors: number; seed: number; trace?: boolean; netlist?: boolean; device: string; out?: string }) => {
-      const cfg = loadConfigFile(config);
+    .action(async (config: string, opts: { vectors: number; seed: number; trace?: boolean; netlist?: boolean; device: string; out?: string } & FitCliOptions) => {
+      const cfg = applyFit(loadConfigFile(config), opts, io);
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
       writeFolderAtomically(dir, design.files);

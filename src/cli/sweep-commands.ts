@@ -17,7 +17,7 @@ import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs, type 
 import { loadSweepFile, parseShard, SweepFileError } from '../sweep/spec.js';
 import { formatSynth, synthDesign } from '../app/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
-import { intOption, outputDir, type Io } from './options.js';
+import { applyFit, fitOptions, intOption, outputDir, type FitCliOptions, type Io } from './options.js';
 
 const targetOption = () =>
   new Option('-t, --target <target>', `synthesis target: ${TARGET_NAMES.map((t) => TARGETS[t].summary).join('; ')}`).choices([...TARGET_NAMES]).default('ice40');
@@ -57,12 +57,15 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .addOption(new Option('--timeout <seconds>', 'time limit of each tool run (Yosys, nextpnr)').default(600).argParser(seconds))
     .option('--json', 'print the result as JSON instead of a table')
     .option('-o, --out <dir>', 'design folder (default: rtl-out/<name>)')
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder. Each tool run is stopped after --timeout seconds (exit 3).',
     )
-    .action(async (config: string, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string }) => {
+    .action(async (config: string, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string } & FitCliOptions) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
-      const cfg = loadConfigFile(config);
+      const cfg = applyFit(loadConfigFile(config), opts, io);
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
       // Keep the folder (and other targets' results) when it already holds this very design.
@@ -82,11 +85,14 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .argument('<config>', 'design config, JSON or YAML')
     .addOption(targetOption())
     .option('--json', 'print the estimate as JSON')
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown. Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`); terms without a fitted coefficient use their prior and are marked so.',
     )
-    .action((config: string, opts: { target: EstimateTarget; json?: boolean }) => {
-      const cfg = loadConfigFile(config);
+    .action((config: string, opts: { target: EstimateTarget; json?: boolean } & FitCliOptions) => {
+      const cfg = applyFit(loadConfigFile(config), opts, io);
       const e = estimateConfig(cfg, opts.target);
       if (opts.json) {
         io.out(`${JSON.stringify(e, null, 2)}\n`);

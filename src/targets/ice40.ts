@@ -49,6 +49,18 @@ export interface Ice40Device {
   yosysFlags: string[];
 }
 
+/**
+ * Logic cells nextpnr-ice40 packs a design into (one LUT4 + one DFF + one carry per cell),
+ * estimated from Yosys's counts: every LUT takes a cell, a flip-flop fed by anything else
+ * than its own LUT and a carry that cannot share its cell with the sum LUT take one more.
+ * Coefficients fitted to the place-and-route runs of docs/fpga.md.
+ */
+export const ICE40_LC_PER = { lut: 1, ff: 0.9, carry: 0.1 } as const;
+
+export function ice40LogicCells(luts: number, ffs: number, carries: number): number {
+  return Math.max(luts, ffs, carries, Math.round(ICE40_LC_PER.lut * luts + ICE40_LC_PER.ff * ffs + ICE40_LC_PER.carry * carries));
+}
+
 /** Devices nextpnr-ice40 can target here, smallest first. */
 export const ICE40_DEVICES: Ice40Device[] = [
   { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16, sprams: 0, yosysFlags: [] },

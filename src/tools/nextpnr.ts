@@ -13,7 +13,7 @@ import { ToolFailedError } from '../base/errors.js';
 import { pnrWrapper } from './pnr-shell.js';
 import { runTool } from './run.js';
 import { withRtlDir } from './workdir.js';
-import { DEFAULT_ICE40_DEVICE, ICE40_DEVICES, type Ice40Device } from '../targets/ice40.js';
+import { DEFAULT_ICE40_DEVICE, ICE40_DEVICES, ice40LogicCells, type Ice40Device } from '../targets/ice40.js';
 
 export const DEVICE_NAMES = ['auto', ...ICE40_DEVICES.map((d) => d.name)] as const;
 export const DEFAULT_DEVICE = DEFAULT_ICE40_DEVICE;
@@ -68,11 +68,17 @@ export function pickDevice(device: string, need: PnrNeed): { device: Ice40Device
   const lcs = minLogicCells(need);
   const sprams = need.sprams ?? 0;
   const fitsIn = (d: Ice40Device) => lcs <= d.lcs && need.brams <= d.brams && sprams <= d.sprams;
+  // "auto" chooses by the packing estimate (a LUT, a flip-flop and a carry share a cell only
+  // when they belong together), so a design whose lower bound just fits a small device but
+  // whose packing does not is placed on the next one; a named device is refused only when
+  // even the lower bound does not fit.
+  const packed = ice40LogicCells(need.luts, need.ffs, need.carries);
+  const likelyIn = (d: Ice40Device) => packed <= d.lcs && fitsIn(d);
   const why = (d: Ice40Device) =>
     `needs at least ${lcs} logic cells, ${need.brams} block RAMs and ${sprams} SPRAMs (design + I/O shell); ` +
     `${d.name} has ${d.lcs} logic cells, ${d.brams} block RAMs and ${d.sprams} SPRAMs`;
   if (device === 'auto') {
-    const d = ICE40_DEVICES.find(fitsIn);
+    const d = ICE40_DEVICES.find(likelyIn) ?? ICE40_DEVICES.find(fitsIn);
     if (d) return { device: d, fits: true, why: null };
     const largest = ICE40_DEVICES.reduce((a, b) => (b.lcs > a.lcs ? b : a));
     return { device: largest, fits: false, why: `does not fit any supported iCE40 device: ${why(largest)}` };

@@ -75,8 +75,9 @@ export const ssaHeadResources: BlockResourceModel<SsaDerived> = {
     return out;
   },
   sprams: (s, target) => s.fold.engines * (lifArrayResources.sprams?.(s.lif, target) ?? 0),
-  // Scores per clock of the whole head: heads·T·N² scores per sequence in cyclesPerSequence clocks.
-  rate: (s) => ({ itemsPerCycle: (s.heads * s.timesteps * s.seqLen * s.seqLen) / ssaCyclesPerSequence(s), item: 'scores' }),
+  // Whole sequences (all heads, T timesteps) per clock: throughput = Fmax / cyclesPerSequence
+  // is sequences per second, the unit folds trade against area (docs/fpga.md).
+  rate: (s) => ({ itemsPerCycle: 1 / ssaCyclesPerSequence(s), item: 'sequences' }),
   memoryBits: (s) => s.fold.engines * (xnorAttentionResources.memoryBits(s.xnor) + s.xnor.lanes * s.vBuffer.words * s.vBuffer.width + lifArrayResources.memoryBits(s.lif)),
   calibrationSet() {
     const set: Record<string, unknown>[] = [];
