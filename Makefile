@@ -8,7 +8,7 @@ APT_PACKAGES := verilator yosys iverilog ccache nextpnr-ice40 fpga-icestorm
 DEMO_CONFIG ?= examples/demo_ssa_n12.json
 
 PHONY_EXTRA := test-full verify-presets
-.PHONY: $(PHONY_EXTRA) setup build demo test test-quick bench fuzz mutation clean tools sweep-example calibrate
+.PHONY: $(PHONY_EXTRA) setup build demo test test-quick bench fuzz mutation clean tools sweep-example sweep-folds calibrate bench-fpga
 
 # Installs what is missing and is a no-op when everything is there.
 setup: tools node_modules/.installed build
@@ -49,6 +49,11 @@ bench: setup
 	node --import tsx bench/run.ts
 	node --import tsx bench/xnor_fmax.ts
 
+# The fitted folds of the paper presets on the devices (docs/fpga.md): synthesis, nextpnr with
+# three seeds, xc7 counts → bench/results/fpga.md. About 10 minutes per config on 2 cores.
+bench-fpga: setup
+	node --import tsx bench/fpga.ts
+
 clean:
 	rm -rf dist rtl-out .cache
 
@@ -73,6 +78,10 @@ fuzz: setup
 SWEEP_EXAMPLE ?= examples/sweep-attention.yaml
 sweep-example: setup
 	node bin/spikeforge.js sweep $(SWEEP_EXAMPLE) --out rtl-out/sweeps/attention-space
+
+# The fold sweep (docs/fpga.md): the N = 12 preset's folds, area against sequences per second.
+sweep-folds: setup
+	node bin/spikeforge.js sweep examples/sweep-folds.yaml --out rtl-out/sweeps/fold-space
 
 # Refit the resource model's coefficients to Yosys (writes calibration/estimator.json).
 calibrate: setup

@@ -11,6 +11,8 @@ import type { BlockGenerator } from './types.js';
 import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
 import { renderTemplate } from '../src/render/templates.js';
 import { header } from '../src/render/header.js';
+import { planRam, type RamPlan } from '../src/parts/ram.js';
+import { ramModule, ramParams, renderRams } from './parts/ram.js';
 
 export function lifNeuronModule(d: LifDerived): string {
   return `${d.name}_lif_neuron`;
@@ -45,7 +47,15 @@ export function lifParams(d: LifDerived): Record<string, string | number> {
       ? `possible (safe width ${d.safeWidth})`
       : `never: H in ${d.bounds.hMin} .. ${d.bounds.hMax}, V in ${d.bounds.vMin} .. ${d.bounds.vMax}`,
     CalcWidth: d.calcWidth,
+    Storage: d.storage.note,
   };
+}
+
+/** The RAMs of the membrane storage (none with registers). */
+export function lifRamPlans(d: LifDerived): RamPlan[] {
+  const s = d.storage;
+  if (s.kind === 'registers') return [];
+  return s.kind === 'sdp' ? [planRam('sdp', s.words, s.wordWidth)] : [planRam('sp', s.words, s.wordWidth, true), planRam('sp', s.words, s.wordWidth, true)];
 }
 
 function warningLines(d: LifDerived): string[] {
@@ -90,8 +100,9 @@ export function renderLifNeuron(d: LifDerived, meta: RenderMeta): GeneratedFile 
   return { path: `${module}.sv`, content: renderTemplate('lif_array/lif_neuron.sv.hbs', context), kind: 'sv' };
 }
 
-/** The stream array and its neuron (`top: "lif_array"`, and the head's LIF stage). */
+/** The stream array and its neuron (`top: "lif_array"`, and the head's LIF stage), and its RAM modules. */
 export function renderLifArray(d: LifDerived, meta: RenderMeta): GeneratedFile[] {
+  if (d.storage.kind !== 'registers') return renderLifArrayMem(d, meta);
   const module = lifArrayModule(d);
   const groupBits = d.groupWidth;
   const stepBits = d.stepWidth;
@@ -130,6 +141,61 @@ export function renderLifArray(d: LifDerived, meta: RenderMeta): GeneratedFile[]
   return [
     renderLifNeuron(d, meta),
     { path: `${module}.sv`, content: renderTemplate('lif_array/lif_array.sv.hbs', context), kind: 'sv' },
+  ];
+}
+
+/** The array with its membranes in RAM (docs/lif_array.md, state storage): latency 2. */
+function renderLifArrayMem(d: LifDerived, meta: RenderMeta): GeneratedFile[] {
+  const module = lifArrayModule(d);
+  const s = d.storage;
+  const [plan] = lifRamPlans(d);
+  const offset = s.narrow && s.storedOffset !== 0n;
+  const context = {
+    header: header(
+      module,
+      [
+        `${d.neurons} LIF neurons (SPEC §5) stepped over T = ${d.timesteps} timesteps, ${d.lanes} per beat,`,
+        `membranes in RAM: ${s.note}.`,
+        'Beats: neuron groups in order within a timestep, timesteps in order; a sequence is',
+        `T * ${d.groups} beats and the next one follows back to back (V = Vr_fx at t = 0).`,
+        `Latency 2 cycles (RAM read, step); one beat per clock when not stalled${s.kind === 'sp' ? ', but the first beat of each timestep after the first waits one clock when it follows the previous beat directly (single-port banks)' : ''}.`,
+        ...warningLines(d),
+      ],
+      { ...lifParams(d), Latency: 2 },
+      meta,
+    ),
+    module,
+    neuron: lifNeuronModule(d),
+    inputText: inputText(d),
+    lanes: d.lanes,
+    width: d.width,
+    inputBits: d.input.bits,
+    curBits: d.lanes * d.input.bits,
+    memBits: d.lanes * d.width,
+    timesteps: d.timesteps,
+    groups: d.groups,
+    groupBits: d.groupWidth,
+    stepBits: d.stepWidth,
+    lastGroupLiteral: `${d.groupWidth}'d${d.groups - 1}`,
+    lastStepLiteral: `${d.stepWidth}'d${d.timesteps - 1}`,
+    vResetFx: d.vResetFx.toString(),
+    vResetLiteral: svSigned(d.vResetFx, d.width),
+    storedWidth: s.storedWidth,
+    storedText: s.narrow ? `V - (${s.storedOffset}), unsigned (every V after a step lies in ${d.bounds.vMin} .. ${d.bounds.vMax})` : `V itself, ${d.width}-bit two's complement`,
+    storageNote: s.note,
+    narrow: s.narrow,
+    offset,
+    offsetValue: s.storedOffset.toString(),
+    offsetLiteral: svSigned(s.storedOffset, d.width),
+    sdp: s.kind === 'sdp',
+    sp: s.kind === 'sp',
+    ramModule: ramModule(d.name, plan!),
+    ramParams: ramParams(plan!),
+  };
+  return [
+    renderLifNeuron(d, meta),
+    { path: `${module}.sv`, content: renderTemplate('lif_array/lif_array_mem.sv.hbs', context), kind: 'sv' },
+    ...renderRams(d.name, lifRamPlans(d), meta),
   ];
 }
 

@@ -16,12 +16,28 @@ import { renderTemplate } from '../src/render/templates.js';
 import { header } from '../src/render/header.js';
 import { lifParams, renderLifArray } from './lif_array.js';
 import { renderXnorAttention, xnorParams } from './xnor_attention.js';
+import { planRam } from '../src/parts/ram.js';
+import { ramModule, ramParams, renderRams } from './parts/ram.js';
 
 function attnHeadModule(s: SsaDerived): string {
   return `${s.name}_attn_head`;
 }
 function attnVModule(s: SsaDerived): string {
   return `${s.name}_attn_v`;
+}
+function attnLifModule(s: SsaDerived): string {
+  return `${s.name}_attn_lif`;
+}
+
+/** Each generated file once (the engine, the LIF array and the V buffer may share RAM modules). */
+function unique(files: GeneratedFile[]): GeneratedFile[] {
+  const seen = new Map<string, GeneratedFile>();
+  for (const f of files) {
+    const prev = seen.get(f.path);
+    if (prev && prev.content !== f.content) throw new Error(`two different files named ${f.path}`);
+    seen.set(f.path, f);
+  }
+  return [...seen.values()];
 }
 
 export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] {
@@ -35,25 +51,72 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     scoreBus: x.lanes * x.scoreWidth,
     oBus: s.dim * s.oWidth,
   };
+  const vPlan = planRam('sdp', s.vBuffer.words, s.vBuffer.width);
+  const lifMem = s.fold.membranes === 'memory';
+  const G = s.fold.groupsPerRow;
   const attnV = renderTemplate('ssa_head/attn_v.sv.hbs', {
     ...common,
     header: header(
       attnVModule(s),
       [
         'A·V stage of the attention head (SPEC §4): O[i][c] = sum over j of S[i][j] * v_j[c].',
-        'V rows in a three-bank buffer (later timesteps load while this one is summed);',
-        'one score beat per clock; one O row leaves per query row, 1 cycle after its last beat.',
+        'V rows in a three-bank buffer, one RAM per lane (later timesteps load while this one is',
+        'summed); one score beat per clock; one O row leaves per query row, 2 cycles after its',
+        'last beat (V read, sum).',
       ],
-      { N: s.seqLen, D: s.dim, Lanes: x.lanes, ScoreWidth: x.scoreWidth, OWidth: s.oWidth, RowsPerBank: s.rowsPad },
+      {
+        N: s.seqLen,
+        D: s.dim,
+        Lanes: x.lanes,
+        ScoreWidth: x.scoreWidth,
+        SumWidth: `${s.sumWidth} = bitlen(Lanes * S_max = ${x.lanes * x.maxScore})`,
+        OWidth: s.oWidth,
+        VBuffer: `${x.lanes} RAM(s) of ${s.vBuffer.words} x ${s.vBuffer.width} (3 banks of ${x.beats} words)`,
+      },
       meta,
     ),
     module: attnVModule(s),
     seqLen: s.seqLen,
     scoreWidth: x.scoreWidth,
     oWidth: s.oWidth,
-    rowsPad: s.rowsPad,
-    addrWidth: s.addrWidth,
+    sumWidth: s.sumWidth,
+    sumMax: x.lanes * x.maxScore,
+    addrWidth: s.vBuffer.addrWidth,
+    bankWords: x.beats,
+    bankWords2: 2 * x.beats,
+    multiBeat: x.beats > 1,
+    beatWidth: s.beatWidth,
+    lastBeat: x.beats - 1,
+    multiLane: x.lanes > 1,
+    laneWidth: x.laneWidth,
+    ramModule: ramModule(s.name, vPlan),
+    ramParams: ramParams(vPlan),
   });
+  const attnLif = lifMem
+    ? renderTemplate('ssa_head/attn_lif.sv.hbs', {
+        header: header(
+          attnLifModule(s),
+          [
+            'Attention neurons of one head (SPEC §6) with their membranes in RAM: an O row is',
+            `stepped ${s.fold.neuronLanes} feature(s) per clock (${G} clock(s) per row) by the LIF array and its`,
+            'spikes are gathered into one output row.',
+          ],
+          { D: s.dim, NeuronLanes: s.fold.neuronLanes, GroupsPerRow: G, OWidth: s.oWidth, Storage: s.lif.storage.note },
+          meta,
+        ),
+        module: attnLifModule(s),
+        dim: s.dim,
+        neuronLanes: s.fold.neuronLanes,
+        oWidth: s.oWidth,
+        oBus: s.dim * s.oWidth,
+        groups: G,
+        groupWidth: s.groupWidth,
+        lastGroup: G - 1,
+        oneGroup: G === 1,
+        lif: lifArrayModule(s.lif),
+        memBus: s.fold.neuronLanes * s.lif.width,
+      })
+    : null;
   const head = renderTemplate('ssa_head/attn_head.sv.hbs', {
     ...common,
     header: header(
@@ -71,12 +134,17 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     attnV: attnVModule(s),
     lif: lifArrayModule(s.lif),
     memBus: s.dim * s.lif.width,
+    lifMem,
+    lifStage: attnLifModule(s),
+    neuronLanes: s.fold.neuronLanes,
   });
   const top = renderTemplate('ssa_head/ssa_head.sv.hbs', {
     header: header(
       ssaHeadModule(s),
       [
-        `Spiking self-attention (SPEC §6), ${s.heads} head(s) of D = ${s.dim} bits in lock-step.`,
+        s.fold.headsPerEngine === 1
+          ? `Spiking self-attention (SPEC §6), ${s.heads} head(s) of D = ${s.dim} bits in lock-step.`
+          : `Spiking self-attention (SPEC §6), ${s.heads} heads of D = ${s.dim} bits on ${s.fold.engines} engine(s), ${s.fold.headsPerEngine} heads each, head-major.`,
         'Streams: kv (K and V row of a token), q (Q row), y (output spike row), per timestep N',
         'rows each; sequences of T timesteps back to back, LIF state reset at each sequence start.',
       ],
@@ -85,17 +153,20 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     ),
     module: ssaHeadModule(s),
     head: attnHeadModule(s),
-    heads: s.heads,
+    engines: s.fold.engines,
+    folded: s.fold.headsPerEngine > 1,
     dim: s.dim,
-    width: s.width,
+    width: s.portWidth,
   });
-  return [
+  return unique([
     ...engine,
     ...lif,
+    ...renderRams(s.name, [vPlan], meta),
     { path: `${attnVModule(s)}.sv`, content: attnV, kind: 'sv' },
+    ...(attnLif ? [{ path: `${attnLifModule(s)}.sv`, content: attnLif, kind: 'sv' as const }] : []),
     { path: `${attnHeadModule(s)}.sv`, content: head, kind: 'sv' },
     { path: `${ssaHeadModule(s)}.sv`, content: top, kind: 'sv' },
-  ];
+  ]);
 }
 
 export const ssaHeadGenerator: BlockGenerator<SsaDerived> = { render: renderSsaHead };

@@ -77,8 +77,8 @@ describe('docs/config.md (generated from the config schema)', () => {
     gray_rom: [{ seqLen: 12 }, { seqLen: 12, timesteps: 2, grayPe: { position: 'timestep-token' } }],
     logpe_bias: [{ seqLen: 12 }, { seqLen: 12, logPe: { mode: 'table', table: tableA } }],
     xnor_attention: [engine, { ...engine, logPe: { enabled: true, mode: 'table', table: tableA } }],
-    lif_array: [{ neurons: 16 }],
-    ssa_head: [engine, { ...engine, logPe: { enabled: true, mode: 'table', table: tableA } }],
+    lif_array: [{ neurons: 16 }, { neurons: 16, lanes: 4, timesteps: 2, fold: { membranes: 'memory' } }],
+    ssa_head: [engine, { ...engine, logPe: { enabled: true, mode: 'table', table: tableA } }, { ...engine, fold: { membranes: 'memory' } }],
   };
   const alternatives: Record<string, unknown[]> = {
     name: ['other'],
@@ -110,6 +110,11 @@ describe('docs/config.md (generated from the config schema)', () => {
     popcount: ['loop'],
     popcountPipeline: [0, 2],
     heads: [2],
+    fold: [{ membranes: 'memory' }, 'auto'],
+    'fold.headsPerEngine': [2],
+    'fold.membranes': ['memory'],
+    'fold.neuronLanes': [2],
+    'fold.memory': ['spram'],
   };
 
   function withKey(base: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {

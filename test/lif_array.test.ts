@@ -11,6 +11,7 @@ import { Rng } from '../src/base/rng.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { design, expectBitExact, expectPortable, mutate, traceDir, VECTORS_DIR } from './helpers/design.js';
+import { FULL, FULL_ONLY } from './helpers/tier.js';
 
 const base = { top: 'lif_array', name: 'lif' } as const;
 const derive = (raw: Record<string, unknown>) => deriveLif(resolveConfig({ ...base, ...raw }, '.'));
@@ -425,5 +426,67 @@ describe('lif_array co-simulation catches broken RTL', () => {
       sv.replace('assign v_prev = first_step ? {Lanes{VReset}} : state_q[group_q];', 'assign v_prev = state_q[group_q];'),
     );
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Membranes in RAM (fold.membranes "memory", docs/lif_array.md "State storage").
+// ---------------------------------------------------------------------------------------
+describe('lif_array with membranes in RAM: derived storage', () => {
+  it('stores V − vMin in bitlen(vMax − vMin) bits when W cannot saturate', () => {
+    const d = derive({ neurons: 8, lanes: 2, timesteps: 4, fold: { membranes: 'memory' }, lif: { threshold: 0.5 } });
+    expect(d.storage.kind).toBe('sdp');
+    expect(d.storage.words).toBe(4);
+    expect(d.storage.narrow).toBe(true);
+    expect(d.storage.storedOffset).toBe(d.bounds.vMin);
+    expect(d.storage.storedWidth).toBe(Math.max(1, (d.bounds.vMax - d.bounds.vMin).toString(2).length));
+    expect(d.storage.storedWidth).toBeLessThanOrEqual(d.width);
+    expect(d.latency).toBe(2);
+  });
+  it('single-port banks (spram): two memories, a wait at each inner timestep boundary', () => {
+    const d = derive({ neurons: 8, lanes: 2, timesteps: 4, fold: { membranes: 'memory', memory: 'spram' } });
+    expect(d.storage.kind).toBe('sp');
+    expect(d.bubblesPerSequence).toBe(3);
+    expect(lifArray.cycles(d, [{ currents: [] }, { currents: [] }])).toBe(2 * (4 * 4 + 3) + 2);
+  });
+  it('keeps the register file where a memory would be degenerate (T = 1, or one group)', () => {
+    expect(derive({ neurons: 8, lanes: 2, timesteps: 1, fold: { membranes: 'memory' } }).storage.kind).toBe('registers');
+    expect(derive({ neurons: 4, lanes: 4, timesteps: 3, fold: { membranes: 'memory' } }).storage.kind).toBe('registers');
+  });
+  it('stores the full W when W saturates', () => {
+    const d = derive({ neurons: 4, lanes: 2, timesteps: 4, fold: { membranes: 'memory' }, lif: { fracBits: 4, width: 8, inputWidth: 10 } });
+    expect(d.saturates).toBe(true);
+    expect(d.storage).toMatchObject({ narrow: false, storedWidth: 8 });
+  });
+});
+
+describe('lif_array with membranes in RAM: co-simulation and portability', () => {
+  const variants: [string, Record<string, unknown>, boolean][] = [
+    ['block RAM, hard, paper neuron, narrow stored width', { neurons: 8, lanes: 2, timesteps: 4, fold: { membranes: 'memory' }, lif: { threshold: 0.5 } }, true],
+    ['single-port banks, soft reset, T = 3 (waits at boundaries)', { neurons: 8, lanes: 2, timesteps: 3, fold: { membranes: 'memory', memory: 'spram' }, lif: { reset: 'soft', threshold: 0.5 } }, true],
+    ['block RAM, Vr < 0 and no decay (stored with an offset), 3 lanes', { neurons: 6, lanes: 3, timesteps: 4, fold: { membranes: 'memory' }, lif: { vReset: -0.25, threshold: 1.25, decayInput: false } }, FULL],
+    ['block RAM, saturating W = 10, k = 3, T = 16 (full stored width)', { neurons: 6, lanes: 1, timesteps: 16, fold: { membranes: 'memory' }, lif: { tauLog2: 3, reset: 'soft', threshold: 0.3, fracBits: 8, width: 10, inputWidth: 12 } }, FULL],
+    ['single-port banks, 2 groups, T = 2', { neurons: 4, lanes: 2, timesteps: 2, fold: { membranes: 'memory', memory: 'spram' } }, FULL],
+  ];
+  for (const [label, raw, run] of variants) {
+    it.runIf(run)(`${label}${run === FULL && !FULL ? FULL_ONLY : ''}`, async () => {
+      const d = design({ ...base, name: `lif_m${label.length}`, ...raw });
+      const report = await expectBitExact(d, 12);
+      expect(report.measuredCycles).toBe(report.expectedCycles);
+      await expectPortable(d);
+    });
+  }
+});
+
+describe('lif_array with membranes in RAM: broken RTL fails', () => {
+  it('fails when t = 0 uses the stored membranes instead of Vr', async () => {
+    const d = design({ ...base, name: 'lifm_t0', neurons: 4, lanes: 2, timesteps: 3, fold: { membranes: 'memory' }, lif: { threshold: 0.5, inputWidth: 8 } });
+    const broken = mutate(d, 'lifm_t0_lif_array.sv', (sv) => sv.replace('first1_q ? VReset : v_back', 'v_back').replace('.re_i   (accept && !first_step)', '.re_i   (accept)'));
+    await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model/);
+  });
+  it('fails when a single-port bank is read in the cycle it is written (the wait removed)', async () => {
+    const d = design({ ...base, name: 'lifm_sp', neurons: 4, lanes: 2, timesteps: 3, fold: { membranes: 'memory', memory: 'spram' }, lif: { threshold: 0.5, inputWidth: 8 } });
+    const broken = mutate(d, 'lifm_sp_lif_array.sv', (sv) => sv.replace('assign cur_ready_o = (!v1_q || adv1) && !hazard;', 'assign cur_ready_o = !v1_q || adv1;'));
+    await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model|cycles/);
   });
 });

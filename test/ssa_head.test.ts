@@ -1,9 +1,15 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attentionTimesV, ssaHeadModel } from '../src/blocks/ssa_head/model.js';
-import { deriveSsa } from '../src/blocks/ssa_head/derive.js';
+import { deriveSsa, ssaCyclesPerSequence, type SsaDerived } from '../src/blocks/ssa_head/derive.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { Rng } from '../src/base/rng.js';
-import { design, expectBitExact, expectPortable, mutate } from './helpers/design.js';
+import { checkVectorFile } from '../src/app/check.js';
+import { loadVectorFile, type VectorFile } from '../src/vectors/file.js';
+import { design, expectBitExact, expectPortable, mutate, traceDir, VECTORS_DIR } from './helpers/design.js';
+import { FULL, FULL_ONLY } from './helpers/tier.js';
 
 const base = {
   top: 'ssa_head',
@@ -62,7 +68,225 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/spikes|more beats|time-out/);
   });
   it('fails when a row does not restart its sum', async () => {
-    const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("(score_kj_i == '0 ? '0 : acc_q[c*OW +: OW])", 'acc_q[c*OW +: OW]'));
+    const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("(s1_first_q ? '0 : acc_q[c*OW +: OW])", 'acc_q[c*OW +: OW]'));
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model: case "[^"]+": spikes/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Folding (docs/ssa_head.md "Folded heads", docs/fpga.md): the schedule changes, the bits
+// never do. Every fold passes the same golden model, the same vector files and `verify`.
+// ---------------------------------------------------------------------------------------
+const paper = (raw: Record<string, unknown>) =>
+  deriveSsa(
+    resolveConfig(
+      {
+        top: 'ssa_head',
+        name: 'p',
+        seqLen: 12,
+        dim: 32,
+        heads: 8,
+        timesteps: 4,
+        lanes: 4,
+        grayPe: { enabled: true },
+        scale: 0.125,
+        lif: { threshold: 0.5, tauLog2: 1, reset: 'hard', vReset: 0 },
+        ...raw,
+      },
+      '.',
+    ),
+  );
+
+describe('ssa_head folds: config rules (errors name key, value and what is allowed)', () => {
+  const err = (raw: Record<string, unknown>) => () => paper(raw);
+  it('refuses heads per engine that do not divide heads, listing the divisors', () => {
+    expect(err({ fold: { headsPerEngine: 3 } })).toThrow(/config key "fold.headsPerEngine": value 3 is not allowed; allowed: a divisor of heads = 8 .*: 1, 2, 4, 8/);
+  });
+  it('refuses neuron lanes that do not divide dim, and lanes other than dim with registers', () => {
+    expect(err({ fold: { membranes: 'memory', neuronLanes: 5 } })).toThrow(/"fold.neuronLanes": value 5 .*divisor of dim = 32.*1, 2, 4, 8, 16, 32/);
+    expect(err({ fold: { neuronLanes: 4 } })).toThrow(/"fold.neuronLanes": value 4 .*null or dim = 32 with fold.membranes "registers"/);
+  });
+  it('refuses fold "auto" where a concrete fold is needed (it is resolved by --fit)', () => {
+    expect(err({ fold: 'auto' })).toThrow(/"fold": value "auto" .*--fit DEVICE/);
+  });
+});
+
+describe('ssa_head folds: derived parameters', () => {
+  it('the paper preset folded to one engine: 1 engine x 8 heads, N·D neurons per engine', () => {
+    const s = paper({ fold: { headsPerEngine: 8, membranes: 'memory' } });
+    expect(s.fold).toMatchObject({ headsPerEngine: 8, engines: 1, membranes: 'memory', memory: 'bram' });
+    expect(s.portWidth).toBe(32);
+    expect(s.lif.neurons).toBe(12 * 32);
+    // Default neuron lanes: the fewest that keep up with the engine (G = 32 / L ≤ ceil(12/4) = 3).
+    expect(s.fold.neuronLanes).toBe(16);
+    expect(s.fold.groupsPerRow).toBe(2);
+  });
+  it('stores only what survives a step: hard reset, non-negative input → V in [0, θ_fx) in 14 bits, not W', () => {
+    const s = paper({ fold: { membranes: 'memory' } });
+    // θ' = 0.5 / 0.125 = 4, F = k·T + 8 = 12: θ_fx = 4·2^12 = 16384.
+    expect(s.lif.thetaFx).toBe(16384n);
+    expect(s.lif.bounds.vMin).toBe(0n);
+    expect(s.lif.bounds.vMax).toBe(16383n);
+    expect(s.lif.storage).toMatchObject({ kind: 'sdp', narrow: true, storedWidth: 14, storedOffset: 0n });
+    expect(s.lif.width).toBeGreaterThan(14);
+  });
+  it('soft reset keeps what exceeds θ: the bound θ_fx does not hold, the exact bound only drops the sign bit', () => {
+    const s = paper({ fold: { membranes: 'memory' }, lif: { threshold: 0.5, reset: 'soft' } });
+    expect(s.lif.bounds.vMin).toBe(0n);
+    expect(s.lif.bounds.vMax).toBeGreaterThan(s.lif.thetaFx);
+    expect(s.lif.storage.storedWidth).toBe(s.lif.width - 1);
+  });
+  it('a width that can saturate is stored as it is (the exact bounds assume no saturation)', () => {
+    const s = paper({ fold: { membranes: 'memory' }, lif: { threshold: 0.5, width: 18 } });
+    expect(s.lif.saturates).toBe(true);
+    expect(s.lif.storage).toMatchObject({ narrow: false, storedWidth: 18 });
+  });
+  it('falls back to registers when a memory would be degenerate (one timestep)', () => {
+    const s = paper({ timesteps: 1, fold: { membranes: 'memory' } });
+    expect(s.lif.storage.kind).toBe('registers');
+    expect(s.fold.membranes).toBe('registers');
+  });
+  it('the cycle formula: engine-bound (G ≤ beats) or LIF-bound (G > beats), times F per sequence', () => {
+    const unfolded = paper({});
+    expect(ssaCyclesPerSequence(unfolded)).toBe(4 * 12 * 3);
+    const folded = paper({ fold: { headsPerEngine: 8, membranes: 'memory', neuronLanes: 16 } });
+    expect(ssaCyclesPerSequence(folded)).toBe(8 * 4 * 12 * 3);
+    const slowLif = paper({ fold: { headsPerEngine: 8, membranes: 'memory', neuronLanes: 4 } });
+    expect(ssaCyclesPerSequence(slowLif)).toBe(8 * 4 * 12 * 8);
+    // Single-port banks: one clock more at each of the T − 1 inner timestep boundaries.
+    const sp = paper({ fold: { headsPerEngine: 8, membranes: 'memory', neuronLanes: 4, memory: 'spram' } });
+    expect(ssaCyclesPerSequence(sp)).toBe(8 * (4 * 12 * 8 + 3));
+  });
+});
+
+describe('ssa_head folds: the head-major stream order', () => {
+  it('F = 1 is the lock-step order; F > 1 sends group after group, engine e in bits [e·D, (e+1)·D)', () => {
+    const base = { top: 'ssa_head', name: 'o', seqLen: 3, dim: 4, heads: 4, timesteps: 2, lanes: 1, scale: 0.5 } as const;
+    const rng = new Rng(9);
+    const rows = () => Array.from({ length: 2 }, () => Array.from({ length: 3 }, () => rng.bits(16, 0.5)));
+    const c = { q: rows(), k: rows(), v: rows() };
+    const lock = design(base);
+    const enc1 = lock.block.harness.encode(lock.derived, [c]);
+    expect(enc1['q']!.map((b: bigint[]) => b[0])).toEqual(c.q.flat());
+    const folded = design({ ...base, fold: { headsPerEngine: 2 } });
+    const s = folded.derived as SsaDerived;
+    expect(s.portWidth).toBe(8);
+    const enc = folded.block.harness.encode(s, [c]);
+    // Group 0 = heads 0, 1 (low byte) for both timesteps, then group 1 = heads 2, 3.
+    const expectQ = [0, 1].flatMap((g) => c.q.flat().map((r) => (r >> BigInt(8 * g)) & 0xffn));
+    expect(enc['q']!.map((b: bigint[]) => b[0])).toEqual(expectQ);
+    expect(enc['kv']!.map((b: bigint[]) => b[1])).toEqual([0, 1].flatMap((g) => c.v.flat().map((r) => (r >> BigInt(8 * g)) & 0xffn)));
+    // Decoding the same order back gives the full rows.
+    const back = folded.block.harness.decode(s, [c], { y: enc['q']! });
+    expect(back[0].spikes).toEqual(c.q);
+  });
+});
+
+/** A vector file of the reference set with another fold (and the Log-PE table path made absolute). */
+function foldedVectorFile(file: string, fold: Record<string, unknown>): VectorFile {
+  const raw = JSON.parse(readFileSync(join(VECTORS_DIR, file), 'utf8')) as { config: Record<string, unknown> };
+  const logPe = raw.config['logPe'] as { table: unknown };
+  if (typeof logPe.table === 'string') logPe.table = resolve(VECTORS_DIR, logPe.table);
+  raw.config['fold'] = fold;
+  raw.config['name'] = `${String(raw.config['name']).slice(0, 20)}_f${Object.values(fold).join('_')}`.replace(/[^A-Za-z0-9_]/g, '');
+  const dir = mkdtempSync(join(tmpdir(), 'sf-fold-'));
+  const path = join(dir, file);
+  writeFileSync(path, JSON.stringify(raw));
+  return loadVectorFile(path);
+}
+
+/**
+ * The authors' file as a multi-head one: head h of case n carries the file's case
+ * (n + h) mod cases, and its expected spikes are the file's, shifted into head h.
+ */
+function multiHeadVectorFile(file: string, heads: number, fold: Record<string, unknown>): VectorFile {
+  const raw = JSON.parse(readFileSync(join(VECTORS_DIR, file), 'utf8')) as {
+    config: Record<string, unknown>;
+    cases: { name: string; inputs: Record<string, string[][]>; expected: Record<string, unknown> }[];
+  };
+  const d = raw.config['dim'] as number;
+  const hex = (v: bigint) => v.toString(16).padStart(Math.ceil((d * heads) / 4), '0');
+  const join_ = (rows: string[][][]) => rows[0]!.map((rt, t) => rt.map((_, i) => hex(rows.reduce((acc, r, h) => acc | (BigInt(`0x${r[t]![i]!}`) << BigInt(h * d)), 0n))));
+  const n = raw.cases.length;
+  const cases = raw.cases.map((_, k) => {
+    const parts = Array.from({ length: heads }, (__, h) => raw.cases[(k + h) % n]!);
+    const inputs = Object.fromEntries(['q', 'k', 'v'].map((key) => [key, join_(parts.map((p) => p.inputs[key]!))]));
+    return { name: `heads_${k}`, inputs, expected: { spikes: join_(parts.map((p) => p.expected['spikes'] as string[][])) } };
+  });
+  const logPe = raw.config['logPe'] as { table: unknown };
+  if (typeof logPe.table === 'string') logPe.table = resolve(VECTORS_DIR, logPe.table);
+  const config = { ...raw.config, heads, fold, name: `mh${heads}_${Object.values(fold).join('_')}`.replace(/[^A-Za-z0-9_]/g, '') };
+  const dir = mkdtempSync(join(tmpdir(), 'sf-fold-'));
+  const path = join(dir, `heads${heads}_${file}`);
+  writeFileSync(path, JSON.stringify({ ...raw, config, cases }));
+  return loadVectorFile(path);
+}
+
+describe('ssa_head folds: the reference vector files (the authors\' included) on the RTL', () => {
+  const AUTHORS_GRAYLOG = 'authors_ssa_graylog_n12_d32_t4_s7.json';
+  const AUTHORS_LOG = 'authors_ssa_log_n20_d16_t4_s7.json';
+  const PUB = 'pub_ssa_n10_d12_t2.json';
+  const grid: [string, Record<string, unknown>, boolean][] = [
+    [AUTHORS_GRAYLOG, { membranes: 'memory' }, true],
+    [AUTHORS_LOG, { membranes: 'memory', neuronLanes: 2, memory: 'spram' }, true],
+    [AUTHORS_GRAYLOG, { membranes: 'memory', neuronLanes: 1, memory: 'spram' }, FULL],
+    [AUTHORS_GRAYLOG, { membranes: 'memory', neuronLanes: 4 }, FULL],
+    [AUTHORS_LOG, { membranes: 'memory' }, FULL],
+    [AUTHORS_LOG, { membranes: 'memory', neuronLanes: 16, memory: 'spram' }, FULL],
+    [PUB, { membranes: 'memory' }, FULL],
+    [PUB, { membranes: 'memory', neuronLanes: 1, memory: 'spram' }, FULL],
+  ];
+  for (const [file, fold, run] of grid) {
+    it.runIf(run)(`${file} with fold ${JSON.stringify(fold)}${run === FULL && !FULL ? FULL_ONLY : ''}`, async () => {
+      const vf = foldedVectorFile(file, fold);
+      const report = await checkVectorFile(vf, { rtl: true, seed: 7, traceDir: traceDir() });
+      expect(report.values).toBeGreaterThan(0);
+      expect(report.rtl).not.toBeNull();
+    });
+  }
+  const heads: [string, number, Record<string, unknown>, boolean][] = [
+    [AUTHORS_GRAYLOG, 2, { headsPerEngine: 2, membranes: 'memory' }, true],
+    [AUTHORS_LOG, 4, { headsPerEngine: 2, membranes: 'memory', neuronLanes: 4, memory: 'spram' }, FULL],
+    [AUTHORS_LOG, 4, { headsPerEngine: 4 }, FULL],
+  ];
+  for (const [file, h, fold, run] of heads) {
+    it.runIf(run)(`${file} as ${h} heads with fold ${JSON.stringify(fold)}${run === FULL && !FULL ? FULL_ONLY : ''}`, async () => {
+      const vf = multiHeadVectorFile(file, h, fold);
+      const report = await checkVectorFile(vf, { rtl: true, seed: 7, traceDir: traceDir() });
+      expect(report.values).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('ssa_head folds: co-simulation (random + corner cases, back-pressure, random initial state)', () => {
+  const small = { top: 'ssa_head', seqLen: 6, dim: 4, timesteps: 3, lanes: 2, scale: 0.125 } as const;
+  const variants: [string, Record<string, unknown>, boolean][] = [
+    ['4 heads on 2 engines, registers, timestep-token Gray', { heads: 4, fold: { headsPerEngine: 2 }, grayPe: { enabled: true, position: 'timestep-token' } }, true],
+    ['2 heads on one engine, membranes in block RAM (LIF-bound: G = 4 > 3 beats), Log-PE', { heads: 2, fold: { headsPerEngine: 2, membranes: 'memory', neuronLanes: 1 }, logPe: { enabled: true } }, true],
+    ['2 heads on one engine, single-port banks, G = beats (waits at timestep boundaries)', { heads: 2, dim: 6, lanes: 3, fold: { headsPerEngine: 2, membranes: 'memory', neuronLanes: 3, memory: 'spram' } }, true],
+    ['one head, memory, soft reset (full stored width)', { fold: { membranes: 'memory' }, lif: { reset: 'soft', threshold: 1 }, similarity: 'and' }, FULL],
+    ['3 heads on one engine, memory, Gray + Log-PE, engine-bound', { heads: 3, lanes: 1, fold: { headsPerEngine: 3, membranes: 'memory', neuronLanes: 2 }, grayPe: { enabled: true }, logPe: { enabled: true } }, FULL],
+    ['grid 2x3, 2 heads on 2 engines, spram, LIF-bound', { heads: 2, grid: { rows: 2, cols: 3 }, grayPe: { enabled: true }, fold: { membranes: 'memory', neuronLanes: 1, memory: 'spram' } }, FULL],
+  ];
+  for (const [label, raw, run] of variants) {
+    it.runIf(run)(`${label}${run === FULL && !FULL ? FULL_ONLY : ''}`, async () => {
+      const d = design({ ...small, name: `fold_${label.length}`, ...raw });
+      const report = await expectBitExact(d, 8);
+      expect(report.measuredCycles).toBe(report.expectedCycles);
+      await expectPortable(d);
+    });
+  }
+});
+
+describe('ssa_head folds: broken RTL fails', () => {
+  // θ' = 0.5 / 2^-5 = 16 lies inside the range of O, so membranes carry charge between timesteps.
+  const d = design({ ...base, name: 'fold_mut', scale: 0.03125, heads: 2, fold: { headsPerEngine: 2, membranes: 'memory', neuronLanes: 1 } });
+  it('fails when the membrane is written back to the wrong group', async () => {
+    const broken = mutate(d, 'fold_mut_lif_array.sv', (sv) => sv.replace('.waddr_i(group1_q)', '.waddr_i(group_q)'));
+    await expect(expectBitExact(broken, 4)).rejects.toThrow(/spikes/);
+  });
+  it('fails when the spike row is gathered in the wrong order', async () => {
+    const broken = mutate(d, 'fold_mut_attn_lif.sv', (sv) => sv.replace('row_q <= {spk, row_q[D-1:L]};', 'row_q <= {row_q[D-L-1:0], spk};'));
+    await expect(expectBitExact(broken, 4)).rejects.toThrow(/spikes/);
   });
 });

@@ -308,6 +308,27 @@ describe('place-and-route shell and device choice', () => {
     expect(fixed.fits).toBe(false);
     expect(fixed.why).toMatch(/does not fit the hx1k.*20 block RAMs/);
   });
+
+  it('counts SPRAM: a design that needs SB_SPRAM256KA fits only the UP5K', () => {
+    expect(pickDevice('auto', { luts: 900, ffs: 300, carries: 0, brams: 2, sprams: 2 }).device.name).toBe('up5k');
+    const hx = pickDevice('hx8k', { luts: 900, ffs: 300, carries: 0, brams: 2, sprams: 1 });
+    expect(hx.fits).toBe(false);
+    expect(hx.why).toMatch(/does not fit the hx8k.*1 SPRAMs.*hx8k has .* 0 SPRAMs/);
+    expect(pickDevice('auto', { luts: 900, ffs: 300, carries: 0, brams: 2, sprams: 5 }).fits).toBe(false);
+  });
+
+  it('synth --device up5k runs synth_ice40 -device u -spram and counts the SPRAMs; --device auto picks the UP5K for them', async () => {
+    const dir = tmp();
+    const cfg = writeConfig(dir, { top: 'lif_array', name: 'sp', neurons: 8, lanes: 2, timesteps: 3, fold: { membranes: 'memory', memory: 'spram' }, lif: { inputWidth: 6 } });
+    for (const device of ['up5k', 'auto']) {
+      const r = await cli(['synth', cfg, '--device', device, '--json', '-o', join(dir, `rtl-${device}`)]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j).toMatchObject({ device: 'up5k', yosysFlags: '-device u -spram', sprams: 2 });
+      expect(j.cells.SB_SPRAM256KA).toBe(2);
+      expect(j.estimate.sprams).toBe(2);
+    }
+  });
 });
 
 describe('estimator', () => {

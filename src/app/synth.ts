@@ -6,7 +6,9 @@
 import type { Design } from '../design/design.js';
 import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
-import { placeAndRoute, type PnrReport } from '../tools/nextpnr.js';
+import { pickDevice, placeAndRoute, type PnrReport } from '../tools/nextpnr.js';
+import { pnrWrapper } from '../tools/pnr-shell.js';
+import { ICE40_DEVICES } from '../targets/ice40.js';
 import { toolVersion } from '../tools/run.js';
 import { synthesize } from '../tools/yosys.js';
 import { targetFor, type TargetName } from '../targets/index.js';
@@ -17,7 +19,10 @@ export interface SynthOptions {
   target: TargetName;
   /** Place and route on iCE40 for Fmax. */
   pnr: boolean;
-  /** iCE40 device name or "auto". */
+  /**
+   * iCE40 device name or "auto" (the smallest that fits, counting SPRAM). It selects the
+   * Yosys flow too: the UP5K's is `synth_ice40 -device u -spram`.
+   */
   device: string;
   seed: number;
   /** Seconds per tool run. */
@@ -37,6 +42,8 @@ export interface EstimateSummary {
   ffs: number;
   carries: number;
   brams: number;
+  /** SB_SPRAM256KA (exact tiles of the SPRAM memories). */
+  sprams?: number;
   memoryBits: number;
   itemsPerCycle: number;
   item: string;
@@ -54,6 +61,11 @@ export interface SynthResult {
   carries: number;
   ffs: number;
   brams: number;
+  /** iCE40 SB_SPRAM256KA. */
+  sprams: number;
+  /** iCE40: the device the synthesis flow was run for (auto resolved), and its Yosys options. */
+  device: string | null;
+  yosysFlags: string;
   /** Generic target: LUT6 levels on the longest path. */
   depth: number | null;
   /**
@@ -66,7 +78,7 @@ export interface SynthResult {
   pnr: PnrReport | null;
   estimate: EstimateSummary | null;
   /** (estimate − Yosys) / Yosys per resource, in percent; null without a model (or when both are 0 … see errorPct). */
-  estimateErrorPct: { luts: number | null; ffs: number | null; carries: number | null; brams: number | null } | null;
+  estimateErrorPct: { luts: number | null; ffs: number | null; carries: number | null; brams: number | null; sprams: number | null } | null;
 }
 
 export function estimateSummary(design: Design, target: TargetName): EstimateSummary | null {
@@ -78,6 +90,7 @@ export function estimateSummary(design: Design, target: TargetName): EstimateSum
     ffs: e.ffs,
     carries: e.carries,
     brams: e.brams,
+    sprams: e.sprams,
     memoryBits: e.memoryBits,
     itemsPerCycle: e.rate.itemsPerCycle,
     item: e.rate.item,
@@ -87,13 +100,31 @@ export function estimateSummary(design: Design, target: TargetName): EstimateSum
 
 export async function synthDesign(design: Design, opts: SynthOptions): Promise<SynthResult> {
   const yosys = await toolVersion('yosys', '-V');
-  const r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds);
+  const ports = design.block.ports(design.derived);
+  let device: string | null = null;
+  let r;
+  if (opts.target === 'ice40') {
+    // The device decides the flow (UP5K: -device u -spram). "auto": synthesise for the plain
+    // flow, pick the smallest device that holds the counts (SPRAM included; with --pnr the
+    // I/O shell's flip-flops too), and synthesise again if that device has its own flow.
+    const named = ICE40_DEVICES.find((d) => d.name === opts.device);
+    r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds, named ? named.yosysFlags.join(' ') : '');
+    device = named?.name ?? null;
+    if (!named) {
+      const shell = opts.pnr ? pnrWrapper(ports).shellFfs : 0;
+      const pick = pickDevice('auto', { luts: r.luts, ffs: r.ffs + shell, carries: r.carries, brams: r.brams, sprams: r.sprams });
+      device = pick.device.name;
+      if (pick.device.yosysFlags.length) r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds, pick.device.yosysFlags.join(' '));
+    }
+  } else {
+    r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds);
+  }
   let pnr: PnrReport | null = null;
   let nextpnr: string | null = null;
   if (opts.pnr && opts.target === 'ice40') {
     nextpnr = await toolVersion('nextpnr-ice40', '--version');
-    pnr = await placeAndRoute(design.files, design.block.ports(design.derived), { luts: r.luts, ffs: r.ffs, carries: r.carries, brams: r.brams }, {
-      device: opts.device,
+    pnr = await placeAndRoute(design.files, ports, { luts: r.luts, ffs: r.ffs, carries: r.carries, brams: r.brams, sprams: r.sprams }, {
+      device: device ?? opts.device,
       seed: opts.seed,
       timeoutSeconds: opts.timeoutSeconds,
     });
@@ -110,6 +141,9 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
     carries: r.carries,
     ffs: r.ffs,
     brams: r.brams,
+    sprams: r.sprams,
+    device,
+    yosysFlags: r.flags,
     depth: r.depth,
     details: r.details ?? null,
     cells: Object.fromEntries(Object.entries(r.cells).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
@@ -122,6 +156,7 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
           ffs: round1(errorPct(estimate.ffs, r.ffs)),
           carries: round1(errorPct(estimate.carries, r.carries)),
           brams: round1(errorPct(estimate.brams, r.brams)),
+          sprams: round1(errorPct(estimate.sprams ?? 0, r.sprams)),
         }
       : null,
   };
@@ -135,7 +170,7 @@ function round1(v: number | null): number | null {
 export function formatSynth(r: SynthResult): string {
   const lines: string[] = [];
   const lutName = r.target === 'xc7' ? 'LUT (1-6)' : targetFor(r.target).lutName;
-  lines.push(`${r.design.topModule} (${r.design.top}, config ${r.design.configHash}) on ${r.target}: ${r.tools.yosys}`);
+  lines.push(`${r.design.topModule} (${r.design.top}, config ${r.design.configHash}) on ${r.target}${r.device ? ` (${r.device}: synth_ice40${r.yosysFlags ? ` ${r.yosysFlags}` : ''})` : ''}: ${r.tools.yosys}`);
   if (r.rtl.source === 'disk') {
     lines.push(`  RTL as on disk${r.rtl.changed.length ? `; differs from the generator's output in ${r.rtl.changed.join(', ')}` : '; identical to the generator\'s output'}`);
   }
@@ -149,6 +184,7 @@ export function formatSynth(r: SynthResult): string {
   if (r.target === 'xc7') lines.push(row('CARRY4', r.carries, est?.carries, err?.carries));
   lines.push(row(r.target === 'ice40' ? 'SB_DFF*' : 'flip-flops', r.ffs, est?.ffs, err?.ffs));
   if (r.target === 'ice40') lines.push(row('SB_RAM40_4K', r.brams, est?.brams, err?.brams));
+  if (r.target === 'ice40' && (r.sprams || r.device === 'up5k')) lines.push(row('SB_SPRAM256KA', r.sprams, est?.sprams, err?.sprams));
   if (r.target === 'xc7') lines.push(row('RAMB18 units', r.brams, est?.brams, err?.brams));
   if (r.details && r.target === 'xc7') {
     const d = r.details;
@@ -164,7 +200,8 @@ export function formatSynth(r: SynthResult): string {
     if (p.status === 'ok') {
       lines.push(
         `  place & route on ${p.device} (${p.package}, seed ${p.seed}): Fmax ${p.fmaxMHz ?? '?'} MHz, ` +
-          `${p.lcs ?? '?'}/${p.lcsAvailable} logic cells (incl. ${p.shellFfs} I/O-shell flip-flops), ${p.brams ?? 0}/${p.bramsAvailable} BRAMs, ${p.seconds.toFixed(1)} s`,
+          `${p.lcs ?? '?'}/${p.lcsAvailable} logic cells (incl. ${p.shellFfs} I/O-shell flip-flops), ${p.brams ?? 0}/${p.bramsAvailable} BRAMs` +
+          `${p.spramsAvailable ? `, ${p.sprams ?? 0}/${p.spramsAvailable} SPRAMs` : ''}, ${p.seconds.toFixed(1)} s`,
       );
     } else {
       lines.push(`  place & route: ${p.message}`);

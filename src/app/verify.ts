@@ -6,7 +6,7 @@
 import type { StimulusCase } from '../../testbenches/types.js';
 import { join } from 'node:path';
 import { cosimCompare, failWithWaveform, buildDesignSim, simulate } from '../cosim/cosim.js';
-import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
+import { SIMULATORS, type Simulator, type SimulatorName } from '../cosim/simulators.js';
 import type { Design } from '../design/design.js';
 import { Rng } from '../base/rng.js';
 import { makeOutputDir } from '../io/write.js';
@@ -21,6 +21,10 @@ export interface VerifyOptions {
   traceDir: string;
   /** Default `verilator`. */
   simulator?: SimulatorName;
+  /** A simulator object instead (e.g. the synthesised netlist, src/cosim/netlist.ts); wins over `simulator`. */
+  simulatorImpl?: Simulator;
+  /** What is simulated, for the log ("the RTL" by default). */
+  subject?: string;
   log?: (line: string) => void;
 }
 
@@ -53,8 +57,8 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   );
   log(`golden model: ${cases.length} cases, ${values} output values`);
 
-  const sim = SIMULATORS[opts.simulator ?? 'verilator'];
-  log(`building the ${sim.name === 'verilator' ? 'Verilator' : 'Icarus'} simulation (cached by content hash)...`);
+  const sim = opts.simulatorImpl ?? SIMULATORS[opts.simulator ?? 'verilator'];
+  log(`building the ${sim.name === 'verilator' ? 'Verilator' : 'Icarus'} simulation of ${opts.subject ?? 'the RTL'} (cached by content hash)...`);
   const build = await buildDesignSim(design, sim);
   log(build.cacheHit ? `simulation: cache hit (${build.key})` : `simulation: built in ${build.seconds.toFixed(1)} s (${build.key})`);
 

@@ -78,6 +78,18 @@ const lifShape = {
   width: int(2, 128).nullable().default(null),
   inputWidth: int(2, 64).default(16),
 };
+/**
+ * spikeforge addition: folding (docs/fpga.md). Throughput traded for area; the bits never
+ * change. `"auto"` is resolved to a concrete fold by the commands' `--fit DEVICE`
+ * (src/app/fit.ts) before a design is derived.
+ */
+const foldShape = {
+  headsPerEngine: int(1, 64).default(1),
+  membranes: oneOf(['registers', 'memory']).default('registers'),
+  neuronLanes: int(1, 4096).nullable().default(null),
+  memory: oneOf(['auto', 'bram', 'spram']).default('auto'),
+};
+export const FOLD_ALLOWED = 'allowed: "auto" or an object with keys headsPerEngine, membranes, neuronLanes, memory';
 
 const PIPE_ALLOWED = 'allowed: "auto" or an integer from 0 to 16 (popcount logic levels per clock; 0 = combinational)';
 const rootShape = {
@@ -125,6 +137,10 @@ const rootShape = {
     .default('auto'),
   /** spikeforge addition: attention heads of `ssa_head` (each over its own D bits). */
   heads: int(1, 64).default(1),
+  /** spikeforge addition: folding of ssa_head (shared engines, membranes in memory) and lif_array. */
+  fold: z
+    .union([z.literal('auto', { error: FOLD_ALLOWED }), z.strictObject(foldShape, { error: FOLD_ALLOWED })], { error: FOLD_ALLOWED })
+    .prefault({}),
 };
 
 export const ConfigSchema = z.strictObject(rootShape, { error: 'allowed: a JSON object' });
@@ -167,7 +183,19 @@ describeKeys(rootShape, {
   popcountPipeline:
     'spikeforge addition: register stages inside the XNOR engine\'s popcount, for clock speed. An integer K = at most K logic levels of the popcount tree per clock, the key-buffer read counting as one level of the first stage; 0 = combinational (latency as without the key). "auto" = 4 for ice40 (measured: about 8.5–9 ns per stage on an HX8K), 0 for the other targets. Each stage adds one clock of latency; the cycle formula (N + M·N·ceil(N/lanes) + latency) keeps its form.',
   heads:
-    'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step.',
+    'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step (fold.headsPerEngine = 1) or share engines (docs/ssa_head.md, folded heads).',
+  fold:
+    'spikeforge addition: folding, throughput traded for area without changing a bit (docs/fpga.md). "auto": the commands pick the fold for the device named by --fit (default hx8k) and the rate named by --rate.',
+});
+describeKeys(foldShape, {
+  headsPerEngine:
+    'ssa_head: F heads share one score engine, A·V stage and LIF stage, one head after the other; heads / F engines run side by side. Must divide heads. 1 = every head has its own (the lock-step interface); F > 1 takes the inputs head-major (docs/ssa_head.md).',
+  membranes:
+    'Where the LIF membranes live between timesteps: "registers" (a register file, one word per neuron group, today\'s design) or "memory" (a RAM read, updated and written back per neuron group, RAM part; docs/lif_array.md).',
+  neuronLanes:
+    'ssa_head with membranes "memory": neurons updated per clock (a divisor of dim); an O row takes dim / neuronLanes clocks. null = the smallest divisor that keeps up with the engine (dim / neuronLanes ≤ ceil(seqLen / lanes)). With "registers" it must be null or dim.',
+  memory:
+    'Membrane memory kind with membranes "memory": "bram" = one simple dual-port RAM (block RAM on iCE40 and xc7); "spram" = two single-port RAMs in ping-pong per timestep with the SB_SPRAM256KA attribute (iCE40 UP5K only); "auto" = "bram".',
 });
 describeKeys(gridShape, {
   rows: 'R: rows of the patch grid.',
@@ -226,3 +254,6 @@ export function parseConfig(raw: unknown, where?: string): Config {
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
 }
+
+/** A concrete fold (after `"auto"` has been resolved by src/app/fit.ts). */
+export type FoldConfig = Exclude<Config['fold'], 'auto'>;

@@ -81,7 +81,13 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
 
 /** The first issue of a failed parse as key, value and allowed; `root` names the whole value. */
 export function firstIssue(schema: z.ZodType, raw: unknown, error: z.ZodError, root: string): IssueReport {
-  const issue = error.issues[0]!;
+  let issue = error.issues[0]!;
+  // A union (fold: "auto" or an object) reports only that no branch matched; when the value
+  // is an object, the object branch's own first issue says what is wrong inside it.
+  if (issue.code === 'invalid_union' && typeof valueAt(raw, issue.path) === 'object') {
+    const inner = issue.errors.map((branch) => branch[0]).find((i) => i && (i.path.length > 0 || i.code === 'unrecognized_keys'));
+    if (inner) issue = { ...inner, path: [...issue.path, ...inner.path] } as typeof issue;
+  }
   const path = issue.path;
   if (issue.code === 'unrecognized_keys') {
     const at = [...path, issue.keys[0]!];

@@ -6,10 +6,13 @@ import { ArgumentError } from '../base/errors.js';
 import { generateDesign, type Design } from '../design/design.js';
 import { describeRtl, loadDesignFolder, type OnDiskDesign } from '../design/on-disk.js';
 import { verifyDesign } from '../app/verify.js';
+import { netlistSimulator } from '../cosim/netlist.js';
+import { ICE40_DEVICES } from '../targets/ice40.js';
+import { Option } from 'commander';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeDesignFolder } from '../io/design-folder.js';
 import { writeFileAtomically } from '../io/write.js';
-import { intOption, outputDir, type Io } from './options.js';
+import { applyFit, fitOptions, intOption, outputDir, type FitCliOptions, type Io } from './options.js';
 import { schemaMarkdown } from './schema-markdown.js';
 
 export const FORCE_HELP =
@@ -28,16 +31,17 @@ export interface DesignSource {
  * The design a command works on: from CONFIG (generated and written into -o, by the
  * design-folder rules), or from --design DIR as it is on disk (nothing is written).
  */
-export function designSource(config: string | undefined, opts: { design?: string; out?: string; force?: boolean }): DesignSource {
+export function designSource(config: string | undefined, opts: { design?: string; out?: string; force?: boolean } & FitCliOptions, io: Io): DesignSource {
   if (opts.design !== undefined) {
     if (config !== undefined) throw new ArgumentError('--design', `takes the design from ${opts.design}; give either a config or --design, not both`);
+    if (opts.fit !== undefined) throw new ArgumentError('--design', 'the folder already holds a folded design; --fit cannot be combined with it');
     if (opts.out !== undefined) throw new ArgumentError('--design', 'works in the design folder itself; --out cannot be combined with it');
     if (opts.force) throw new ArgumentError('--design', 'writes no RTL; --force cannot be combined with it');
     const onDisk = loadDesignFolder(opts.design);
     return { design: onDisk.design, dir: onDisk.dir, onDisk };
   }
   if (config === undefined) throw new ArgumentError('<config>', 'missing: give a design config, or --design DIR for a design folder');
-  const cfg = loadConfigFile(config);
+  const cfg = applyFit(loadConfigFile(config), opts, io);
   const design = generateDesign(cfg);
   const dir = outputDir(opts.out, cfg.name);
   writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
@@ -57,6 +61,9 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .argument('<config>', 'design config, JSON or YAML (every key: docs/config.md; JSON Schema: `spikeforge schema`)')
     .option('-o, --out <dir>', 'output folder (default: rtl-out/<name>)')
     .option('--force', FORCE_HELP)
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Validate CONFIG and write the design: SystemVerilog (one module per file), .mem ROM ' +
         'images where used, a filelist <name>.f, a FuseSoC core <name>.core and manifest.json ' +
@@ -66,8 +73,8 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'or generated files edited since, are refused (exit 2) unless --force. ' +
         'Output is byte-identical for the same config.',
     )
-    .action((config: string, opts: { out?: string; force?: boolean }) => {
-      const cfg = loadConfigFile(config);
+    .action((config: string, opts: { out?: string; force?: boolean } & FitCliOptions) => {
+      const cfg = applyFit(loadConfigFile(config), opts, io);
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
       const w = writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
@@ -86,9 +93,14 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .addOption(intOption('-n, --vectors <n>', 'random cases on top of the corner and exhaustive ones', 50))
     .addOption(intOption('-s, --seed <s>', 'seed of the stimulus and of the simulator (X state, back-pressure)', 1))
     .option('--trace', 'keep a VCD waveform of the back-pressure run even when it passes')
+    .option('--netlist', 'simulate the Yosys-synthesised iCE40 netlist (with Yosys\'s cell models) instead of the RTL')
+    .addOption(new Option('--device <device>', 'with --netlist: the iCE40 device whose synth_ice40 flow makes the netlist (up5k: -device u -spram)').choices(ICE40_DEVICES.map((d) => d.name)).default('hx8k'))
     .option('-o, --out <dir>', 'output folder for the RTL and waveforms (default: rtl-out/<name>)')
     .option('--design <dir>', DESIGN_HELP)
     .option('--force', FORCE_HELP)
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Generate the design, build its Verilator model (cached by content hash: a second run ' +
         'with another seed does not rebuild), then drive corner, random and, where the input ' +
@@ -97,19 +109,24 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'from randomised initial state. On a mismatch, prints the first one and the path of a ' +
         'VCD waveform of the failing run. Exit 0 only if everything matches. ' +
         'With --design DIR, co-simulates the RTL as it is in DIR (edited or not) against the golden model of the config in its manifest, and says which files differ from the generator\'s output. ' +
-        'Without it, a design folder whose generated files were edited is not overwritten (exit 2).',
+        'Without it, a design folder whose generated files were edited is not overwritten (exit 2). ' +
+        'With --netlist the same runs drive the iCE40 netlist that Yosys synthesises from the RTL (synth_ice40 for --device; up5k adds -device u -spram), simulated with Yosys\'s own cell models, so inferred block RAMs and SPRAMs are checked too.',
     )
-    .action(async (config: string | undefined, opts: { vectors: number; seed: number; trace?: boolean; out?: string; design?: string; force?: boolean }) => {
-      const src = designSource(config, opts);
+    .action(async (config: string | undefined, opts: { vectors: number; seed: number; trace?: boolean; netlist?: boolean; device: string; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
+      const src = designSource(config, opts, io);
       const { design } = src;
       io.out(rtlLines(src));
+      const device = ICE40_DEVICES.find((d) => d.name === opts.device)!;
+      const flags = device.yosysFlags.join(' ');
       const report = await verifyDesign(design, {
         vectors: opts.vectors,
         seed: opts.seed,
         trace: Boolean(opts.trace),
         traceDir: src.dir,
         log: (line) => io.err(`  ${line}\n`),
+        ...(opts.netlist ? { simulatorImpl: netlistSimulator('verilator', flags), subject: `the iCE40 netlist (synth_ice40${flags ? ` ${flags}` : ''}, ${device.name})` } : {}),
       });
+      if (opts.netlist) io.out(`netlist: synth_ice40${flags ? ` ${flags}` : ''} (${device.name}), simulated with Yosys's ice40/cells_sim.v\n`);
       const runs = report.runs.map((r) => `${r.label} ${r.cycles} cycles`).join(', ');
       io.out(
         `PASS bit-exact${src.onDisk ? ' (RTL as on disk)' : ''}: ${report.cases} cases, ${report.values} output values; ${runs}` +

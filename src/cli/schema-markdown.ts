@@ -53,10 +53,16 @@ export const READ_BY: Record<string, ReadBy> = {
   popcount: { tops: ENGINE },
   popcountPipeline: { tops: ENGINE, when: 'tree popcounts (not "loop")' },
   heads: { tops: ['ssa_head'] },
+  fold: { tops: NEURONS },
+  'fold.headsPerEngine': { tops: ['ssa_head'] },
+  'fold.membranes': { tops: NEURONS },
+  'fold.neuronLanes': { tops: ['ssa_head'] },
+  'fold.memory': { tops: NEURONS, when: 'when membranes is "memory"' },
 };
 
 interface Node {
   type?: string;
+  const?: unknown;
   enum?: unknown[];
   anyOf?: Node[];
   minimum?: number;
@@ -84,6 +90,7 @@ function objectOf(node: Node): Node | null {
 
 function typeText(node: Node, path: string): string {
   if (node.anyOf) return node.anyOf.map((n) => typeText(n, path)).join(' or ');
+  if (node.const !== undefined) return code(JSON.stringify(node.const));
   if (node.enum) return node.enum.map((v) => code(JSON.stringify(v))).join(', ');
   switch (node.type) {
     case 'integer':

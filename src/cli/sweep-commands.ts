@@ -17,7 +17,7 @@ import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs, type 
 import { loadSweepFile, parseShard, SweepFileError } from '../sweep/spec.js';
 import { formatSynth, synthDesign } from '../app/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
-import { intOption, type Io } from './options.js';
+import { applyFit, fitOptions, intOption, type FitCliOptions, type Io } from './options.js';
 import { DESIGN_HELP, designSource, FORCE_HELP } from './design-commands.js';
 
 const targetOption = () =>
@@ -60,12 +60,15 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('-o, --out <dir>', 'design folder (default: rtl-out/<name>)')
     .option('--design <dir>', DESIGN_HELP)
     .option('--force', FORCE_HELP)
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs; on xc7 (AMD 7-series, synth_xilinx), LUT1-6 (LUT RAM counted as LUTs too), CARRY4, flip-flops, RAMB18E1/RAMB36E1 (in RAMB18 units) and DSP48E1, as Vivado\'s utilisation report groups them. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder (files other than the design\'s own are kept). With --design DIR, synthesises the RTL as it is in DIR (edited or not) and says which files differ from the generator\'s output; without it, a design folder whose generated files were edited is not overwritten (exit 2). Each tool run is stopped after --timeout seconds (exit 3).',
     )
-    .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string; design?: string; force?: boolean }) => {
+    .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
-      const src = designSource(config, opts);
+      const src = designSource(config, opts, io);
       const { design, dir } = src;
       if (!opts.json) for (const n of src.onDisk?.notes ?? []) io.out(`note: ${n}\n`);
       const result = await synthDesign(design, {
@@ -88,11 +91,14 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .argument('<config>', 'design config, JSON or YAML')
     .addOption(targetOption())
     .option('--json', 'print the estimate as JSON')
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .description(
       'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown. Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`); terms without a fitted coefficient use their prior and are marked so.',
     )
-    .action((config: string, opts: { target: EstimateTarget; json?: boolean }) => {
-      const cfg = loadConfigFile(config);
+    .action((config: string, opts: { target: EstimateTarget; json?: boolean } & FitCliOptions) => {
+      const cfg = applyFit(loadConfigFile(config), opts, io);
       const e = estimateConfig(cfg, opts.target);
       if (opts.json) {
         io.out(`${JSON.stringify(e, null, 2)}\n`);

@@ -70,7 +70,7 @@ export async function icarusSimKey(files: GeneratedFile[], spec: TopPorts): Prom
   return simKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), await vendorFlags(files), spec.top);
 }
 
-export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300): Promise<BuiltSim> {
+export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300, extraFlags: readonly string[] = []): Promise<BuiltSim> {
   // Vendor primitives come from their third-party models, compiled as plain sources.
   const models = await vendorModels(vendorLibraries(files));
   return buildCachedSim({
@@ -79,13 +79,13 @@ export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, t
     tbName: 'tb.sv',
     tb: icarusTestbench(spec),
     version: await toolVersion('iverilog', '-V'),
-    flags: await vendorFlags(files),
+    flags: [...(await vendorFlags(files)), ...extraFlags],
     top: spec.top,
     binary: 'sim.vvp',
     compile: async (tmp, svPaths) => {
       const r = await runTool(
         'iverilog',
-        [...ICARUS_FLAGS, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths, ...models.map((m) => m.path)],
+        [...ICARUS_FLAGS, ...extraFlags, '-o', 'sim.vvp', '-s', icarusTbModule(spec), 'tb.sv', ...svPaths, ...models.map((m) => m.path)],
         `compiling the co-simulation model of ${spec.top}`,
         { cwd: tmp, timeoutSeconds },
       );

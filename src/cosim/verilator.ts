@@ -40,7 +40,8 @@ async function vendorFlags(files: GeneratedFile[]): Promise<string[]> {
   return [...VERILATOR_FLAGS, ...models.map((m) => `vendor:${m.library}:${m.sha256}`)];
 }
 
-export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600): Promise<BuiltSim> {
+/** `extraFlags` (e.g. a netlist build's defines) go into the command and the cache key. */
+export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600, extraFlags: readonly string[] = []): Promise<BuiltSim> {
   // Vendor primitives (GeneratedFile.vendor) come from their third-party models (src/tools/vendor.ts).
   const models = await vendorModels(vendorLibraries(files));
   return buildCachedSim({
@@ -49,7 +50,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
     tbName: 'tb.cpp',
     tb: harnessSource(spec),
     version: await toolVersion('verilator'),
-    flags: await vendorFlags(files),
+    flags: [...(await vendorFlags(files)), ...extraFlags],
     top: spec.top,
     binary: join('obj', 'Vsim'),
     compile: async (tmp, svPaths) => {
@@ -82,6 +83,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
           '-o',
           'Vsim',
           ...VERILATOR_FLAGS,
+          ...extraFlags,
           '-CFLAGS',
           '-O1',
           ...verilatorVendorArgs(models, 'vendor.vlt'),

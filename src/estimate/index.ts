@@ -38,6 +38,8 @@ export interface ResourceEstimate {
   ffs: number;
   carries: number;
   brams: number;
+  /** SB_SPRAM256KA (exact tile count of the SPRAM memories; 0 for blocks without). */
+  sprams: number;
   /** Bits held in ROM/RAM arrays. */
   memoryBits: number;
   rate: Rate;
@@ -75,6 +77,7 @@ export function estimateDerived(
     ffs: Math.max(0, Math.round(totals.ffs)),
     carries: Math.max(0, Math.round(totals.carries)),
     brams: Math.max(0, Math.round(totals.brams)),
+    sprams: model.sprams?.(derived, target) ?? 0,
     memoryBits: model.memoryBits(derived),
     rate: model.rate(derived),
     calibrated,

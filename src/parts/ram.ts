@@ -16,6 +16,8 @@
  * No reset on the read data: a reset read register still maps, but costs a LUT per bit.
  */
 import { indexWidth } from '../base/bits.js';
+import { ice40Sprams } from '../targets/ice40.js';
+import type { Target } from '../targets/types.js';
 
 export type RamKind = 'sdp' | 'sp';
 
@@ -39,4 +41,25 @@ export function planRam(kind: RamKind, depth: number, width: number, huge = fals
   if (!Number.isInteger(width) || width < 1) throw new RangeError(`RAM width ${width}`);
   if (huge && kind !== 'sp') throw new RangeError('only a single-port RAM can be an SPRAM');
   return { kind, depth, width, addrWidth: indexWidth(depth), huge };
+}
+
+/** Where a planned memory lands on a target, from the target facts (src/targets/). */
+export interface RamPlacement {
+  /** Block RAM tiles (SB_RAM40_4K on iCE40), SPRAM macros (SB_SPRAM256KA), or neither. */
+  brams: number;
+  sprams: number;
+  /** In flip-flops: every bit, plus a read multiplexer of (depth − 1) inputs per read bit. */
+  ffBits: number;
+  muxBits: number;
+}
+
+/**
+ * The placement Yosys 0.23 chooses (measured, docs/fpga.md): a single-port RAM with the
+ * SPRAM attribute goes to SB_SPRAM256KA on iCE40 whatever its size; a simple dual-port RAM
+ * to block RAM when the target's rule says so; anything else to flip-flops.
+ */
+export function ramPlacement(plan: RamPlan, target: Target): RamPlacement {
+  if (plan.huge && target.name === 'ice40') return { brams: 0, sprams: ice40Sprams(plan.depth, plan.width), ffBits: 0, muxBits: 0 };
+  if (target.ramInBram(plan.depth, plan.width)) return { brams: target.bramTiles(plan.depth, plan.width), sprams: 0, ffBits: 0, muxBits: 0 };
+  return { brams: 0, sprams: 0, ffBits: plan.depth * plan.width, muxBits: (plan.depth - 1) * plan.width };
 }

@@ -130,7 +130,7 @@ function prepare(spec: SweepSpec, points: SweepPoint[], target: TargetName): Pre
       let estimate: EstimateSummary | null = null;
       if (model) {
         const e = estimateDerived(model, derived, target);
-        estimate = { luts: e.luts, ffs: e.ffs, carries: e.carries, brams: e.brams, memoryBits: e.memoryBits, itemsPerCycle: e.rate.itemsPerCycle, item: e.rate.item, calibrated: e.calibrated };
+        estimate = { luts: e.luts, ffs: e.ffs, carries: e.carries, brams: e.brams, sprams: e.sprams, memoryBits: e.memoryBits, itemsPerCycle: e.rate.itemsPerCycle, item: e.rate.item, calibrated: e.calibrated };
       }
       return { point, cfg, derived, invalid: null, estimate, synth: false, key: null, timeout };
     } catch (e) {
@@ -242,8 +242,8 @@ async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot:
       rec.synth = { target: s.target, luts: s.luts, ffs: s.ffs, carries: s.carries, brams: s.brams, depth: s.depth, cells: s.cells, seconds: s.seconds };
       if (spec.synth.pnr) {
         stage = 'pnr';
-        const pr = await placeAndRoute(design.files, design.block.ports(design.derived), { luts: s.luts, ffs: s.ffs, carries: s.carries, brams: s.brams }, {
-          device: spec.synth.device,
+        const pr = await placeAndRoute(design.files, design.block.ports(design.derived), { luts: s.luts, ffs: s.ffs, carries: s.carries, brams: s.brams, sprams: s.sprams }, {
+          device: s.device ?? spec.synth.device,
           seed: spec.synth.seed,
           timeoutSeconds: p.timeout,
         });

@@ -44,6 +44,11 @@ export interface BlockResourceModel<D = unknown> {
   /** Bits the design keeps in ROM/RAM arrays (exact, for the report; 0 when none). */
   memoryBits(d: D): number;
   /**
+   * Single-port RAM macros (iCE40 SB_SPRAM256KA) the design's SPRAM-attributed memories
+   * take: an exact tile count from the target facts, not a fitted term. Absent: none.
+   */
+  sprams?(d: D, target: EstimateTarget): number;
+  /**
    * Raw configs (without `name`) that span the block's parameter space: what
    * `spikeforge calibrate` synthesises to fit the coefficients. Keep each one small enough
    * to synthesise in well under a minute.

@@ -45,13 +45,27 @@ export interface Ice40Device {
   brams: number;
   /** SB_SPRAM256KA blocks (0 but on the UP5K). */
   sprams: number;
+  /** Options of `synth_ice40` for this device: the UP5K's `-device u -spram` maps single-port RAMs to SPRAM. */
+  yosysFlags: string[];
+}
+
+/**
+ * Logic cells nextpnr-ice40 packs a design into (one LUT4 + one DFF + one carry per cell),
+ * estimated from Yosys's counts: every LUT takes a cell, a flip-flop fed by anything else
+ * than its own LUT and a carry that cannot share its cell with the sum LUT take one more.
+ * Coefficients fitted to the place-and-route runs of docs/fpga.md.
+ */
+export const ICE40_LC_PER = { lut: 1, ff: 0.9, carry: 0.1 } as const;
+
+export function ice40LogicCells(luts: number, ffs: number, carries: number): number {
+  return Math.max(luts, ffs, carries, Math.round(ICE40_LC_PER.lut * luts + ICE40_LC_PER.ff * ffs + ICE40_LC_PER.carry * carries));
 }
 
 /** Devices nextpnr-ice40 can target here, smallest first. */
 export const ICE40_DEVICES: Ice40Device[] = [
-  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16, sprams: 0 },
-  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30, sprams: 4 },
-  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32, sprams: 0 },
+  { name: 'hx1k', flags: ['--hx1k'], package: 'tq144', lcs: 1280, brams: 16, sprams: 0, yosysFlags: [] },
+  { name: 'up5k', flags: ['--up5k'], package: 'sg48', lcs: 5280, brams: 30, sprams: 4, yosysFlags: ['-device', 'u', '-spram'] },
+  { name: 'hx8k', flags: ['--hx8k'], package: 'ct256', lcs: 7680, brams: 32, sprams: 0, yosysFlags: [] },
 ];
 export const DEFAULT_ICE40_DEVICE = 'hx8k';
 
@@ -65,12 +79,13 @@ export const ice40: Target = {
   ramInBram: (depth, width) => depth * width > (ICE40_BRAM_TILE_COST + ICE40_BRAM_FIXED_COST) * ice40Brams(depth, width),
   bramTiles: ice40Brams,
   lutramLuts: () => 0,
-  yosysScript: (top) => `synth_ice40 -top ${top}`,
+  yosysScript: (top, flags = '') => `synth_ice40 ${flags ? `${flags} ` : ''}-top ${top}`,
   measureDepth: false,
   summarize: (cells) => ({
     luts: countCells(cells, /^SB_LUT4$/),
     carries: countCells(cells, /^SB_CARRY$/),
     ffs: countCells(cells, /^SB_DFF/),
     brams: countCells(cells, /^SB_RAM40_4K/),
+    sprams: countCells(cells, /^SB_SPRAM256KA$/),
   }),
 };

@@ -22,6 +22,8 @@ export interface CellSummary {
   brams: number;
   /** Target-specific breakdown for the report (xc7: LUT1 … LUT6, LUT as memory, RAMB18E1, RAMB36E1, DSP48E1, …). */
   details?: Record<string, number>;
+  /** Single-port RAM macros (iCE40 UP5K SB_SPRAM256KA); absent where the target has none. */
+  sprams?: number;
 }
 
 export interface Target {
@@ -46,8 +48,13 @@ export interface Target {
    * flip-flops and multiplexers instead.
    */
   lutramLuts(depth: number, width: number): number;
-  /** The Yosys commands after `read_verilog`: synthesis and mapping to the target's cells (src/tools/yosys.ts measures the result). */
-  yosysScript(top: string): string;
+  /**
+   * The Yosys commands after `read_verilog`: synthesis and mapping to the target's cells
+   * (src/tools/yosys.ts measures the result). `flags` are extra options of the synthesis
+   * command for one device (e.g. `-device u -spram` for the iCE40 UP5K); targets without
+   * devices ignore them.
+   */
+  yosysScript(top: string, flags?: string): string;
   /** Whether reports give the logic depth in LUTs (`ltp -noff` on the mapped netlist). */
   measureDepth: boolean;
   /** Counts the target's cells in Yosys's `stat` (cell type → count). */

@@ -13,7 +13,7 @@ import { ToolFailedError } from '../base/errors.js';
 import { pnrWrapper } from './pnr-shell.js';
 import { runTool } from './run.js';
 import { withRtlDir } from './workdir.js';
-import { DEFAULT_ICE40_DEVICE, ICE40_DEVICES, type Ice40Device } from '../targets/ice40.js';
+import { DEFAULT_ICE40_DEVICE, ICE40_DEVICES, ice40LogicCells, type Ice40Device } from '../targets/ice40.js';
 
 export const DEVICE_NAMES = ['auto', ...ICE40_DEVICES.map((d) => d.name)] as const;
 export const DEFAULT_DEVICE = DEFAULT_ICE40_DEVICE;
@@ -31,6 +31,8 @@ export interface PnrNeed {
   ffs: number;
   carries: number;
   brams: number;
+  /** SB_SPRAM256KA (UP5K only); absent = 0. */
+  sprams?: number;
 }
 
 export interface PnrReport {
@@ -45,6 +47,9 @@ export interface PnrReport {
   lcsAvailable: number;
   brams: number | null;
   bramsAvailable: number;
+  /** SB_SPRAM256KA used after packing and available (0 but on the UP5K). */
+  sprams: number | null;
+  spramsAvailable: number;
   /** Flip-flops of the I/O shell included in `lcs`. */
   shellFfs: number;
   message: string | null;
@@ -61,12 +66,19 @@ export function minLogicCells(need: PnrNeed): number {
 
 export function pickDevice(device: string, need: PnrNeed): { device: Ice40Device; fits: boolean; why: string | null } {
   const lcs = minLogicCells(need);
-  const fitsIn = (d: Ice40Device) => lcs <= d.lcs && need.brams <= d.brams;
+  const sprams = need.sprams ?? 0;
+  const fitsIn = (d: Ice40Device) => lcs <= d.lcs && need.brams <= d.brams && sprams <= d.sprams;
+  // "auto" chooses by the packing estimate (a LUT, a flip-flop and a carry share a cell only
+  // when they belong together), so a design whose lower bound just fits a small device but
+  // whose packing does not is placed on the next one; a named device is refused only when
+  // even the lower bound does not fit.
+  const packed = ice40LogicCells(need.luts, need.ffs, need.carries);
+  const likelyIn = (d: Ice40Device) => packed <= d.lcs && fitsIn(d);
   const why = (d: Ice40Device) =>
-    `needs at least ${lcs} logic cells and ${need.brams} block RAMs (design + I/O shell); ` +
-    `${d.name} has ${d.lcs} logic cells and ${d.brams} block RAMs`;
+    `needs at least ${lcs} logic cells, ${need.brams} block RAMs and ${sprams} SPRAMs (design + I/O shell); ` +
+    `${d.name} has ${d.lcs} logic cells, ${d.brams} block RAMs and ${d.sprams} SPRAMs`;
   if (device === 'auto') {
-    const d = ICE40_DEVICES.find(fitsIn);
+    const d = ICE40_DEVICES.find(likelyIn) ?? ICE40_DEVICES.find(fitsIn);
     if (d) return { device: d, fits: true, why: null };
     const largest = ICE40_DEVICES.reduce((a, b) => (b.lcs > a.lcs ? b : a));
     return { device: largest, fits: false, why: `does not fit any supported iCE40 device: ${why(largest)}` };
@@ -99,14 +111,16 @@ export async function placeAndRoute(
     seed: opts.seed,
     lcsAvailable: pick.device.lcs,
     bramsAvailable: pick.device.brams,
+    spramsAvailable: pick.device.sprams,
     shellFfs: wrap.shellFfs,
   };
   if (!pick.fits) {
-    return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, message: pick.why, seconds: 0 };
+    return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, sprams: null, message: pick.why, seconds: 0 };
   }
   return withRtlDir([...files, wrap.file], async (dir, svFiles) => {
     const started = performance.now();
-    await runTool('yosys', ['-q', '-p', `read_verilog -sv ${svFiles.join(' ')}; synth_ice40 -top ${wrap.module} -json netlist.json`], `synthesising ${spec.top} in its place-and-route shell`, {
+    const flags = pick.device.yosysFlags.length ? `${pick.device.yosysFlags.join(' ')} ` : '';
+    await runTool('yosys', ['-q', '-p', `read_verilog -sv ${svFiles.join(' ')}; synth_ice40 ${flags}-top ${wrap.module} -json netlist.json`], `synthesising ${spec.top} in its place-and-route shell`, {
       cwd: dir,
       timeoutSeconds: opts.timeoutSeconds,
     });
@@ -147,6 +161,7 @@ export async function placeAndRoute(
           fmaxMHz: null,
           lcs: null,
           brams: null,
+          sprams: null,
           message: `does not fit the ${pick.device.name}: nextpnr: ${line}`,
           seconds: (performance.now() - started) / 1000,
         };
@@ -157,12 +172,14 @@ export async function placeAndRoute(
     let fmax: number | null = null;
     let lcs: number | null = null;
     let brams: number | null = null;
+    let sprams: number | null = null;
     if (existsSync(join(dir, 'report.json'))) {
       const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as NextpnrReportJson;
       const clocks = Object.values(rep.fmax ?? {});
       if (clocks.length) fmax = Math.min(...clocks.map((c) => c.achieved));
       lcs = rep.utilization?.['ICESTORM_LC']?.used ?? null;
       brams = rep.utilization?.['ICESTORM_RAM']?.used ?? null;
+      sprams = rep.utilization?.['ICESTORM_SPRAM']?.used ?? (pick.device.sprams ? null : 0);
     }
     if (fmax === null) {
       // Fall back on the log: the last "Max frequency for clock ..." line is post-route.
@@ -175,6 +192,7 @@ export async function placeAndRoute(
       fmaxMHz: fmax === null ? null : Math.round(fmax * 100) / 100,
       lcs,
       brams,
+      sprams,
       message: fmax === null ? 'nextpnr reported no clock frequency' : null,
       seconds: (performance.now() - started) / 1000,
     };

@@ -21,6 +21,10 @@ export interface SynthReport {
   carries: number;
   ffs: number;
   brams: number;
+  /** iCE40 SB_SPRAM256KA (0 elsewhere). */
+  sprams: number;
+  /** Extra options of the synthesis command (a device's, e.g. `-device u -spram`). */
+  flags: string;
   /** Generic target only: LUT levels on the longest path (`ltp -noff`). */
   depth: number | null;
   /** The target's own breakdown (xc7: LUT1 … LUT6, LUT as memory, RAMB18E1, RAMB36E1, DSP48E1, …). */
@@ -48,14 +52,14 @@ export function measureScript(top: string, depth: boolean): string {
   );
 }
 
-export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, timeoutSeconds = 600): Promise<SynthReport> {
+export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, timeoutSeconds = 600, flags = ''): Promise<SynthReport> {
   const target = targetFor(targetName);
   if (vendorLibraries(files).includes('yosys-xilinx-cells') && targetName !== 'xc7') {
     // Other flows do not know LUT6_2 / CARRY4; their counts would be of black boxes.
     throw new ConfigError('target', targetName, 'allowed: "xc7" only: this design instantiates AMD 7-series primitives (popcount "xc7-chain")');
   }
   return withRtlDir(files, async (dir, svFiles) => {
-    const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top)}; ${measureScript(top, target.measureDepth)}`;
+    const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top, flags)}; ${measureScript(top, target.measureDepth)}`;
     const r = await runTool('yosys', ['-p', script], `synthesising ${top} for ${targetName}`, { cwd: dir, timeoutSeconds });
     const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as StatJson;
     const cells = stat.design?.num_cells_by_type ?? {};
@@ -65,7 +69,8 @@ export async function synthesize(files: GeneratedFile[], top: string, targetName
       // Only the top module's line counts (a sub-module's is a part of a path).
       depth = ltpDepth(readFileSync(join(dir, 'ltp.txt'), 'utf8'), top);
     }
-    return { target: targetName, top, cells, ...target.summarize(cells), depth, seconds: r.seconds };
+    const counts = target.summarize(cells);
+    return { target: targetName, top, cells, ...counts, sprams: counts.sprams ?? 0, flags, depth, seconds: r.seconds };
   });
 }
 

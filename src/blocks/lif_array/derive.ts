@@ -52,6 +52,40 @@ export interface LifCoreParams {
   timesteps: number;
   neurons: number;
   lanes: number;
+  /**
+   * Where the membranes live between timesteps (config `fold.membranes`, `fold.memory`);
+   * default registers. "auto" memory means "bram".
+   */
+  membranes?: 'registers' | 'memory';
+  memory?: 'auto' | 'bram' | 'spram';
+}
+
+/**
+ * Membrane storage (docs/lif_array.md, "State storage"):
+ *   registers  a register file of `words` words of lanes·W bits (asynchronous read);
+ *   sdp        one simple dual-port RAM (RAM part), read when a beat is accepted and written
+ *              back one clock later (read-modify-write; a word is revisited only after every
+ *              other group, so a read never meets the write of its own word);
+ *   sp         two single-port RAMs in ping-pong: timestep t writes bank t mod 2 and reads
+ *              bank (t − 1) mod 2 (SB_SPRAM256KA on the iCE40 UP5K).
+ * A stored word holds `lanes` membranes of `storedWidth` bits. When W cannot saturate, only
+ * what survives a step has to be stored: V after a step lies in [bounds.vMin, bounds.vMax]
+ * (exact extremes), so V − vMin is stored unsigned in bitlen(vMax − vMin) bits whenever
+ * that is narrower than W ("narrow"); otherwise V is stored as it is, W bits.
+ */
+export interface LifStorage {
+  kind: 'registers' | 'sdp' | 'sp';
+  /** What the config asked for ("memory" can fall back to registers, see `note`). */
+  requested: 'registers' | 'memory';
+  /** Words per memory (= groups) and bits per word (lanes · storedWidth). */
+  words: number;
+  wordWidth: number;
+  storedWidth: number;
+  /** V is stored as V − storedOffset, unsigned (narrow), or as W-bit two's complement. */
+  narrow: boolean;
+  storedOffset: bigint;
+  /** Why the storage is what it is, for the manifest and the header. */
+  note: string;
 }
 
 /** The input port as derived: port range and the resulting range of X in units of 2^−F. */
@@ -106,6 +140,12 @@ export interface LifDerived {
   saturates: boolean;
   /** Width of the RTL's intermediate sums: exact for any W-bit V and any port value. */
   calcWidth: number;
+  /** Membrane storage between timesteps. */
+  storage: LifStorage;
+  /** Clock cycles from a beat's acceptance to its output beat: 1 (registers) or 2 (RAM: read, then step). */
+  latency: number;
+  /** Full-throughput cycles lost per sequence: sp memory waits one clock at every inner timestep boundary. */
+  bubblesPerSequence: number;
   warnings: string[];
 }
 
@@ -315,6 +355,8 @@ export function deriveLifCore(p: LifCoreParams): LifDerived {
     );
   }
 
+  const storage = deriveStorage(p, W, bounds, saturates);
+  const ram = storage.kind !== 'registers';
   return {
     name: p.name,
     tauLog2: k,
@@ -339,8 +381,35 @@ export function deriveLifCore(p: LifCoreParams): LifDerived {
     safeWidth,
     saturates,
     calcWidth: calcWidthFor(k, p.decayInput, W, vResetFx, input.xMin, input.xMax),
+    storage,
+    latency: ram ? 2 : 1,
+    bubblesPerSequence: storage.kind === 'sp' ? T - 1 : 0,
     warnings,
   };
+}
+
+/** Where and how wide the membranes are stored (LifStorage). */
+function deriveStorage(p: LifCoreParams, W: number, bounds: LifDerived['bounds'], saturates: boolean): LifStorage {
+  const words = p.neurons / p.lanes;
+  const requested = p.membranes ?? 'registers';
+  const registers = (note: string): LifStorage => ({ kind: 'registers', requested, words, wordWidth: p.lanes * W, storedWidth: W, narrow: false, storedOffset: 0n, note });
+  if (requested === 'registers') return registers('registers (fold.membranes "registers")');
+  // Degenerate memories: with one timestep nothing is kept; with one group the same word
+  // would be read in the cycle it is written back. Both keep the register file.
+  if (p.timesteps === 1) return registers('registers: with one timestep no membrane is kept between steps');
+  if (words === 1) return registers('registers: with one neuron group (neurons = lanes) every beat rewrites the word the next beat reads');
+  const span = bounds.vMax - bounds.vMin;
+  const spanBits = Math.max(1, bitlen(span));
+  const narrow = !saturates && spanBits < W;
+  const storedWidth = narrow ? spanBits : W;
+  const kind = p.memory === 'spram' ? 'sp' : 'sdp';
+  const how = kind === 'sp' ? 'two single-port RAMs, ping-pong per timestep (SB_SPRAM256KA on the UP5K)' : 'one simple dual-port RAM, read-modify-write';
+  const width = narrow
+    ? `V - (${bounds.vMin}) in ${storedWidth} bits: every V after a step lies in ${bounds.vMin} .. ${bounds.vMax}`
+    : saturates
+      ? `${W} bits (W saturates, so the exact bounds do not apply)`
+      : `${W} bits (the reachable membranes need the full width)`;
+  return { kind, requested, words, wordWidth: p.lanes * storedWidth, storedWidth, narrow, storedOffset: narrow ? bounds.vMin : 0n, note: `${how}; ${words} words of ${p.lanes} x ${width}` };
 }
 
 /** `top: "lif_array"`: signed lif.inputWidth-bit currents in units of 2^−F. */
@@ -359,5 +428,14 @@ export function deriveLif(cfg: ResolvedConfig): LifDerived {
     timesteps: cfg.timesteps,
     neurons: cfg.neurons,
     lanes: cfg.lanes,
+    ...foldStorage(cfg),
   });
+}
+
+/** The membrane storage a config asks for (`fold.membranes`, `fold.memory`). */
+export function foldStorage(cfg: ResolvedConfig): Pick<LifCoreParams, 'membranes' | 'memory'> {
+  if (cfg.fold === 'auto') {
+    throw new ConfigError('fold', 'auto', 'allowed: an object here; "auto" is resolved by generate, verify, synth and estimate with --fit DEVICE (docs/fpga.md)');
+  }
+  return { membranes: cfg.fold.membranes, memory: cfg.fold.memory };
 }

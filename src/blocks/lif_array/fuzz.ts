@@ -27,5 +27,7 @@ export function lifArb(fc: typeof FastCheck, forHead: boolean) {
 export const lifArrayFuzz: FuzzArbitrary = (fc, caps) =>
   fc.tuple(fc.integer({ min: 1, max: caps.neurons }), fc.integer({ min: 1, max: caps.timesteps }), lifArb(fc, false)).chain(([neurons, timesteps, lif]) => {
     const divisors = Array.from({ length: neurons }, (_, i) => i + 1).filter((d) => neurons % d === 0);
-    return fc.constantFrom(...divisors).map((lanes) => ({ neurons, lanes, timesteps, lif }));
+    return fc
+      .tuple(fc.constantFrom(...divisors), fc.constantFrom('registers', 'memory'), fc.constantFrom('bram', 'spram'))
+      .map(([lanes, membranes, memory]) => ({ neurons, lanes, timesteps, lif, fold: { membranes, memory } }));
   });

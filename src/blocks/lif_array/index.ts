@@ -26,6 +26,19 @@ export function lifArrayModule(d: LifDerived): string {
   return `${d.name}_lif_array`;
 }
 
+/**
+ * Full-throughput cycles of `sequences` sequences back to back: one beat per neuron group
+ * and timestep, the single-port banks' wait at each inner timestep boundary, the latency.
+ */
+export function lifCycles(d: LifDerived, sequences: number): number {
+  return sequences === 0 ? 0 : sequences * (d.timesteps * d.groups + d.bubblesPerSequence) + d.latency;
+}
+
+export function lifCycleFormula(d: LifDerived): string {
+  const wait = d.bubblesPerSequence ? ` + (T-1) = ${d.bubblesPerSequence} (single-port banks)` : '';
+  return `S*(T*groups${wait}) + ${d.latency} for S sequences: per sequence ${d.timesteps * d.groups + d.bubblesPerSequence}`;
+}
+
 export const lifArray: BlockSpec<LifDerived, LifArrayInputs, LifArrayOutputs> = {
   name: 'lif_array',
   summary: 'LIF neuron array: spikingjelly LIFNode in fixed point, lanes neurons per beat (SPEC §5)',
@@ -45,8 +58,11 @@ export const lifArray: BlockSpec<LifDerived, LifArrayInputs, LifArrayOutputs> = 
     vResetFx: jsonInteger(d.vResetFx),
     inputWidth: d.input.bits,
     calcWidth: d.calcWidth,
-    stateStorage: 'registers',
-    latencyCycles: 1,
+    stateStorage: d.storage.kind,
+    stateStorageNote: d.storage.note,
+    storedWidth: d.storage.storedWidth,
+    latencyCycles: d.latency,
+    cycleFormula: lifCycleFormula(d),
     warnings: d.warnings.length ? d.warnings.join(' | ') : 'none',
   }),
   model: lifArrayModel,
@@ -63,8 +79,7 @@ export const lifArray: BlockSpec<LifDerived, LifArrayInputs, LifArrayOutputs> = 
       },
     ],
   }),
-  // One beat per neuron group and timestep, plus the output register.
-  cycles: (d, cases) => cases.length * d.timesteps * d.groups + 1,
+  cycles: (d, cases) => lifCycles(d, cases.length),
   vectors: {
     inputs: (d, json, where) => {
       // Signed inputWidth-bit currents in units of 2^-F; JSON numbers or decimal strings.
@@ -85,6 +100,9 @@ export const lifArray: BlockSpec<LifDerived, LifArrayInputs, LifArrayOutputs> = 
   subjects: [
     { neurons: 4, lanes: 2, timesteps: 4, lif: { tauLog2: 1, reset: 'soft', threshold: 0.5 } },
     { neurons: 3, lanes: 1, timesteps: 3, lif: { tauLog2: 2, decayInput: false, reset: 'hard', vReset: -0.25, threshold: 1.25, fracBits: 10, width: 14 } },
+    // Membranes in RAM: block RAM with a narrow stored width and an offset; single-port banks.
+    { neurons: 4, lanes: 2, timesteps: 3, fold: { membranes: 'memory' }, lif: { tauLog2: 1, decayInput: false, vReset: -0.25, threshold: 1.25, inputWidth: 10 } },
+    { neurons: 6, lanes: 2, timesteps: 4, fold: { membranes: 'memory', memory: 'spram' }, lif: { tauLog2: 1, threshold: 0.5, inputWidth: 10 } },
   ],
   fuzz: lifArrayFuzz,
 };

@@ -22,12 +22,21 @@ export const ssaHeadFuzz: FuzzArbitrary = (fc, caps) =>
           grayPeArb(fc, g.seqLen, timesteps, g.grid !== null, fc.boolean()),
           logPeArb(fc, g.seqLen, g.grid, fc.boolean()),
           fc.integer({ min: 1, max: 2 }),
+          fc.constantFrom('registers', 'memory'),
+          fc.constantFrom('bram', 'spram'),
+          fc.boolean(),
+          fc.integer({ min: 1, max: 16 }),
         )
-        .map(([lanes, grayPe, logPe, heads]) => {
+        .map(([lanes, grayPe, logPe, heads, membranes, memory, shareEngine, laneSeed]) => {
           // Vr' = vReset / scale must be a multiple of 2^-F (SPEC §6, §5): with a scale that is
           // not a power of two only vReset = 0 is valid.
           const dyadic = Number.isInteger(Math.log2(scale));
           const l = dyadic ? lif : { ...lif, vReset: 0 };
-          return { ...g, dim, timesteps, similarity, lanes, grayPe, logPe, scale, heads, lif: l };
+          // Folds: both heads on one engine or not; membranes in registers or memory with
+          // any divisor of dim as the neuron lanes (or the default).
+          const divisors = Array.from({ length: dim }, (_, i) => i + 1).filter((k) => dim % k === 0);
+          const neuronLanes = membranes === 'memory' && laneSeed > 4 ? divisors[laneSeed % divisors.length]! : null;
+          const fold = { headsPerEngine: shareEngine ? heads : 1, membranes, neuronLanes, memory };
+          return { ...g, dim, timesteps, similarity, lanes, grayPe, logPe, scale, heads, lif: l, fold };
         }),
     );

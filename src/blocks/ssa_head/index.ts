@@ -13,7 +13,7 @@ import type { BlockSpec } from '../types.js';
 import { oddTable } from '../logpe_bias/index.js';
 import { ssaHeadFuzz } from './fuzz.js';
 import { ssaHeadResources } from './resources.js';
-import { deriveSsa, ssaCycleFormula, ssaCycles, type SsaDerived } from './derive.js';
+import { deriveSsa, ssaCycleFormula, ssaCycles, ssaCyclesPerSequence, type SsaDerived } from './derive.js';
 import { ssaHeadModel, type SsaInputs, type SsaOutputs } from './model.js';
 
 type Outputs = Pick<SsaOutputs, 'spikes'> & Partial<Pick<SsaOutputs, 'scores' | 'av'>>;
@@ -23,10 +23,19 @@ export function ssaHeadModule(s: SsaDerived): string {
   return `${s.name}_ssa_head`;
 }
 
+/** The fold in words. */
+export function foldText(s: SsaDerived): string {
+  const f = s.fold;
+  const heads = f.headsPerEngine === 1 ? `${f.engines} engine(s), one head each (lock-step rows)` : `${f.engines} engine(s) x ${f.headsPerEngine} heads (head-major input)`;
+  const lif = f.membranes === 'memory' ? `membranes in ${f.memory === 'spram' ? 'single-port RAMs (SPRAM)' : 'block RAM'}, ${f.neuronLanes} neuron lane(s), ${f.groupsPerRow} clock(s) per O row` : 'membranes in registers, one O row per clock';
+  return `${heads}; ${lif}`;
+}
+
 /** Derived parameters in words, for describe() and the RTL headers. */
 export function ssaParams(s: SsaDerived): Record<string, string | number> {
   return {
     Heads: s.heads,
+    Fold: foldText(s),
     'D per head': s.dim,
     N: s.seqLen,
     T: s.timesteps,
@@ -46,7 +55,15 @@ export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
   derive: deriveSsa,
   describe: (s) => ({
     ...ssaParams(s),
-    cyclesPerSequence: s.timesteps * s.seqLen * s.xnor.beats,
+    headsPerEngine: s.fold.headsPerEngine,
+    engines: s.fold.engines,
+    membranes: s.fold.membranes,
+    neuronLanes: s.fold.neuronLanes,
+    membraneMemory: s.fold.membranes === 'memory' ? s.fold.memory : 'none',
+    membraneStorage: s.lif.storage.note,
+    storedMembraneWidth: s.lif.storage.storedWidth,
+    streamOrder: s.fold.headsPerEngine === 1 ? 'lock-step: every beat carries all heads' : `head-major: ${s.fold.headsPerEngine} groups of ${s.fold.engines} head(s) per sequence, each group's T timesteps in turn`,
+    cyclesPerSequence: ssaCyclesPerSequence(s),
     cyclesOneSequenceFromReset: ssaCycles(s, 1),
     cycleFormula: ssaCycleFormula(s),
     latencyCycles: s.xnor.latency + s.tailLatency,
@@ -59,13 +76,13 @@ export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
       {
         name: 'kv',
         fields: [
-          { port: 'k', width: s.width },
-          { port: 'v', width: s.width },
+          { port: 'k', width: s.portWidth },
+          { port: 'v', width: s.portWidth },
         ],
       },
-      { name: 'q', fields: [{ port: 'q', width: s.width }] },
+      { name: 'q', fields: [{ port: 'q', width: s.portWidth }] },
     ],
-    outputs: [{ name: 'y', fields: [{ port: 'y', width: s.width }] }],
+    outputs: [{ name: 'y', fields: [{ port: 'y', width: s.portWidth }] }],
   }),
   cycles: (s, cases) => ssaCycles(s, cases.length),
   vectors: {
@@ -100,6 +117,10 @@ export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
     // while the A·V stage still holds the last row of t, so V of t+3 may load early — the
     // V-bank bookkeeping is observable here and nowhere else.
     { seqLen: 2, dim: 4, timesteps: 4, lanes: 2, grayPe: { enabled: true }, logPe: { enabled: true }, scale: 0.125, lif: { threshold: 0.5 } },
+    // Folded: two heads on one engine (head-major), membranes in block RAM, LIF-bound (G = 4 > 2 beats).
+    { seqLen: 4, dim: 4, timesteps: 3, lanes: 2, heads: 2, fold: { headsPerEngine: 2, membranes: 'memory', neuronLanes: 1 }, grayPe: { enabled: true }, scale: 0.03125, lif: { threshold: 0.5 } },
+    // Membranes in single-port banks (ping-pong), engine-bound (G = 2 < 4 beats).
+    { seqLen: 4, dim: 4, timesteps: 3, lanes: 1, fold: { membranes: 'memory', neuronLanes: 2, memory: 'spram' }, similarity: 'and', scale: 0.0625, lif: { threshold: 0.5 } },
   ],
   fuzz: ssaHeadFuzz,
 };
