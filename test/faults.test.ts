@@ -548,12 +548,13 @@ describe('output folders', () => {
     expect(Object.keys(after).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.mem', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
 
     // Now the folder has a manifest: a regeneration replaces only what spikeforge wrote. The
-    // logic implementation has no ROM image: the .mem goes, the user's files stay.
+    // logic implementation has no ROM image but the shared Gray-code function part: the .mem
+    // goes, <name>_gray.sv comes, the user's files stay.
     writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'mine', seqLen: 20, grayPe: { impl: 'logic' } }));
     const g = await run(['generate', cfg, '-o', '.'], { cwd: work });
     expect(g.exitCode, g.stderr).toBe(0);
     expect(g.stdout).toMatch(/1 removed/);
-    expect(Object.keys(snapshot(work)).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
+    expect(Object.keys(snapshot(work)).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray.sv', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
     expect(snapshot(work)).toMatchObject(before);
     expect(readdirSync(work).filter((e) => e.includes('.tmp') || e.includes('lock'))).toEqual([]);
   });

@@ -171,7 +171,7 @@ describe.concurrent('Log-PE `logic` lanes ≡ `distance-rom` lanes', () => {
 });
 
 describe('latency harness: a module ≡ a pipelined version of it (stalls included)', () => {
-  const pc = generateDesign(resolveConfig({ top: 'xnor_attention', name: 'pf_pc', seqLen: 4, dim: 20, popcount: 'carry-tree' }, '.')).files.filter((f) =>
+  const pc = generateDesign(resolveConfig({ top: 'xnor_attention', name: 'pf_pc', seqLen: 4, dim: 20, popcount: 'carry-tree', popcountPipeline: 0 }, '.')).files.filter((f) =>
     /^pf_pc_(popcount|pc_)/.test(f.path),
   );
   /** The combinational popcount with its inputs and its output registered (latency 2), optionally a stage that ignores the stall. */

@@ -81,7 +81,7 @@ describe('sweep file', () => {
     ['an empty axes map', { base: GRAY_BASE, axes: {} }, /sweep key "axes".*non-empty map/],
     ['a missing base', { axes: { seqLen: [4] } }, /sweep key "base".*a config object, or the path/],
     ['an unknown top-level key', { base: GRAY_BASE, axes: { seqLen: [4] }, axis: {} }, /sweep key "axis".*allowed keys here: name, base, axes/],
-    ['a bad synthesis target', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { target: 'xc7' } }, /sweep key "synth\.target": value "xc7".*"ice40", "generic"/],
+    ['a bad synthesis target', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { target: 'vivado' } }, /sweep key "synth\.target": value "vivado".*"ice40", "generic", "xc7"/],
     ['place-and-route on generic', { base: GRAY_BASE, axes: { seqLen: [4] }, synth: { target: 'generic', pnr: true } }, /sweep key "synth\.pnr"/],
     ['a duplicated axis value', { base: GRAY_BASE, axes: { seqLen: [4, 4] } }, /sweep key "axes\.seqLen": value 4 .*distinct/],
     ['an override on a value not swept', { base: GRAY_BASE, axes: { seqLen: [4] }, overrides: [{ when: { seqLen: 5 }, synth: { timeout: 1 } }] }, /sweep key "overrides\[0\]\.when\.seqLen": value 5/],

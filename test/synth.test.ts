@@ -106,7 +106,7 @@ describe('spikeforge synth', () => {
   it('rejects bad options with exit 2', async () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'bad', seqLen: 4 });
-    expect((await cli(['synth', cfg, '--target', 'xc7'])).exitCode).toBe(2);
+    expect((await cli(['synth', cfg, '--target', 'vivado'])).exitCode).toBe(2);
     const pnr = await cli(['synth', cfg, '--target', 'generic', '--pnr']);
     expect(pnr.exitCode).toBe(2);
     expect(pnr.stderr).toMatch(/--pnr.*needs --target ice40/);

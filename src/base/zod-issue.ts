@@ -83,8 +83,10 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
 export function firstIssue(schema: z.ZodType, raw: unknown, error: z.ZodError, root: string): IssueReport {
   let issue = error.issues[0]!;
   // A union (fold: "auto" or an object) reports only that no branch matched; when the value
-  // is an object, the object branch's own first issue says what is wrong inside it.
-  if (issue.code === 'invalid_union' && typeof valueAt(raw, issue.path) === 'object') {
+  // is a plain object, the object branch's own first issue says what is wrong inside it. (An
+  // array keeps the union's own message: it says what shape the whole value must have.)
+  const at = valueAt(raw, issue.path);
+  if (issue.code === 'invalid_union' && typeof at === 'object' && at !== null && !Array.isArray(at)) {
     const inner = issue.errors.map((branch) => branch[0]).find((i) => i && (i.path.length > 0 || i.code === 'unrecognized_keys'));
     if (inner) issue = { ...inner, path: [...issue.path, ...inner.path] } as typeof issue;
   }

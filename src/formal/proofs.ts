@@ -108,7 +108,7 @@ export function grayFusedProof(opts: GrayFusedOptions, baseDir = '.'): ProofTask
       latency: 0,
     },
   };
-  const rtl = pick(files, name, ['gray_code', 'popcount', 'pc_']);
+  const rtl = pick(files, name, ['gray.sv', 'gray_code', 'popcount', 'pc_']);
   return {
     title: `Gray term fused into the popcount ≡ Gray ROM + adder (D = ${D}, G = ${G}, P = ${P}, ${d.similarity}, ${d.popcount}, ${g.impl})`,
     files: [...rtl, { path: `${name}_miter.sv`, content: miterSv(spec), kind: 'sv' }],

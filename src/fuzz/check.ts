@@ -63,7 +63,8 @@ export async function checkValidConfig(raw: RawConfig, checks: ValidChecks): Pro
     await compileIcarus(design.files, design.topModule);
     if (checks.yosys && !past('yosys synth_ice40')) {
       stage = 'yosys synth_ice40';
-      await synthesize(design.files, design.topModule, 'ice40');
+      // ice40 unless the design is for xc7 (7-series primitives only map there).
+      await synthesize(design.files, design.topModule, cfg.target === 'xc7' ? 'xc7' : 'ice40');
     }
     if (checks.cosim && !past('co-simulation')) {
       stage = 'co-simulation';

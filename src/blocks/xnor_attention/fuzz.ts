@@ -13,7 +13,7 @@ export const xnorAttentionFuzz: FuzzArbitrary = (fc, caps) =>
       fc.integer({ min: 1, max: caps.timesteps }),
       fc.constantFrom('xnor', 'and'),
       fc.constantFrom('auto', ...POPCOUNT_ARCHS),
-      fc.constantFrom('ice40', 'generic'),
+      fc.constantFrom('ice40', 'generic', 'xc7'),
     )
     .chain(([g, dim, timesteps, similarity, popcount, target]) =>
       fc
@@ -23,5 +23,6 @@ export const xnorAttentionFuzz: FuzzArbitrary = (fc, caps) =>
           logPeArb(fc, g.seqLen, g.grid, fc.boolean()),
           fc.constantFrom<'auto' | number>('auto', 0, 1, 2, 3),
         )
-        .map(([lanes, grayPe, logPe, popcountPipeline]) => ({ ...g, dim, timesteps, similarity, lanes, grayPe, logPe, popcount, popcountPipeline, target })),
+        // xc7-chain instantiates 7-series primitives: only the xc7 target accepts it.
+        .map(([lanes, grayPe, logPe, popcountPipeline]) => ({ ...g, dim, timesteps, similarity, lanes, grayPe, logPe, popcount, popcountPipeline, target: popcount === 'xc7-chain' ? 'xc7' : target })),
     );
