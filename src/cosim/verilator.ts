@@ -2,7 +2,9 @@
  * Verilator simulations of generated designs: built once per content hash, run many times.
  *
  * The cache key covers everything that goes into a build (every generated file, the
- * harness C++, the Verilator version and the flags), so a second run with other vectors
+ * harness C++, the Verilator version, the flags, and what makes the executable
+ * machine-specific: architecture, C runtime, C++ compiler; src/cosim/cache.ts), so a
+ * second run with other vectors
  * or another seed reuses the binary. Builds happen in a temporary folder renamed into
  * place, so concurrent runs and interrupted builds never leave a broken cache entry.
  */
@@ -15,7 +17,7 @@ import { CACHE_DIR } from '../base/paths.js';
 import { cacheTempDir, inCache } from '../base/cache-dir.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
-import { buildCachedSim, harnessArgs, simKey, type CachedSim } from './cache.js';
+import { buildCachedSim, harnessArgs, simKey, verilatorHost, type CachedSim } from './cache.js';
 
 /** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
 export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
@@ -29,7 +31,7 @@ export function harnessSource(spec: TopPorts): string {
 
 /** The cache key of a Verilator model (see simKey). */
 export async function verilatorSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return simKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top);
+  return simKey(files, harnessSource(spec), await toolVersion('verilator'), VERILATOR_FLAGS, spec.top, await verilatorHost());
 }
 
 export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600): Promise<BuiltSim> {
@@ -41,6 +43,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
     version: await toolVersion('verilator'),
     flags: VERILATOR_FLAGS,
     top: spec.top,
+    host: await verilatorHost(),
     binary: join('obj', 'Vsim'),
     compile: async (tmp, svPaths) => {
       const env: Record<string, string> = { ...(process.env as Record<string, string>) };

@@ -7,13 +7,13 @@
  * point; the sweep goes on.
  */
 import type { TargetName } from '../targets/index.js';
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../base/config.js';
 import { CacheError, ConfigError, InputFileError, InterruptedError, MismatchError, SpikeforgeError, ToolTimeoutError } from '../base/errors.js';
 import { stopReason, stopSignal } from '../base/interrupt.js';
-import { cacheDir, processAlive, removeStaleTemps } from '../base/cache-dir.js';
+import { cacheDir, removeAbandoned, removeStaleTemps, TEMP_OWNER } from '../base/cache-dir.js';
 import { deriveDesign, generateDesign } from '../design/design.js';
 import { shortHash } from '../base/hash.js';
 import { VERSION } from '../base/version.js';
@@ -420,16 +420,13 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   return { results, out, ran: fresh, cached, seconds: (performance.now() - started) / 1000, interrupted, notRun: notRun.length };
 }
 
-/** Temporary files of writeFileAtomically (`<name>.tmp-<pid>-<hex>`) whose process is gone. */
+const ATOMIC_TEMP = new RegExp(`\\.tmp-${TEMP_OWNER}[0-9a-f]+$`);
+
+/**
+ * Temporary files of writeFileAtomically (`<name>.tmp-<pid>-<machine>-<hex>`) whose owner
+ * is gone: on this machine its process, on another one (a shard folder on a shared file
+ * system) only after a day (src/base/cache-dir.ts).
+ */
 function removeStaleTempFiles(dir: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) rmSync(join(dir, e), { force: true });
-  }
+  removeAbandoned(dir, ATOMIC_TEMP);
 }
