@@ -15,7 +15,7 @@ import { blocks } from '../src/design/registry.js';
 import type { BlockName } from '../src/base/config.js';
 import { ToolFailedError, ToolTimeoutError } from '../src/base/errors.js';
 import { CACHE_DIR, cacheRoot, PACKAGE_ROOT } from '../src/base/paths.js';
-import { cacheTempDir, removeStaleTemps } from '../src/base/cache-dir.js';
+import { cacheTempDir, MACHINE, removeStaleTemps } from '../src/base/cache-dir.js';
 import { buildDesignSim } from '../src/cosim/cosim.js';
 import { icarusSimKey } from '../src/cosim/icarus.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
@@ -417,7 +417,7 @@ describe('the cache folder', () => {
     mkdirSync(join(root, `tool-${process.pid}-abcdef`));
     mkdirSync(join(root, 'verilator'));
     const mine = cacheTempDir('tool', root);
-    expect(mine).toMatch(new RegExp(`/tool-${process.pid}-\\w{6}$`));
+    expect(mine).toMatch(new RegExp(`/tool-${process.pid}-${MACHINE.replace('.', '\\.')}-\\w{6}$`));
     expect(readdirSync(root).sort()).toEqual([`tool-${process.pid}-abcdef`, basename(mine), 'verilator'].sort());
     expect(removeStaleTemps(root)).toEqual([]);
   });

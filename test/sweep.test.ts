@@ -441,6 +441,65 @@ function stableSummary(r: { points: PointResult[]; summary: { counts: unknown; p
   };
 }
 
+/** A folder holding the example sweep at examples/sweep-attention.yaml, and an environment without scheduler variables. */
+function shardWork(): { work: string; env: Record<string, string> } {
+  const work = tmp();
+  mkdirSync(join(work, 'examples'));
+  writeFileSync(join(work, 'examples', 'sweep-attention.yaml'), readFileSync(join(ROOT, 'examples', 'sweep-attention.yaml')));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^SLURM_|^JOB_COMPLETION_INDEX$|^SPIKEFORGE_SHARDS$/.test(k)) env[k] = v;
+  return { work, env: { ...env, SPIKEFORGE_CACHE_DIR: join(work, 'cache') } };
+}
+
+describe('shards: one folder per shard, --shard auto errors, merge --complete (the array runs are in test/cluster.test.ts)', () => {
+  it('refuses a second shard in a folder that holds another one, and merge --complete names the missing shard and points', async () => {
+    const { work, env } = shardWork();
+    const sf = (args: string[], extra: Record<string, string> = {}) =>
+      execa(process.execPath, [join(ROOT, 'bin', 'spikeforge.js'), ...args], { cwd: work, env: { ...env, ...extra }, reject: false, extendEnv: false });
+    const sweep = ['sweep', 'examples/sweep-attention.yaml', '--synth', 'none'];
+    expect((await sf([...sweep, '--shard', '1/3', '-o', 'one'])).exitCode).toBe(0);
+    // The same shard again (a re-queued task) is welcome and reads its points back.
+    const again = await sf([...sweep, '--shard', 'auto', '-o', 'one'], { JOB_COMPLETION_INDEX: '0', SPIKEFORGE_SHARDS: '3' });
+    expect(again.exitCode, String(again.stderr)).toBe(0);
+    expect(String(again.stdout)).toMatch(/0 points run, 16 from cache/);
+    const other = await sf([...sweep, '--shard', '2/3', '-o', 'one']);
+    expect(other.exitCode).toBe(2);
+    expect(String(other.stderr)).toMatch(/error\[SF_OUTPUT_UNWRITABLE\]: .*\/one holds shard 1\/3 of a sweep; shard 2\/3 needs a folder of its own/);
+    expect(results(join(work, 'one')).sweep.shards).toEqual(['1/3']);
+
+    expect((await sf([...sweep, '--shard', '3/3', '-o', 'three'])).exitCode).toBe(0);
+    const incomplete = await sf(['merge', 'one', 'three', '--complete', '-o', 'merged']);
+    expect(incomplete.exitCode).toBe(2);
+    expect(String(incomplete.stderr)).toMatch(/merge --complete: the folders do not hold the whole sweep \(48 points\): 16 in none of them \(#1 #4 #7 .*; shards 2\/3 missing\)/);
+    expect(existsSync(join(work, 'merged'))).toBe(false);
+    // Without --complete the partial merge is written, saying what is missing.
+    const partial = await sf(['merge', 'one', 'three', '-o', 'merged']);
+    expect(partial.exitCode).toBe(0);
+    expect(String(partial.stdout)).toMatch(/16 of 48 points are in none of them/);
+  });
+
+  it('--shard auto with inconsistent variables, or a bad --shards, exits 2 naming them and writes nothing', async () => {
+    const { work, env } = shardWork();
+    const sf = (args: string[], extra: Record<string, string> = {}) =>
+      execa(process.execPath, [join(ROOT, 'bin', 'spikeforge.js'), 'sweep', 'examples/sweep-attention.yaml', '--synth', 'none', ...args], { cwd: work, env: { ...env, ...extra }, reject: false, extendEnv: false });
+    // Every other case is a unit test of shardFromEnv (test/shard.test.ts).
+    const slurm = await sf(['--shard', 'auto', '--shards', '4'], {
+      SLURM_JOB_ID: '7',
+      SLURM_ARRAY_TASK_ID: '7',
+      SLURM_ARRAY_TASK_MIN: '1',
+      SLURM_ARRAY_TASK_MAX: '22',
+      SLURM_ARRAY_TASK_STEP: '3',
+      SLURM_ARRAY_TASK_COUNT: '8',
+    });
+    expect(slurm.exitCode).toBe(2);
+    expect(String(slurm.stderr)).toMatch(/error\[SF_PARAM_INVALID\]: option --shard: auto: --shards 4, but the Slurm array has 8 tasks/);
+    const bad = await sf(['--shards', '0']);
+    expect(bad.exitCode).toBe(2);
+    expect(String(bad.stderr)).toMatch(/option --shards: value "0" is not allowed; allowed: a shard count ≥ 1/);
+    expect(existsSync(join(work, 'rtl-out'))).toBe(false);
+  });
+});
+
 describe('Pareto front', () => {
   it('keeps the points no other point beats on both area and throughput', () => {
     const mk = (index: number, luts: number, t: number) =>

@@ -1,15 +1,102 @@
 /**
  * spikeforge's own folders under the cache root (src/base/paths.ts): created lazily, and
  * every file-system failure there is a CacheError (exit 3) naming the path — never a
- * stack trace. Temporary folders carry the pid of the process that made them
- * (`tool-<pid>-XXXXXX`), so a process killed before it could clean up (SIGKILL, power
- * loss) leaves folders the next run recognises as stale and removes.
+ * stack trace.
+ *
+ * The cache root may be one folder shared by many machines (SPIKEFORGE_CACHE_DIR on a
+ * network file system; docs/cluster.md). Every temporary name spikeforge makes — tool and
+ * run folders here, a model build's `.<key>.tmp-…`, an atomic write's `<file>.tmp-…` —
+ * carries its owner, `<pid>-<machine>`, and a random part, so names never collide across
+ * hosts, and a leftover of a process killed before it could clean up (SIGKILL, a node that
+ * died) is recognised: on this machine when its pid is gone (removed at once), on another
+ * machine — whose pids mean nothing here — only when it has not changed for 24 hours.
+ * Leftovers are never read as results; they only take space until then.
  */
 import { mkdirs } from './mkdirs.js';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CacheError, errnoOf } from './errors.js';
+import { sha256 } from './hash.js';
 import { CACHE_DIR } from './paths.js';
+
+function readOr(fn: () => string): string {
+  try {
+    return fn();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * This machine as temporary names record it: the host name (readable, at most 24
+ * characters of [A-Za-z0-9_]) and a hash of what a pid is a pid of — the host name, the
+ * kernel's boot id and the PID namespace —, so two containers that share a host name (two
+ * pods of one Indexed Job index, one replacing the other) are still told apart.
+ */
+function machineTag(): string {
+  const host = hostname();
+  const boot = readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+  const pidNamespace = readOr(() => readlinkSync('/proc/self/ns/pid'));
+  const readable = host.replace(/[^A-Za-z0-9]/g, '_').slice(0, 24) || 'host';
+  return `${readable}.${sha256(`${host}\n${boot}\n${pidNamespace}`).slice(0, 8)}`;
+}
+
+export const MACHINE = machineTag();
+
+/** `<pid>-<machine>`: the owner part of every temporary name. */
+export function tempOwner(): string {
+  return `${process.pid}-${MACHINE}`;
+}
+
+/**
+ * The owner part of a temporary name as a regular expression source: group 1 the pid,
+ * group 2 the machine (absent in names made by spikeforge 0.1, which are judged by pid).
+ */
+export const TEMP_OWNER = String.raw`(\d+)-(?:([A-Za-z0-9_]+\.[0-9a-f]{8})-)?`;
+
+/** How long a temporary file or folder of another machine is left alone. */
+export const FOREIGN_TEMP_MAX_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Whether the owner of the temporary `path` is gone: on this machine, its process no
+ * longer runs; on another machine, the entry has not changed for FOREIGN_TEMP_MAX_AGE_MS.
+ */
+export function tempOwnerGone(path: string, pid: number, machine: string | undefined, now = Date.now()): boolean {
+  if (machine === undefined || machine === MACHINE) return pid !== process.pid && !processAlive(pid);
+  try {
+    return now - statSync(path).mtimeMs > FOREIGN_TEMP_MAX_AGE_MS;
+  } catch {
+    return false; // gone already
+  }
+}
+
+/**
+ * Removes the entries of `dir` matching `pattern` (group 1 the pid, group 2 the machine:
+ * built with TEMP_OWNER) whose owner is gone; returns their names. An entry that cannot be
+ * removed (another user's) is left.
+ */
+export function removeAbandoned(dir: string, pattern: RegExp): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  const now = Date.now();
+  for (const e of entries) {
+    const m = pattern.exec(e);
+    if (!m || !tempOwnerGone(join(dir, e), Number(m[1]), m[2], now)) continue;
+    try {
+      rmSync(join(dir, e), { recursive: true, force: true });
+      removed.push(e);
+    } catch {
+      // Not ours to remove.
+    }
+  }
+  return removed;
+}
 
 /** Runs `fn`; a system error (EACCES, EROFS, ENOSPC, …) becomes a CacheError naming `path`. */
 export function inCache<T>(path: string, fn: () => T): T {
@@ -39,35 +126,18 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-const TEMP_NAME = /^([a-z]+)-(\d+)-[A-Za-z0-9]{6}$/;
+const TEMP_NAME = new RegExp(`^[a-z]+-${TEMP_OWNER}[A-Za-z0-9]{6}$`);
 
-/** Removes temporary folders (`<prefix>-<pid>-XXXXXX`) in `root` whose process is gone; returns their names. */
+/** Removes temporary folders (`<prefix>-<pid>-<machine>-XXXXXX`) in `root` whose owner is gone; returns their names. */
 export function removeStaleTemps(root: string = CACHE_DIR): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const e of entries) {
-    const m = TEMP_NAME.exec(e);
-    if (!m || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
-    try {
-      rmSync(join(root, e), { recursive: true, force: true });
-      removed.push(e);
-    } catch {
-      // Someone else's (another user's) folder: leave it.
-    }
-  }
-  return removed;
+  return removeAbandoned(root, TEMP_NAME);
 }
 
 /**
- * A new temporary folder in the cache root, `<prefix>-<pid>-XXXXXX`; stale ones of dead
- * processes are removed first. The caller removes its own (try/finally).
+ * A new temporary folder in the cache root, `<prefix>-<pid>-<machine>-XXXXXX`; abandoned
+ * ones are removed first. The caller removes its own (try/finally).
  */
 export function cacheTempDir(prefix: string, root: string = cacheDir()): string {
   removeStaleTemps(root);
-  return inCache(root, () => mkdtempSync(join(root, `${prefix}-${process.pid}-`)));
+  return inCache(root, () => mkdtempSync(join(root, `${prefix}-${tempOwner()}-`)));
 }

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { BLOCK_NAMES, type BlockName } from '../base/config.js';
-import { InterruptedError } from '../base/errors.js';
+import { InputFileError, InterruptedError } from '../base/errors.js';
 import { stopReason } from '../base/interrupt.js';
 import { TARGET_NAMES, TARGETS, type TargetName } from '../targets/index.js';
 import { calibrate } from '../estimate/calibrate.js';
@@ -12,9 +12,10 @@ import type { EstimateTarget } from '../targets/cost.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeFileAtomically } from '../io/write.js';
 import { fmtNum } from '../sweep/svg.js';
-import { mergeResults, readResults, type SweepResults } from '../sweep/results.js';
+import { mergeResults, missingPoints, readResults, type SweepResults } from '../sweep/results.js';
 import { defaultJobs, parseSynthMode, runSweep, sweepOutDir, writeOutputs, type SweepRunOptions } from '../sweep/run.js';
-import { loadSweepFile, parseShard, SweepFileError } from '../sweep/spec.js';
+import { loadSweepFile, SweepFileError } from '../sweep/spec.js';
+import { SHARDS_ENV, shardFromEnv } from '../sweep/shard.js';
 import { formatSynth, synthDesign } from '../app/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
 import { applyFit, fitOptions, intOption, type FitCliOptions, type Io } from './options.js';
@@ -120,7 +121,13 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .summary('run a design-space sweep: generate, verify, synthesise every point')
     .argument('<sweep>', 'sweep file, YAML or JSON: base config + axes (see docs/sweeps.md)')
     .addOption(intOption('-j, --jobs <n>', 'points run in parallel', defaultJobs()))
-    .option('--shard <K/N>', 'run only slice K of N (every N-th point from K); join the slices with `merge`')
+    .option('--shard <K/N|auto>', `run only slice K of N (every N-th point from K); join the slices with \`merge\`. "auto": K and N from the array job this runs in (Slurm job array, or Kubernetes Indexed Job with --shards N or ${SHARDS_ENV}; docs/cluster.md)`)
+    .addOption(
+      new Option('--shards <n>', `with --shard auto in a Kubernetes Indexed Job: the shard count (the Job's completions; or set ${SHARDS_ENV})`).argParser((v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1) throw new SweepFileError('--shards', v, 'allowed: a shard count ≥ 1');
+        return Number(v);
+      }),
+    )
     .addOption(
       new Option('--verify <n>', 'co-simulate each point with N random vectors (+ corners) under Verilator; 0: none (default: the file\'s "verify")').argParser((v) => {
         if (!/^\d+$/.test(v)) throw new SweepFileError('--verify', v, 'allowed: a non-negative integer');
@@ -131,11 +138,11 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .option('--retry-failed', 're-run points whose cached result is failed or timeout')
     .option('-o, --out <dir>', 'sweep folder (default: rtl-out/sweeps/<name>, or rtl-out/sweeps/<name>-shard-K-of-N)')
     .description(
-      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>. Ctrl-C (SIGINT) or SIGTERM stops the sweep: running tools are killed and their temporary folders removed, finished points are kept, the unfinished ones are recorded as "not-run" (never "failed"), and the exit status is 130 (SIGINT) or 143 (SIGTERM); the same command then runs exactly the unfinished points.',
+      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>. Ctrl-C (SIGINT) or SIGTERM stops the sweep: running tools are killed and their temporary folders removed, finished points are kept, the unfinished ones are recorded as "not-run" (never "failed"), and the exit status is 130 (SIGINT) or 143 (SIGTERM); the same command then runs exactly the unfinished points. With --shard, runs one slice of the points (K/N, or auto: from the Slurm job array or Kubernetes Indexed Job it runs in) into a folder of its own; `merge` joins the slices.',
     )
-    .action(async (file: string, opts: { jobs: number; shard?: string; verify?: number; synth: string; retryFailed?: boolean; out?: string }) => {
+    .action(async (file: string, opts: { jobs: number; shard?: string; shards?: number; verify?: number; synth: string; retryFailed?: boolean; out?: string }) => {
+      const shard = shardFromEnv(process.env, { shard: opts.shard, shards: opts.shards });
       const spec = loadSweepFile(file);
-      const shard = opts.shard ? parseShard(opts.shard) : null;
       const synth = parseSynthMode(opts.synth);
       if (opts.jobs < 1) throw new SweepFileError('--jobs', opts.jobs, 'allowed: an integer ≥ 1');
       const out = sweepOutDir(spec, opts.out, shard);
@@ -168,15 +175,26 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .summary('join the results of sweep shards')
     .argument('<dirs...>', 'sweep folders (the shards of one sweep)')
     .requiredOption('-o, --out <dir>', 'folder for the merged results.json, results.csv and report.html')
+    .option('--complete', 'fail (exit 2, writing nothing) unless every point of the sweep is finished in one of the folders: none missing, none not run')
     .description(
-      'Join the results of shards of one sweep (`sweep --shard K/N`, e.g. from CI jobs) into one results.json, results.csv and report.html, as if the sweep had run in one piece. Every folder must come from the same sweep definition (checked by its hash).',
+      'Join the results of shards of one sweep (`sweep --shard K/N` or `--shard auto`, e.g. the tasks of a cluster array job) into one results.json, results.csv and report.html, as if the sweep had run in one piece. Every folder must come from the same sweep definition (checked by its hash). With --complete, a missing shard or a point a stopped shard did not run is an error (for the merge step of a cluster job).',
     )
-    .action((dirs: string[], opts: { out: string }) => {
+    .action((dirs: string[], opts: { out: string; complete?: boolean }) => {
       const parts = dirs.map((dir) => ({ dir, results: readResults(dir) }));
       const merged = mergeResults(parts);
+      const gaps = missingPoints(merged);
+      if (opts.complete && (gaps.missing.length || gaps.notRun.length)) {
+        const list = (xs: number[]) => `${xs.slice(0, 20).map((i) => `#${i}`).join(' ')}${xs.length > 20 ? ' …' : ''}`;
+        throw new InputFileError(
+          'SF_CONFIG_UNREADABLE',
+          `merge --complete: the folders do not hold the whole sweep (${merged.sweep.totalPoints} points):` +
+            `${gaps.missing.length ? ` ${gaps.missing.length} in none of them (${list(gaps.missing)}${gaps.shards.length ? `; shards ${gaps.shards.join(', ')} missing` : ''});` : ''}` +
+            `${gaps.notRun.length ? ` ${gaps.notRun.length} not run (a shard was stopped: ${list(gaps.notRun)}); run those shards again (their finished points come from their caches) and merge again` : ''}`,
+        );
+      }
       const out = resolve(opts.out);
       writeOutputs(out, merged);
-      const missing = merged.sweep.totalPoints - merged.points.length;
+      const missing = gaps.missing.length;
       io.out(`${summaryLines(merged)}merged ${dirs.length} folders${missing ? `; ${missing} of ${merged.sweep.totalPoints} points are in none of them` : ''}\nresults: ${rel(join(out, 'results.csv'))}, ${rel(join(out, 'results.json'))}, ${rel(join(out, 'report.html'))}\n`);
     });
 

@@ -1,44 +1,89 @@
 /**
- * Housekeeping of the model caches (<cache>/verilator, <cache>/icarus; the cache folder is src/base/paths.ts): a build runs in
- * `.<key>.tmp-<pid>-<random>` and is renamed to `<key>` when complete. A build whose
- * process died (killed, machine rebooted) leaves its temporary folder behind; it is never
- * used as an entry, and the next build of any model removes it.
+ * Housekeeping of the model caches (<cache>/verilator, <cache>/icarus; the cache folder is
+ * src/base/paths.ts). A build runs in `.<key>.tmp-<pid>-<machine>-<random>` and is renamed
+ * to `<key>` when complete, so an entry is always a finished build: a build that was
+ * killed (even SIGKILL) or whose machine died leaves only its temporary folder, which is
+ * never used as an entry, does not stop the next build of the same model (that one has a
+ * temporary name of its own), and is removed by a later build on the same machine, or after
+ * 24 hours by any machine (src/base/cache-dir.ts).
+ *
+ * The cache may be shared by many machines: the key holds everything that makes a built
+ * model machine-specific (below), so a node of another architecture or with another
+ * compiler builds its own entry instead of loading one that would not run.
  */
 import { mkdirs } from '../base/mkdirs.js';
-import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { report } from 'node:process';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
-import { inCache, processAlive as alive } from '../base/cache-dir.js';
+import { inCache, removeAbandoned, TEMP_OWNER, tempOwner } from '../base/cache-dir.js';
+import { runTool, toolVersion } from '../tools/run.js';
 
-/** Removes temporary build folders of processes that no longer run; returns their names. */
+const BUILD_TEMP = new RegExp(`^\\.[0-9a-f]+\\.tmp-${TEMP_OWNER}[0-9a-f]+$`);
+
+/** Removes temporary build folders whose owner is gone (src/base/cache-dir.ts); returns their names. */
 export function removeStaleBuilds(root: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const e of entries) {
-    const m = /^\.[0-9a-f]+\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
-    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
-    try {
-      rmSync(join(root, e), { recursive: true, force: true });
-      removed.push(e);
-    } catch {
-      // Not ours to remove (another user's cache entry): leave it.
-    }
-  }
-  return removed;
+  return removeAbandoned(root, BUILD_TEMP);
 }
 
-/** The cache key of a model: every input of the build (RTL, testbench, tool version, flags, top). */
-export function simKey(files: GeneratedFile[], tb: string, version: string, flags: readonly string[], top: string): string {
+/** The absolute path of `tool` on PATH (as the shell would run it), or the name when not found. */
+export function toolPath(tool: string): string {
+  if (tool.includes('/')) return tool;
+  for (const d of (process.env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join(d, tool), constants.X_OK);
+      return join(d, tool);
+    } catch {
+      // not here
+    }
+  }
+  return tool;
+}
+
+/** The C runtime the process runs on (`glibc 2.36`, or `unknown` elsewhere). */
+function libc(): string {
+  const header = (report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  return header?.glibcVersionRuntime ? `glibc ${header.glibcVersionRuntime}` : 'unknown';
+}
+
+let nativeHost: Promise<Record<string, string>> | null = null;
+
+/**
+ * What makes a Verilator model (a native executable) specific to a machine: the CPU
+ * architecture and OS, the C runtime, and the C++ compiler Verilator's makefiles call
+ * (CXX in $VERILATOR_ROOT/include/verilated.mk) with its version line.
+ */
+export function verilatorHost(): Promise<Record<string, string>> {
+  nativeHost ??= (async () => {
+    const root = (await runTool('verilator', ['--getenv', 'VERILATOR_ROOT'], 'reporting its install folder', { timeoutSeconds: 30 })).stdout.trim();
+    let cxx = 'g++';
+    try {
+      const m = /^\s*CXX\s*[:?]?=\s*(\S+)/m.exec(readFileSync(join(root, 'include', 'verilated.mk'), 'utf8'));
+      if (m) cxx = m[1]!;
+    } catch {
+      // An unusual install: Verilator's default compiler.
+    }
+    return { arch: process.arch, platform: process.platform, libc: libc(), cxx: toolPath(cxx), cxxVersion: await toolVersion(cxx, '--version') };
+  })();
+  return nativeHost;
+}
+
+/**
+ * What makes an Icarus model (a .vvp file) specific to a machine: it names the VPI
+ * modules of the install by absolute path (/usr/lib/x86_64-linux-gnu/ivl/system.vpi),
+ * so the architecture, the OS and where iverilog is installed.
+ */
+export function icarusHost(): Record<string, string> {
+  return { arch: process.arch, platform: process.platform, iverilog: toolPath('iverilog') };
+}
+
+/** The cache key of a model: every input of the build (RTL, testbench, tool version, flags, top, the machine facts above). */
+export function simKey(files: GeneratedFile[], tb: string, version: string, flags: readonly string[], top: string, host: Record<string, string>): string {
   const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  return sha256(canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags, top })).slice(0, 24);
+  return sha256(canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags, top, host })).slice(0, 24);
 }
 
 export interface CachedSim {
@@ -63,6 +108,8 @@ export interface SimBuild {
   version: string;
   flags: readonly string[];
   top: string;
+  /** What makes the built model machine-specific (verilatorHost, icarusHost): part of the key. */
+  host: Record<string, string>;
   /** The built binary, relative to the entry folder. */
   binary: string;
   /** Compiles in `tmp` (holding rtl/ and the testbench); `svPaths` are relative to it. */
@@ -71,13 +118,14 @@ export interface SimBuild {
 
 /**
  * A model built once per content hash of everything that goes into it (RTL, testbench,
- * tool version, flags, top). The build runs in a temporary folder renamed into place, so
- * concurrent or interrupted builds never leave a broken entry.
+ * tool version, flags, top, machine). The build runs in a temporary folder renamed into
+ * place, so concurrent or interrupted builds — on this machine or others sharing the
+ * cache — never leave a broken entry.
  */
 export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
   const started = performance.now();
   const rtl = b.files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  const key = simKey(b.files, b.tb, b.version, b.flags, b.top);
+  const key = simKey(b.files, b.tb, b.version, b.flags, b.top, b.host);
   const dir = join(b.root, key);
   const result = (cacheHit: boolean): CachedSim => ({
     dir,
@@ -91,7 +139,7 @@ export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
 
   inCache(b.root, () => mkdirs(b.root));
   removeStaleBuilds(b.root);
-  const tmp = join(b.root, `.${key}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tmp = join(b.root, `.${key}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`);
   inCache(tmp, () => mkdirs(join(tmp, 'rtl')));
   try {
     inCache(tmp, () => {
@@ -104,9 +152,10 @@ export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
     );
     try {
       renameSync(tmp, dir);
-    } catch {
-      // Another process finished the same build first: use theirs.
+    } catch (e) {
+      // Another process (here or on another machine) finished the same build first: use theirs.
       rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(join(dir, b.binary))) inCache(dir, () => { throw e; });
     }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });

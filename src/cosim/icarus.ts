@@ -22,7 +22,7 @@ import { ToolFailedError } from '../base/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
 import type { BuiltSim, RunOutcome, RunSettings } from './verilator.js';
-import { buildCachedSim, harnessArgs, simKey } from './cache.js';
+import { buildCachedSim, harnessArgs, icarusHost, simKey } from './cache.js';
 import { vendorLibraries } from '../render/files.js';
 import { vendorModels } from '../tools/vendor.js';
 
@@ -67,7 +67,7 @@ export function icarusTestbench(spec: TopPorts): string {
  */
 /** The cache key of an Icarus model (see simKey). */
 export async function icarusSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return simKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), await vendorFlags(files), spec.top);
+  return simKey(files, icarusTestbench(spec), await toolVersion('iverilog', '-V'), await vendorFlags(files), spec.top, icarusHost());
 }
 
 export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 300, extraFlags: readonly string[] = []): Promise<BuiltSim> {
@@ -81,6 +81,7 @@ export async function buildIcarusModel(files: GeneratedFile[], spec: TopPorts, t
     version: await toolVersion('iverilog', '-V'),
     flags: [...(await vendorFlags(files)), ...extraFlags],
     top: spec.top,
+    host: icarusHost(),
     binary: 'sim.vvp',
     compile: async (tmp, svPaths) => {
       const r = await runTool(

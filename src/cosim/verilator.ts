@@ -2,7 +2,9 @@
  * Verilator simulations of generated designs: built once per content hash, run many times.
  *
  * The cache key covers everything that goes into a build (every generated file, the
- * harness C++, the Verilator version and the flags), so a second run with other vectors
+ * harness C++, the Verilator version, the flags, and what makes the executable
+ * machine-specific: architecture, C runtime, C++ compiler; src/cosim/cache.ts), so a
+ * second run with other vectors
  * or another seed reuses the binary. Builds happen in a temporary folder renamed into
  * place, so concurrent runs and interrupted builds never leave a broken cache entry.
  */
@@ -17,7 +19,7 @@ import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { vendorLibraries } from '../render/files.js';
 import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from '../tools/vendor.js';
 import { renderTemplate } from '../render/templates.js';
-import { buildCachedSim, harnessArgs, simKey, type CachedSim } from './cache.js';
+import { buildCachedSim, harnessArgs, simKey, verilatorHost, type CachedSim } from './cache.js';
 
 /** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
 export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
@@ -31,7 +33,7 @@ export function harnessSource(spec: TopPorts): string {
 
 /** The cache key of a Verilator model (see simKey). */
 export async function verilatorSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return simKey(files, harnessSource(spec), await toolVersion('verilator'), await vendorFlags(files), spec.top);
+  return simKey(files, harnessSource(spec), await toolVersion('verilator'), await vendorFlags(files), spec.top, await verilatorHost());
 }
 
 /** The build flags plus the vendor models the design compiles with (their hashes are part of the cache key). */
@@ -52,6 +54,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
     version: await toolVersion('verilator'),
     flags: [...(await vendorFlags(files)), ...extraFlags],
     top: spec.top,
+    host: await verilatorHost(),
     binary: join('obj', 'Vsim'),
     compile: async (tmp, svPaths) => {
       const env: Record<string, string> = { ...(process.env as Record<string, string>) };

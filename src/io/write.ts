@@ -8,6 +8,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describeErrno, errnoOf, OutputError } from '../base/errors.js';
+import { tempOwner } from '../base/cache-dir.js';
 
 /** Runs `fn`; a system error (EACCES, EROFS, ENOSPC, …) becomes an OutputError naming `path`. */
 export function atOutput<T>(path: string, fn: () => T): T {
@@ -27,10 +28,10 @@ export function makeOutputDir(dir: string): string {
   return target;
 }
 
-/** Writes one file atomically (temp file + rename). */
+/** Writes one file atomically (temp file `<name>.tmp-<pid>-<machine>-<random>` + rename; src/base/cache-dir.ts). */
 export function writeFileAtomically(path: string, content: string): void {
   const target = resolve(path);
-  const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = `${target}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`;
   try {
     mkdirs(dirname(target));
     writeFileSync(tmp, content);

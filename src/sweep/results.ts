@@ -291,3 +291,23 @@ export function mergeResults(parts: { dir: string; results: SweepResults }[]): S
   const sweep: SweepInfo = { ...first.results.sweep, shards: whole && byIndex.size === first.results.sweep.totalPoints ? null : [...covered].sort() };
   return buildResults(sweep, [...byIndex.values()]);
 }
+
+/**
+ * What merged results lack for the whole sweep: points in no folder, points a stopped shard
+ * did not run, and (when every folder came from a split into the same N) the shards missing.
+ */
+export function missingPoints(r: SweepResults): { missing: number[]; notRun: number[]; shards: string[] } {
+  const have = new Set(r.points.map((p) => p.index));
+  const missing = Array.from({ length: r.sweep.totalPoints }, (_, i) => i).filter((i) => !have.has(i));
+  const notRun = r.points.filter((p) => p.status === 'not-run').map((p) => p.index);
+  let shards: string[] = [];
+  const covered = r.sweep.shards;
+  if (covered && missing.length) {
+    const ns = new Set(covered.map((s) => s.split('/')[1]));
+    if (ns.size === 1) {
+      const n = Number([...ns][0]);
+      shards = Array.from({ length: n }, (_, k) => `${k + 1}/${n}`).filter((s) => !covered.includes(s));
+    }
+  }
+  return { missing, notRun, shards };
+}

@@ -7,13 +7,13 @@
  * point; the sweep goes on.
  */
 import type { TargetName } from '../targets/index.js';
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../base/config.js';
-import { CacheError, ConfigError, InputFileError, InterruptedError, MismatchError, SpikeforgeError, ToolTimeoutError } from '../base/errors.js';
+import { CacheError, ConfigError, errnoOf, InputFileError, InterruptedError, MismatchError, OutputError, SpikeforgeError, ToolTimeoutError } from '../base/errors.js';
 import { stopReason, stopSignal } from '../base/interrupt.js';
-import { cacheDir, processAlive, removeStaleTemps } from '../base/cache-dir.js';
+import { cacheDir, removeAbandoned, removeStaleTemps, TEMP_OWNER } from '../base/cache-dir.js';
 import { deriveDesign, generateDesign } from '../design/design.js';
 import { shortHash } from '../base/hash.js';
 import { VERSION } from '../base/version.js';
@@ -49,7 +49,8 @@ export function synthModeText(m: SynthMode): string {
 export interface SweepRunOptions {
   out: string;
   jobs: number;
-  shard: Shard | null;
+  /** The slice to run (null: every point); `from` says where K and N came from (src/sweep/shard.ts). */
+  shard: (Shard & { from?: string }) | null;
   /** Co-simulation vectors per point (0: none); default from the sweep file. */
   verify?: number;
   synth: SynthMode;
@@ -323,6 +324,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
 
   const pointsDir = join(out, 'points');
   makeOutputDir(pointsDir);
+  claimShardFolder(out, opts.shard);
   // A run killed without a chance to clean up (SIGKILL) left temporary files: they are
   // never read as results; remove them, and the cache's temporary folders, now.
   removeStaleTempFiles(pointsDir);
@@ -341,7 +343,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
     totalPoints: all.length,
     shards: opts.shard ? [`${opts.shard.k}/${opts.shard.n}`] : null,
   };
-  log(`start: ${spec.name} (${spec.file}), ${mine.length} of ${all.length} points${opts.shard ? `, shard ${opts.shard.k}/${opts.shard.n}` : ''}, jobs ${opts.jobs}, synth ${info.synthMode}, verify ${verify}`);
+  log(`start: ${spec.name} (${spec.file}), ${mine.length} of ${all.length} points${opts.shard ? `, shard ${opts.shard.k}/${opts.shard.n}${opts.shard.from ? ` (${opts.shard.from})` : ''}` : ''}, jobs ${opts.jobs}, synth ${info.synthMode}, verify ${verify}`);
 
   const done = new Map<number, PointResult>();
   const todo: Prepared[] = [];
@@ -420,16 +422,43 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   return { results, out, ran: fresh, cached, seconds: (performance.now() - started) / 1000, interrupted, notRun: notRun.length };
 }
 
-/** Temporary files of writeFileAtomically (`<name>.tmp-<pid>-<hex>`) whose process is gone. */
+/** Marks a shard's folder as that shard's (`.spikeforge-shard`). */
+export const SHARD_CLAIM = '.spikeforge-shard';
+
+/**
+ * One folder per shard: the first sharded run in a folder claims it for its K/N (created
+ * exclusively, so two shards starting at once cannot both take it); another shard is
+ * refused (exit 2) instead of overwriting the first one's results.json with its own slice.
+ * The same shard again (a resumed or re-queued task) is welcome.
+ */
+function claimShardFolder(out: string, shard: Shard | null): void {
+  if (!shard) return;
+  const path = join(out, SHARD_CLAIM);
+  const mine = `${shard.k}/${shard.n}`;
+  atOutput(path, () => {
+    try {
+      writeFileSync(path, `${mine}\n`, { flag: 'wx' });
+      return;
+    } catch (e) {
+      if (errnoOf(e) !== 'EEXIST') throw e;
+    }
+    const theirs = readFileSync(path, 'utf8').trim();
+    if (theirs !== mine) {
+      throw new OutputError(
+        `${out} holds shard ${theirs} of a sweep; shard ${mine} needs a folder of its own (the default rtl-out/sweeps/<name>-shard-K-of-N, ` +
+          `or another -o per shard), or remove ${path} if that shard's results are no longer wanted`,
+      );
+    }
+  });
+}
+
+const ATOMIC_TEMP = new RegExp(`\\.tmp-${TEMP_OWNER}[0-9a-f]+$`);
+
+/**
+ * Temporary files of writeFileAtomically (`<name>.tmp-<pid>-<machine>-<hex>`) whose owner
+ * is gone: on this machine its process, on another one (a shard folder on a shared file
+ * system) only after a day (src/base/cache-dir.ts).
+ */
 function removeStaleTempFiles(dir: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) rmSync(join(dir, e), { force: true });
-  }
+  removeAbandoned(dir, ATOMIC_TEMP);
 }

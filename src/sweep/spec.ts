@@ -288,7 +288,7 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const k = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || k < 1 || k > n) throw new SweepFileError('--shard', text, 'allowed: K/N with 1 ≤ K ≤ N (e.g. 2/4: the second of four slices)');
+  if (!m || n < 1 || k < 1 || k > n) throw new SweepFileError('--shard', text, 'allowed: K/N with 1 ≤ K ≤ N (e.g. 2/4: the second of four slices), or auto (from a Slurm job array or Kubernetes Indexed Job)');
   return { k, n };
 }
 
