@@ -21,7 +21,7 @@ export const LAYERS: [number, string[]][] = [
   [6, ['src/cosim', 'src/vectors', 'src/estimate', 'src/formal']],
   [7, ['src/app']],
   [8, ['src/sweep', 'src/mutation']],
-  [9, ['src/cli']],
+  [9, ['src/cli', 'src/api']],
   // Config fuzzing drives the CLI itself (exit codes and messages).
   [10, ['src/fuzz']],
 ];

@@ -1,8 +1,13 @@
 /**
- * Locations: inside the spikeforge package (found from this file, works from src/ and
- * dist/), and the user's cache folder.
+ * Locations: inside the spikeforge package, and the user's cache folder.
+ *
+ * The package root (templates/, calibration/, package.json) is found from this file's own
+ * location: the nearest folder above it whose package.json is spikeforge's. That is the
+ * repo when running from a checkout (src/ under tsx, dist/ when built), and
+ * node_modules/spikeforge when installed from the package — never a source tree beside it,
+ * and never the current folder.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +15,18 @@ import { fileURLToPath } from 'node:url';
 function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates'))) return dir;
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      let name: unknown;
+      try {
+        name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
+      } catch {
+        name = undefined;
+      }
+      if (name === 'spikeforge' && existsSync(join(dir, 'templates'))) return dir;
+    }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('spikeforge: cannot find the package root (templates/ and package.json)');
+    if (parent === dir) throw new Error(`spikeforge: cannot find its package folder (package.json and templates/) above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }
