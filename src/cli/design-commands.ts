@@ -28,7 +28,7 @@ export interface DesignSource {
  * The design a command works on: from CONFIG (generated and written into -o, by the
  * design-folder rules), or from --design DIR as it is on disk (nothing is written).
  */
-export function designSource(config: string | undefined, opts: { design?: string; out?: string; force?: boolean }): DesignSource {
+export function designSource(config: string | undefined, opts: { design?: string; out?: string; force?: boolean }, warn?: (message: string) => void): DesignSource {
   if (opts.design !== undefined) {
     if (config !== undefined) throw new ArgumentError('--design', `takes the design from ${opts.design}; give either a config or --design, not both`);
     if (opts.out !== undefined) throw new ArgumentError('--design', 'works in the design folder itself; --out cannot be combined with it');
@@ -37,11 +37,16 @@ export function designSource(config: string | undefined, opts: { design?: string
     return { design: onDisk.design, dir: onDisk.dir, onDisk };
   }
   if (config === undefined) throw new ArgumentError('<config>', 'missing: give a design config, or --design DIR for a design folder');
-  const cfg = loadConfigFile(config);
+  const cfg = loadConfigFile(config, warn);
   const design = generateDesign(cfg);
   const dir = outputDir(opts.out, cfg.name);
   writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
   return { design, dir, onDisk: null };
+}
+
+/** Prints a warning (a config migrated from an older format, SPEC §8) on stderr. */
+export function warner(io: Io): (message: string) => void {
+  return (message) => io.err(`spikeforge: warning: ${message}\n`);
 }
 
 /** What a report says about the RTL it ran on (one line, or two with notes). */
@@ -67,7 +72,7 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'Output is byte-identical for the same config.',
     )
     .action((config: string, opts: { out?: string; force?: boolean }) => {
-      const cfg = loadConfigFile(config);
+      const cfg = loadConfigFile(config, warner(io));
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
       const w = writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
@@ -100,7 +105,7 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'Without it, a design folder whose generated files were edited is not overwritten (exit 2).',
     )
     .action(async (config: string | undefined, opts: { vectors: number; seed: number; trace?: boolean; out?: string; design?: string; force?: boolean }) => {
-      const src = designSource(config, opts);
+      const src = designSource(config, opts, warner(io));
       const { design } = src;
       io.out(rtlLines(src));
       const report = await verifyDesign(design, {
