@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { firstIssue } from './zod-issue.js';
+import { migrateConfig, migrationMessage, READABLE_CONFIG_FORMATS, UNVERSIONED_FORMAT, CONFIG_FORMAT, type MigrationResult } from './config-format.js';
 
 export const BLOCK_NAMES = ['gray_rom', 'logpe_bias', 'xnor_attention', 'lif_array', 'ssa_head'] as const;
 export type BlockName = (typeof BLOCK_NAMES)[number];
@@ -93,6 +94,12 @@ export const FOLD_ALLOWED = 'allowed: "auto" or an object with keys headsPerEngi
 
 const PIPE_ALLOWED = 'allowed: "auto" or an integer from 0 to 16 (popcount logic levels per clock; 0 = combinational)';
 const rootShape = {
+  /**
+   * The config format (src/base/config-format.ts). Absent: version 1, the configs written
+   * before formats had versions. Migrated before the rest is read, and never part of the
+   * parsed config (the design does not depend on how its config was written).
+   */
+  format: oneOf(READABLE_CONFIG_FORMATS).default(UNVERSIONED_FORMAT),
   top: oneOf(BLOCK_NAMES),
   name: z
     .string({ error: NAME_ALLOWED })
@@ -114,11 +121,9 @@ const rootShape = {
     .default(1),
   /**
    * spikeforge addition: synthesis target, picks the popcount architecture when "auto".
-   * "lut6", its name before version 0.2, is read as "generic".
+   * ("lut6", its name in config format v1, is migrated: src/base/config-format.ts.)
    */
-  target: oneOf([...TARGET_NAMES, 'lut6'])
-    .default('ice40')
-    .transform((v): TargetName => (v === 'lut6' ? 'generic' : v)),
+  target: oneOf(TARGET_NAMES).default('ice40'),
   /** spikeforge addition: popcount architecture of the XNOR engine. */
   popcount: oneOf(['auto', ...POPCOUNT_ARCHS]).default('auto'),
   /**
@@ -160,6 +165,7 @@ z.globalRegistry.add(ConfigSchema, {
   description: 'A spikeforge design config: docs/spec.md §8; every key with its default in docs/config.md.',
 });
 describeKeys(rootShape, {
+  format: `The config format version: "${CONFIG_FORMAT}" for this version of spikeforge, which writes it into every manifest. A config without it was written before formats had versions and is read as "${UNVERSIONED_FORMAT}"; an older format is migrated, with a message on stderr naming what changed; a newer one is refused (exit 2). SPEC §8.`,
   top: 'The block to generate: gray_rom (SPEC §1), logpe_bias (§2), xnor_attention (§3), lif_array (§5) or ssa_head (§6, the whole head).',
   name: 'Prefix of every generated module (<name>_<piece>) and of the filelist and core file: a SystemVerilog identifier of at most 40 characters that is not a keyword.',
   seqLen: 'N: tokens per timestep (sequence length, or R·C patches with a grid). No default: required by every top except lif_array.',
@@ -177,7 +183,7 @@ describeKeys(rootShape, {
   scale:
     'ssa_head: the attention scale s > 0 (e.g. 0.125), Y = LIF(s·O). Folded into the neuron as θ / s and Vr / s (IEEE-754 double), so no multiplier is built.',
   target:
-    'spikeforge addition: the FPGA family the XNOR engine is built for, "ice40" (Lattice iCE40: LUT4 + carry chain), "generic" (6-input LUTs, technology-independent; "lut6" is read as "generic") or "xc7" (AMD 7-series: LUT6 + CARRY4); picks the popcount and its pipelining when popcount / popcountPipeline are "auto".',
+    'spikeforge addition: the FPGA family the XNOR engine is built for, "ice40" (Lattice iCE40: LUT4 + carry chain), "generic" (6-input LUTs, technology-independent; called "lut6" in config format v1) or "xc7" (AMD 7-series: LUT6 + CARRY4); picks the popcount and its pipelining when popcount / popcountPipeline are "auto".',
   popcount:
     'spikeforge addition: popcount architecture of the XNOR engine. "auto" = "carry-tree" for ice40, "gpc63" for generic, "xc7-chain" for xc7; "loop" is the plain for-loop that Yosys maps its own way; "gpc63" is a tree of 6:3 counters; "xc7-chain" is a tree of LUT6_2 + CARRY4 pair compressors (AMD 7-series primitives, target "xc7" only; about 0.52 LUT per bit).',
   popcountPipeline:
@@ -229,8 +235,8 @@ describeKeys(lifShape, {
   inputWidth: 'Bits of one lif_array input current (signed, in units of 2^−F). ssa_head ignores it: its neuron input is O·2^F.',
 });
 
-/** A config with every default filled in, as parsed. `logPe.table` may still be a path. */
-export type Config = z.output<typeof ConfigSchema>;
+/** A config with every default filled in, as parsed (in the current format, without the `format` key). `logPe.table` may still be a path. */
+export type Config = Omit<z.output<typeof ConfigSchema>, 'format'>;
 
 /** A config whose Log-PE table (if any) has been loaded (src/io/config-file.ts): still plain data. */
 export type ResolvedConfig = Omit<Config, 'logPe'> & {
@@ -242,12 +248,35 @@ export type ResolvedConfig = Omit<Config, 'logPe'> & {
   };
 };
 
-/** Parses a raw (JSON/YAML) config; throws the first problem as a ConfigError (src/base/zod-issue.ts). */
+/** A parsed config and what its migration to the current format said (null: nothing changed). */
+export interface ParsedConfig {
+  config: Config;
+  migration: MigrationResult;
+  /** The message to show the user for the migration, or null. */
+  warning: string | null;
+}
+
+/**
+ * Parses a raw (JSON/YAML) config of any format this build reads: migrates it to the
+ * current format (src/base/config-format.ts), then checks it against the schema. Throws the
+ * first problem as a ConfigError (src/base/zod-issue.ts), a format this build does not
+ * read included.
+ */
+export function parseConfigWithMigration(raw: unknown, where?: string): ParsedConfig {
+  const migration = migrateConfig(raw, where);
+  const current = migration.raw;
+  const result = ConfigSchema.safeParse(current);
+  if (!result.success) {
+    const { key, value, allowed } = firstIssue(ConfigSchema, current, result.error, '(config)');
+    throw new ConfigError(key, value, allowed, where);
+  }
+  const { format: _format, ...config } = result.data;
+  return { config, migration, warning: migrationMessage(migration, where) };
+}
+
+/** parseConfigWithMigration without the migration report. */
 export function parseConfig(raw: unknown, where?: string): Config {
-  const result = ConfigSchema.safeParse(raw);
-  if (result.success) return result.data;
-  const { key, value, allowed } = firstIssue(ConfigSchema, raw, result.error, '(config)');
-  throw new ConfigError(key, value, allowed, where);
+  return parseConfigWithMigration(raw, where).config;
 }
 
 /** JSON Schema for editors (`spikeforge schema`); `spikeforge schema --markdown` renders docs/config.md from it. */

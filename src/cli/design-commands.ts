@@ -41,11 +41,16 @@ export function designSource(config: string | undefined, opts: { design?: string
     return { design: onDisk.design, dir: onDisk.dir, onDisk };
   }
   if (config === undefined) throw new ArgumentError('<config>', 'missing: give a design config, or --design DIR for a design folder');
-  const cfg = applyFit(loadConfigFile(config), opts, io);
+  const cfg = applyFit(loadConfigFile(config, warner(io)), opts, io);
   const design = generateDesign(cfg);
   const dir = outputDir(opts.out, cfg.name);
   writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
   return { design, dir, onDisk: null };
+}
+
+/** Prints a warning (a config migrated from an older format, SPEC §8) on stderr. */
+export function warner(io: Io): (message: string) => void {
+  return (message) => io.err(`spikeforge: warning: ${message}\n`);
 }
 
 /** What a report says about the RTL it ran on (one line, or two with notes). */
@@ -74,7 +79,7 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'Output is byte-identical for the same config.',
     )
     .action((config: string, opts: { out?: string; force?: boolean } & FitCliOptions) => {
-      const cfg = applyFit(loadConfigFile(config), opts, io);
+      const cfg = applyFit(loadConfigFile(config, warner(io)), opts, io);
       const design = generateDesign(cfg);
       const dir = outputDir(opts.out, cfg.name);
       const w = writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });

@@ -18,6 +18,7 @@ const ENGINE: readonly BlockName[] = ['xnor_attention', 'ssa_head'];
 const NEURONS: readonly BlockName[] = ['lif_array', 'ssa_head'];
 
 export const READ_BY: Record<string, ReadBy> = {
+  format: { tops: ALL, when: 'before anything else: an older format is migrated' },
   top: { tops: ALL },
   name: { tops: ALL },
   seqLen: { tops: POSITIONS },

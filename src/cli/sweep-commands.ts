@@ -19,7 +19,7 @@ import { SHARDS_ENV, shardFromEnv } from '../sweep/shard.js';
 import { formatSynth, synthDesign } from '../app/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
 import { applyFit, fitOptions, intOption, type FitCliOptions, type Io } from './options.js';
-import { DESIGN_HELP, designSource, FORCE_HELP } from './design-commands.js';
+import { DESIGN_HELP, designSource, FORCE_HELP, warner } from './design-commands.js';
 
 const targetOption = () =>
   new Option('-t, --target <target>', `synthesis target: ${TARGET_NAMES.map((t) => TARGETS[t].summary).join('; ')}`).choices([...TARGET_NAMES]).default('ice40');
@@ -99,7 +99,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
       'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown. Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`); terms without a fitted coefficient use their prior and are marked so.',
     )
     .action((config: string, opts: { target: EstimateTarget; json?: boolean } & FitCliOptions) => {
-      const cfg = applyFit(loadConfigFile(config), opts, io);
+      const cfg = applyFit(loadConfigFile(config, warner(io)), opts, io);
       const e = estimateConfig(cfg, opts.target);
       if (opts.json) {
         io.out(`${JSON.stringify(e, null, 2)}\n`);
@@ -159,6 +159,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
       // SIGINT/SIGTERM (src/cli/main.ts) stop the pool and kill running tools; runSweep
       // then records the unfinished points as not run and writes the outputs.
       const outcome = await runSweep(spec, runOpts);
+      for (const w of outcome.warnings) io.err(`spikeforge: warning: ${w}\n`);
       io.out(`${summaryLines(outcome.results)}${outcome.ran} points run, ${outcome.cached} from cache, ${outcome.seconds.toFixed(1)} s\n`);
       io.out(`results: ${rel(join(outcome.out, 'results.csv'))}, ${rel(join(outcome.out, 'results.json'))}, ${rel(join(outcome.out, 'report.html'))}\n`);
       if (outcome.interrupted) {

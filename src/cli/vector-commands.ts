@@ -29,6 +29,7 @@ export function registerVectorCommands(program: Command, io: Io): void {
     )
     .action(async (file: string, opts: { rtl?: boolean; sim: CheckSimulator; seed: number; traceDir: string }, cmd: Command) => {
       const vf = loadVectorFile(file);
+      for (const w of vf.warnings) io.err(`spikeforge: warning: ${w}\n`);
       const simGiven = cmd.getOptionValueSource('sim') === 'cli';
       const report = await checkVectorFile(vf, {
         rtl: Boolean(opts.rtl) || simGiven,
@@ -53,6 +54,7 @@ export function registerVectorCommands(program: Command, io: Io): void {
     .description('Write FILE back with every case\'s `expected` filled in by the golden model.')
     .action((file: string, opts: { out: string }) => {
       const vf = loadVectorFile(file);
+      for (const w of vf.warnings) io.err(`spikeforge: warning: ${w}\n`);
       writeFileAtomically(opts.out, `${JSON.stringify(withGoldenExpected(vf), null, 1)}\n`);
       io.out(`wrote ${opts.out}: ${vf.cases.length} cases\n`);
     });

@@ -8,6 +8,7 @@ import { uniqueFiles, vendorLibraries, VENDOR_LIBRARY_FILES, type GeneratedFile,
 import type { ResolvedConfig } from '../base/config.js';
 import { canonicalJson, sha256, shortHash } from '../base/hash.js';
 import { GENERATOR, VERSION } from '../base/version.js';
+import { CONFIG_FORMAT } from '../base/config-format.js';
 import { renderTemplate } from '../render/templates.js';
 
 export interface Design {
@@ -25,10 +26,10 @@ export function configHash(cfg: ResolvedConfig): string {
   return shortHash({ generator: GENERATOR, version: VERSION, config: cfg });
 }
 
-/** The config as written into the manifest: valid input for `generate` again. */
+/** The config as written into the manifest, in the current format (named first): valid input for `generate` again. */
 export function configForManifest(cfg: ResolvedConfig): unknown {
   const { tableSource, table, ...logPe } = cfg.logPe;
-  return { ...cfg, logPe: { ...logPe, table: tableSource ?? table } };
+  return { format: CONFIG_FORMAT, ...cfg, logPe: { ...logPe, table: tableSource ?? table } };
 }
 
 export function deriveDesign(cfg: ResolvedConfig): { block: AnyBlock; derived: unknown } {

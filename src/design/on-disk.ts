@@ -15,7 +15,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, DesignFolderError } from '../base/errors.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
 import type { ResolvedConfig } from '../base/config.js';
-import { resolveConfig } from '../io/config-file.js';
+import { resolveConfigWithWarnings } from '../io/config-file.js';
 import { inspectDesignFolder, MANIFEST_FILE } from '../io/design-folder.js';
 import type { GeneratedFile } from '../render/files.js';
 import { generateDesign, type Design } from './design.js';
@@ -41,7 +41,7 @@ function tableDigest(cfg: ResolvedConfig): string | null {
 }
 
 /** The manifest's config, resolved; a relative table path is looked for in the folder, then in the current folder. */
-function configOf(dir: string, raw: Record<string, unknown>): ResolvedConfig {
+function configOf(dir: string, raw: Record<string, unknown>, notes: string[]): ResolvedConfig {
   const where = join(shown(dir), MANIFEST_FILE);
   const config = raw['config'];
   const recorded = (raw['logPeTable'] as { sha256?: unknown } | null | undefined)?.sha256;
@@ -52,7 +52,9 @@ function configOf(dir: string, raw: Record<string, unknown>): ResolvedConfig {
   for (const base of [...new Set(bases)]) {
     let cfg: ResolvedConfig;
     try {
-      cfg = resolveConfig(config, base, `${where}: config`);
+      const loaded = resolveConfigWithWarnings(config, base, `${where}: config`);
+      cfg = loaded.config;
+      if (loaded.warning) notes.push(loaded.warning);
     } catch (e) {
       if (e instanceof ConfigError && e.key === 'logPe.table' && typeof table === 'string') {
         tried.push(resolve(base, table));
@@ -88,8 +90,8 @@ export function loadDesignFolder(dir: string): OnDiskDesign {
     throw new DesignFolderError(`--design ${dir}: the folder holds no spikeforge ${MANIFEST_FILE}; --design takes a folder written by spikeforge generate (or verify, synth)`);
   }
   const raw = state.manifestRaw;
-  const generated = generateDesign(configOf(target, raw));
   const notes: string[] = [];
+  const generated = generateDesign(configOf(target, raw, notes));
   if (raw['configHash'] !== generated.configHash) {
     notes.push(
       `the manifest's config hash ${String(raw['configHash'])} differs from ${generated.configHash} (written by ${String(raw['generator'])} ${String(raw['version'])}; ` +

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ResolvedConfig } from '../base/config.js';
-import { parseConfig, type Config } from '../base/config.js';
+import { parseConfigWithMigration, type Config } from '../base/config.js';
+import type { MigrationResult } from '../base/config-format.js';
 import { ConfigError, InputFileError } from '../base/errors.js';
 
 export function readStructuredFile(path: string, what: string, code: 'SF_CONFIG_UNREADABLE' | 'SF_VECTORS_INVALID'): unknown {
@@ -29,9 +30,26 @@ function readsLogPeTable(cfg: Config): boolean {
   return cfg.top === 'logpe_bias' || ((cfg.top === 'xnor_attention' || cfg.top === 'ssa_head') && cfg.logPe.enabled);
 }
 
+/** A resolved config, with what migrating it to the current format changed (src/base/config-format.ts). */
+export interface LoadedConfig {
+  config: ResolvedConfig;
+  migration: MigrationResult;
+  /** What the user should be told (the CLI prints it on stderr), or null when nothing changed. */
+  warning: string | null;
+}
+
 /** Parses a raw config; a relative `logPe.table` path is resolved against `baseDir`. */
 export function resolveConfig(raw: unknown, baseDir: string, where?: string): ResolvedConfig {
-  const cfg = parseConfig(raw, where);
+  return resolveConfigWithWarnings(raw, baseDir, where).config;
+}
+
+/** resolveConfig, also returning the migration report and its message. */
+export function resolveConfigWithWarnings(raw: unknown, baseDir: string, where?: string): LoadedConfig {
+  const { config: cfg, migration, warning } = parseConfigWithMigration(raw, where);
+  return { config: resolveTable(cfg, baseDir, where), migration, warning };
+}
+
+function resolveTable(cfg: Config, baseDir: string, where?: string): ResolvedConfig {
   const { table } = cfg.logPe;
   let data: unknown[][] | null = null;
   let source: string | null = null;
@@ -63,7 +81,15 @@ export function resolveConfig(raw: unknown, baseDir: string, where?: string): Re
   return { ...cfg, logPe: { ...cfg.logPe, table: data, tableSource: source } };
 }
 
-export function loadConfigFile(path: string): ResolvedConfig {
+/** Reads a config file; `warn` receives the migration message of an older format (see loadConfigFileWithWarnings). */
+export function loadConfigFile(path: string, warn?: (message: string) => void): ResolvedConfig {
+  const loaded = loadConfigFileWithWarnings(path);
+  if (loaded.warning && warn) warn(loaded.warning);
+  return loaded.config;
+}
+
+/** Reads a config file of any format this build reads, returning the migration report with it. */
+export function loadConfigFileWithWarnings(path: string): LoadedConfig {
   const raw = readStructuredFile(path, 'config', 'SF_CONFIG_UNREADABLE');
-  return resolveConfig(raw, dirname(resolve(path)), path);
+  return resolveConfigWithWarnings(raw, dirname(resolve(path)), path);
 }

@@ -17,10 +17,11 @@ import { cacheDir, removeAbandoned, removeStaleTemps, TEMP_OWNER } from '../base
 import { deriveDesign, generateDesign } from '../design/design.js';
 import { shortHash } from '../base/hash.js';
 import { VERSION } from '../base/version.js';
+import { CONFIG_FORMAT } from '../base/config-format.js';
 import { verifyDesign } from '../app/verify.js';
 import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
-import { resolveConfig } from '../io/config-file.js';
+import { resolveConfigWithWarnings } from '../io/config-file.js';
 import { atOutput, makeOutputDir, writeFileAtomically } from '../io/write.js';
 import { synthDesign, type EstimateSummary } from '../app/synth.js';
 import { placeAndRoute } from '../tools/nextpnr.js';
@@ -70,6 +71,8 @@ export interface SweepRunOutcome {
   interrupted: boolean;
   /** Points not run because of the stop. */
   notRun: number;
+  /** Messages for the user: configs migrated from an older format (SPEC §8), one line per change. */
+  warnings: string[];
 }
 
 interface Prepared {
@@ -120,12 +123,17 @@ function invalidRecord(p: SweepPoint, timeout: number, e: SpikeforgeError, stage
   };
 }
 
-/** Resolve, derive and estimate every point (cheap: no RTL, no tools). */
-function prepare(spec: SweepSpec, points: SweepPoint[], target: TargetName): Prepared[] {
+/**
+ * Resolve, derive and estimate every point (cheap: no RTL, no tools). What migrating the
+ * points' configs from an older format changed goes into `migrated` (change → points).
+ */
+function prepare(spec: SweepSpec, points: SweepPoint[], target: TargetName, migrated: Map<string, number[]>): Prepared[] {
   return points.map((point) => {
     const timeout = timeoutFor(spec, point);
     try {
-      const cfg = resolveConfig(point.config, spec.baseDir, `point ${point.index}`);
+      const loaded = resolveConfigWithWarnings(point.config, spec.baseDir, `point ${point.index}`);
+      const cfg = loaded.config;
+      for (const c of loaded.migration.changes) migrated.set(c, [...(migrated.get(c) ?? []), point.index]);
       const { derived } = deriveDesign(cfg);
       const model = resourceModelFor(cfg.top);
       let estimate: EstimateSummary | null = null;
@@ -281,7 +289,11 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   const out = resolve(opts.out);
   const verify = opts.verify ?? spec.verify;
   const all = expandPoints(spec);
-  const prepared = prepare(spec, all, spec.synth.target);
+  const migrated = new Map<string, number[]>();
+  const prepared = prepare(spec, all, spec.synth.target, migrated);
+  const warnings = [...migrated].map(
+    ([change, pts]) => `${spec.file}: the configs of ${pts.length === all.length ? 'every point' : `${pts.length} of ${all.length} points`} are in an older config format (no "format" key: v1) and were migrated to ${CONFIG_FORMAT}: ${change}; write "format": "${CONFIG_FORMAT}" in the base config with the new values to silence this`,
+  );
   const picked =
     opts.synth.mode === 'all'
       ? new Set(prepared.filter((p) => !p.invalid).map((p) => p.point.index))
@@ -419,7 +431,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   const results = snapshot();
   writeOutputs(out, results);
   log(`${interrupted ? `stopped by ${sig}` : 'finished'}: ${done.size - notRun.length}/${total} points, ${fresh} run, ${cached} cached, ${notRun.length} not run, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { results, out, ran: fresh, cached, seconds: (performance.now() - started) / 1000, interrupted, notRun: notRun.length };
+  return { results, out, ran: fresh, cached, seconds: (performance.now() - started) / 1000, interrupted, notRun: notRun.length, warnings };
 }
 
 /** Marks a shard's folder as that shard's (`.spikeforge-shard`). */

@@ -161,6 +161,7 @@ export const SweepFileSchema = z
         seen.add(c);
       }
       if (key === 'name') problem(ctx, ['axes', key], values, 'the module-name prefix cannot be swept (every point keeps the base name)');
+      if (key === 'format') problem(ctx, ['axes', key], values, 'the config format cannot be swept (set it in the base config)');
     }
     // Axes on a key and on one inside it (grid and grid.rows) would overwrite each other.
     for (const a of keys) {

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { StimulusCase } from '../../testbenches/types.js';
 import { describeValue, InputFileError } from '../base/errors.js';
 import { generateDesign, type Design } from '../design/design.js';
-import { readStructuredFile, resolveConfig } from '../io/config-file.js';
+import { readStructuredFile, resolveConfigWithWarnings } from '../io/config-file.js';
 import { firstMismatch, type Mismatch } from '../base/compare.js';
 
 export const VECTOR_FORMAT = 'spikeforge.vectors.v1';
@@ -23,6 +23,8 @@ export interface VectorFile {
   raw: Record<string, unknown>;
   design: Design;
   cases: VectorCase[];
+  /** Messages for the user: the migration of a config in an older format (SPEC §8). */
+  warnings: string[];
 }
 
 function bad(path: string, what: string): never {
@@ -34,8 +36,8 @@ export function loadVectorFile(path: string): VectorFile {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad(path, 'must be a JSON object with format, config and cases');
   const file = raw as Record<string, unknown>;
   if (file['format'] !== VECTOR_FORMAT) bad(path, `"format" must be "${VECTOR_FORMAT}" (got ${JSON.stringify(file['format'])})`);
-  const config = resolveConfig(file['config'], dirname(resolve(path)), `${path}: config`);
-  const design = generateDesign(config);
+  const loaded = resolveConfigWithWarnings(file['config'], dirname(resolve(path)), `${path}: config`);
+  const design = generateDesign(loaded.config);
   if (!Array.isArray(file['cases'])) bad(path, '"cases" must be an array');
   const names = new Set<string>();
   const cases = (file['cases'] as unknown[]).map((c, i): VectorCase => {
@@ -50,7 +52,7 @@ export function loadVectorFile(path: string): VectorFile {
     if (exp !== undefined && (exp === null || typeof exp !== 'object' || Array.isArray(exp))) bad(where, '"expected" must be an object');
     return { name, inputs, expected: (exp as Record<string, unknown> | undefined) ?? null, raw: rc };
   });
-  return { path, raw: file, design, cases };
+  return { path, raw: file, design, cases, warnings: loaded.warning ? [loaded.warning] : [] };
 }
 
 /** The model's outputs for every case, in vector-file form. */
