@@ -186,7 +186,7 @@ describe('docs/vectors.md worked examples', () => {
   it.each(files)('%s passes `spikeforge check` on the golden model', async (f) => {
     const r = await run(['check', join(EXAMPLES, f)]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/^PASS .*: \d+ cases, \d+ expected values match the golden model\n$/);
+    expect(r.out).toMatch(/^PASS .*: \d+ cases, \d+ expected values match the golden model\n/);
   });
 
   it.skipIf(!FULL).each(files)(`%s passes \`spikeforge check --rtl\`${FULL_ONLY}`, async (f) => {

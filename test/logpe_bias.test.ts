@@ -314,7 +314,9 @@ describe.concurrent('Log-PE lanes core (the XNOR engine\'s contract)', () => {
 });
 
 describe.concurrent('logpe_bias co-simulation catches broken RTL', () => {
-  rtlIt('fails when one entry of the N×N table ROM is flipped', async () => {
+  // The ROM images themselves are checked word for word in test/rom_images.test.ts; this
+  // co-simulation of a flipped entry is the slow end-to-end version of the same check.
+  rtlItFull('fails when one entry of the N×N table ROM is flipped', async () => {
     const d = design({ ...base, name: 'lp_flip', seqLen: 12, logPe: { mode: 'table', table: 'logpe-seqsnn-N12-torch1.13.json' } });
     const broken = mutate(d, 'lp_flip_logpe_lanes_bank0.mem', (mem) => {
       const lines = mem.split('\n');

@@ -5,6 +5,7 @@ import { SIMULATORS, type SimulatorName } from '../cosim/simulators.js';
 import { InputFileError, MismatchError } from '../base/errors.js';
 import { formatMismatch } from '../base/compare.js';
 import { asStimulus, checkExpectedShapes, countExpectedValues, firstCaseMismatch, modelOutputs, type VectorFile } from '../vectors/file.js';
+import { measureRates, operationsPerSequence, type OperationsEstimate } from '../estimate/operations.js';
 
 /** Which simulator(s) run the RTL: `both` also requires them to agree on every beat and cycle. */
 export type CheckSimulator = SimulatorName | 'both';
@@ -22,7 +23,24 @@ export interface CheckOptions {
 export interface CheckReport {
   cases: number;
   values: number;
+  /**
+   * Operations and arithmetic energy per sequence at the spike rates of this file's inputs
+   * (and the model's output spikes), docs/energy.md; null for blocks without arithmetic per
+   * inference.
+   */
+  operations: OperationsEstimate | null;
   rtl: { cacheHit: boolean; buildSeconds: number; cycles: number; simulators: SimulatorName[] } | null;
+}
+
+/** Operations per sequence at the spike rates measured on the file's cases. */
+export function fileOperations(vf: VectorFile, model: Record<string, unknown>[] = modelOutputs(vf)): OperationsEstimate | null {
+  const { config, derived } = vf.design;
+  const rates = measureRates(config.top, derived, vf.cases.map((c) => c.inputs), model);
+  return operationsPerSequence(config.top, derived, {
+    rates,
+    source: 'measured',
+    note: `spike rates measured on the ${vf.cases.length} case${vf.cases.length === 1 ? '' : 's'} of ${vf.path} (inputs, and the golden model's output spikes)`,
+  });
 }
 
 export async function checkVectorFile(vf: VectorFile, opts: CheckOptions): Promise<CheckReport> {
@@ -40,7 +58,7 @@ export async function checkVectorFile(vf: VectorFile, opts: CheckOptions): Promi
   }
   const m = firstCaseMismatch(vf, model, 'model');
   if (m) throw new MismatchError(`golden model differs from the file: ${formatMismatch(m.caseName, m.mismatch)}`);
-  const report: CheckReport = { cases: vf.cases.length, values, rtl: null };
+  const report: CheckReport = { cases: vf.cases.length, values, operations: fileOperations(vf, model), rtl: null };
   log(values ? `golden model: ${report.cases} cases, ${report.values} expected values match` : `golden model: ${report.cases} cases, no expected values in the file: the RTL is compared with the golden model`);
   if (!opts.rtl) return report;
 

@@ -12,6 +12,7 @@ import { ICE40_DEVICES } from '../targets/ice40.js';
 import { toolVersion } from '../tools/run.js';
 import { synthesize } from '../tools/yosys.js';
 import { targetFor, type TargetName } from '../targets/index.js';
+import { assumedRates, DEFAULT_SPIKE_RATE, formatOperations, operationsPerSequence, type OperationsEstimate } from '../estimate/operations.js';
 
 export const SYNTH_FORMAT = 'spikeforge.synth.v1';
 
@@ -29,6 +30,8 @@ export interface SynthOptions {
   timeoutSeconds: number;
   /** Which RTL this is (default: generated from the config). */
   rtl?: SynthRtl;
+  /** Spike rate assumed for the operation counts that depend on data (default DEFAULT_SPIKE_RATE). */
+  spikeRate?: number;
 }
 
 /** The RTL a synthesis ran on: generated from the config, or as on disk (--design), with the files that differ from the generator's output. */
@@ -79,6 +82,8 @@ export interface SynthResult {
   estimate: EstimateSummary | null;
   /** (estimate − Yosys) / Yosys per resource, in percent; null without a model (or when both are 0 … see errorPct). */
   estimateErrorPct: { luts: number | null; ffs: number | null; carries: number | null; brams: number | null; sprams: number | null } | null;
+  /** Operations and arithmetic energy per sequence at an assumed spike rate (docs/energy.md); null for blocks without arithmetic per inference. */
+  operations: OperationsEstimate | null;
 }
 
 export function estimateSummary(design: Design, target: TargetName): EstimateSummary | null {
@@ -159,6 +164,7 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
           sprams: round1(errorPct(estimate.sprams ?? 0, r.sprams)),
         }
       : null,
+    operations: operationsPerSequence(design.config.top, design.derived, assumedRates(opts.spikeRate ?? DEFAULT_SPIKE_RATE)),
   };
 }
 
@@ -207,5 +213,6 @@ export function formatSynth(r: SynthResult): string {
       lines.push(`  place & route: ${p.message}`);
     }
   }
+  if (r.operations) lines.push(formatOperations(r.operations).trimEnd());
   return `${lines.join('\n')}\n`;
 }

@@ -19,6 +19,8 @@ import { SHARDS_ENV, shardFromEnv } from '../sweep/shard.js';
 import { formatSynth, synthDesign } from '../app/synth.js';
 import { DEFAULT_DEVICE, DEVICE_NAMES } from '../tools/nextpnr.js';
 import { applyFit, fitOptions, intOption, type FitCliOptions, type Io } from './options.js';
+import { assumedRates, DEFAULT_SPIKE_RATE, formatOperations, operationsPerSequence } from '../estimate/operations.js';
+import { deriveDesign } from '../design/design.js';
 import { DESIGN_HELP, designSource, FORCE_HELP, warner } from './design-commands.js';
 
 const targetOption = () =>
@@ -29,6 +31,19 @@ function seconds(v: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new SweepFileError('--timeout', v, 'allowed: a number of seconds > 0');
   return n;
 }
+
+/** --spike-rate: the spike rate assumed for operation counts that depend on data (docs/energy.md). */
+const spikeRateOption = () =>
+  new Option(
+    '--spike-rate <r>',
+    `spike rate (0 … 1) assumed for the operation counts that depend on data — ssa_head's A·V accumulates, per V spike — in the operations and energy per sequence (measure real rates with \`spikeforge check FILE\`)`,
+  )
+    .default(DEFAULT_SPIKE_RATE)
+    .argParser((v: string) => {
+      const r = Number(v);
+      if (!/^\s*[0-9.eE+-]+\s*$/.test(v) || !Number.isFinite(r) || r < 0 || r > 1) throw new SweepFileError('--spike-rate', v, 'allowed: a number from 0 to 1');
+      return r;
+    });
 
 function rel(p: string): string {
   return relative(process.cwd(), p) || '.';
@@ -57,6 +72,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .addOption(new Option('--device <device>', 'iCE40 device for --pnr ("auto": the smallest that fits)').choices([...DEVICE_NAMES]).default(DEFAULT_DEVICE))
     .addOption(intOption('--seed <n>', 'nextpnr placement seed (fixed: the result is reproducible)', 1))
     .addOption(new Option('--timeout <seconds>', 'time limit of each tool run (Yosys, nextpnr)').default(600).argParser(seconds))
+    .addOption(spikeRateOption())
     .option('--json', 'print the result as JSON instead of a table')
     .option('-o, --out <dir>', 'design folder (default: rtl-out/<name>)')
     .option('--design <dir>', DESIGN_HELP)
@@ -67,7 +83,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .description(
       'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs; on xc7 (AMD 7-series, synth_xilinx), LUT1-6 (LUT RAM counted as LUTs too), CARRY4, flip-flops, RAMB18E1/RAMB36E1 (in RAMB18 units) and DSP48E1, as Vivado\'s utilisation report groups them. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder (files other than the design\'s own are kept). With --design DIR, synthesises the RTL as it is in DIR (edited or not) and says which files differ from the generator\'s output; without it, a design folder whose generated files were edited is not overwritten (exit 2). Each tool run is stopped after --timeout seconds (exit 3).',
     )
-    .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; json?: boolean; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
+    .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; spikeRate: number; json?: boolean; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
       const src = designSource(config, opts, io);
       const { design, dir } = src;
@@ -79,6 +95,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
         seed: opts.seed,
         timeoutSeconds: opts.timeout,
         rtl: src.onDisk ? { source: 'disk', changed: src.onDisk.changed } : { source: 'generated', changed: [] },
+        spikeRate: opts.spikeRate,
       });
       const file = join(dir, `synth-${opts.target}.json`);
       writeFileAtomically(file, `${JSON.stringify(result, null, 2)}\n`);
@@ -91,18 +108,20 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .summary('estimate resources from the config alone (no tools)')
     .argument('<config>', 'design config, JSON or YAML')
     .addOption(targetOption())
+    .addOption(spikeRateOption())
     .option('--json', 'print the estimate as JSON')
     .addOption(fitOptions()[0]!)
     .addOption(fitOptions()[1]!)
     .addOption(fitOptions()[2]!)
     .description(
-      'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown. Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`); terms without a fitted coefficient use their prior and are marked so.',
+      'Estimate LUTs, flip-flops, carries and block RAMs of the design from its derived parameters alone (no RTL, no tools; milliseconds), with the term-by-term breakdown. Coefficients come from calibration/estimator.json (fitted to Yosys by `calibrate`); terms without a fitted coefficient use their prior and are marked so. Also prints the operations per sequence (bit operations, synaptic accumulates, adds, LIF updates) and their arithmetic energy from 45 nm per-operation figures, at an assumed spike rate (--spike-rate; docs/energy.md): an estimate, not a measurement.',
     )
-    .action((config: string, opts: { target: EstimateTarget; json?: boolean } & FitCliOptions) => {
+    .action((config: string, opts: { target: EstimateTarget; spikeRate: number; json?: boolean } & FitCliOptions) => {
       const cfg = applyFit(loadConfigFile(config, warner(io)), opts, io);
       const e = estimateConfig(cfg, opts.target);
+      const operations = operationsPerSequence(cfg.top, deriveDesign(cfg).derived, assumedRates(opts.spikeRate));
       if (opts.json) {
-        io.out(`${JSON.stringify(e, null, 2)}\n`);
+        io.out(`${JSON.stringify({ ...e, operations }, null, 2)}\n`);
         return;
       }
       const lut = opts.target === 'ice40' ? 'SB_LUT4' : opts.target === 'xc7' ? 'LUT' : 'LUT6';
@@ -114,6 +133,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
       for (const t of e.terms.filter((x) => x.value !== 0)) {
         io.out(`    ${t.resource.padEnd(8)}${t.name.padEnd(24)}${fmtNum(t.value).padStart(8)} × ${t.coefficient.toFixed(3).padStart(7)} = ${t.contribution.toFixed(1).padStart(8)}  ${t.source === 'prior' ? '(prior) ' : ''}${t.note}\n`);
       }
+      if (operations) io.out(formatOperations(operations));
     });
 
   program

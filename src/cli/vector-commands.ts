@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { CHECK_SIMULATORS, checkVectorFile, type CheckSimulator } from '../app/check.js';
 import { writeFileAtomically } from '../io/write.js';
 import { loadVectorFile, withGoldenExpected } from '../vectors/file.js';
+import { formatOperations } from '../estimate/operations.js';
 import { intOption, type Io } from './options.js';
 
 export function registerVectorCommands(program: Command, io: Io): void {
@@ -44,6 +45,7 @@ export function registerVectorCommands(program: Command, io: Io): void {
           ? `PASS ${file}: ${report.cases} cases, ${report.values} expected values match the golden model${report.rtl ? ` and the RTL under ${report.rtl.simulators.join(' and ')}${rtl}` : ''}\n`
           : `PASS ${file}: ${report.cases} cases, no expected values in the file; the RTL under ${report.rtl!.simulators.join(' and ')} matches the golden model${rtl}\n`,
       );
+      if (report.operations) io.out(formatOperations(report.operations));
     });
 
   program

@@ -9,6 +9,7 @@ import { canonicalJson } from '../base/hash.js';
 import { writeFileAtomically } from '../io/write.js';
 import { areaOf, throughputOf, type PointResult, type SweepResults } from './results.js';
 import { esc, fmtNum, scatter, type Mark } from './svg.js';
+import { DEFAULT_SPIKE_RATE } from '../estimate/operations.js';
 
 /** Okabe–Ito palette (distinguishable with colour-vision deficiencies). */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
@@ -172,6 +173,8 @@ function table(r: SweepResults): string {
   const generic = r.sweep.synth.target === 'generic';
   const pnr = r.points.some((p) => p.pnr);
   const verify = r.points.some((p) => p.verify);
+  const ops = r.points.some((p) => p.operations);
+  const sops = r.points.some((p) => (p.operations?.synapticOps ?? 0) > 0);
   const heads: [string, boolean][] = [
     ['#', true],
     ['status', false],
@@ -186,6 +189,8 @@ function table(r: SweepResults): string {
     ['est. FF', true],
     ['LUT err %', true],
     ['Pareto', false],
+    ...(sops ? [['SOPs/seq', true] as [string, boolean]] : []),
+    ...(ops ? [['ops/seq', true] as [string, boolean], ['energy pJ/seq', true] as [string, boolean]] : []),
     ...(verify ? [['cycles', true] as [string, boolean]] : []),
     ['s', true],
     ['message', false],
@@ -207,6 +212,8 @@ function table(r: SweepResults): string {
       cell(p.estimate?.ffs, true),
       cell(err, true, errCls),
       `<td data-v="${front.has(p.index) ? 1 : 0}" class="c">${front.has(p.index) ? '★' : ''}</td>`,
+      ...(sops ? [cell(p.operations?.synapticOps, true)] : []),
+      ...(ops ? [cell(p.operations?.totalOps, true), cell(p.operations?.energyPj, true)] : []),
       ...(verify ? [cell(p.verify?.measuredCycles, true)] : []),
       cell(p.seconds, true),
       `<td class="msg" title="${esc(p.message ?? '')}">${esc((p.message ?? '').split('\n')[0]!.slice(0, 140))}</td>`,
@@ -271,6 +278,12 @@ export function renderReport(r: SweepResults): string {
     [`${s.pareto.length}`, 'Pareto points'],
     [best ? `${fmtNum(throughputOf(best, basis)!)}` : '–', best ? `best ${item}/${basis === 'per-second' ? 's' : 'cycle'} (#${best.index})` : 'throughput'],
   ];
+  const energies = r.points.map((p) => p.operations?.energyPj).filter((v): v is number => v !== undefined && v !== null);
+  if (energies.length) {
+    const lo = Math.min(...energies);
+    const hi = Math.max(...energies);
+    cards.push([lo === hi ? fmtNum(lo) : `${fmtNum(lo)}–${fmtNum(hi)}`, 'pJ per sequence: arithmetic energy (estimate)']);
+  }
   const areaPanels = axisPanels(r, 'area');
   const fmaxPanels = r.points.some((p) => p.metrics.fmaxMHz !== null) ? axisPanels(r, 'fmax') : [];
   const sy = r.sweep.synth;
@@ -287,7 +300,7 @@ export function renderReport(r: SweepResults): string {
 <div class="grid">${areaPanels.join('')}</div>
 ${fmaxPanels.length ? `<h2>Fmax against each swept parameter</h2><div class="grid">${fmaxPanels.join('')}</div>` : ''}
 <h2>Points</h2>
-<p class="note">Click a column header to sort. Hover a message for the whole text. Dashed grey lines in the plots connect the medians per value.</p>
+<p class="note">Click a column header to sort. Hover a message for the whole text. Dashed grey lines in the plots connect the medians per value.${energies.length ? ` <b>ops/seq</b> and <b>energy pJ/seq</b> are per sequence (one inference of T timesteps): the operations of the design's arithmetic (XNOR-popcount bit operations, synaptic accumulates <b>SOPs</b> of A·V, adds, LIF updates) and their energy from 45 nm per-operation figures (Horowitz, ISSCC 2014) — an <b>estimate</b> of the arithmetic, not a measurement, and not the energy of the FPGA; counts that depend on data use an assumed spike rate of ${esc(String(r.sweep.spikeRate ?? DEFAULT_SPIKE_RATE))} (docs/energy.md).` : ''}</p>
 <div class="tw">${table(r)}</div>
 <script>${SCRIPT}</script>
 </body></html>

@@ -11,6 +11,7 @@ import { median } from '../estimate/fit.js';
 import type { EstimateSummary } from '../app/synth.js';
 import type { PnrReport } from '../tools/nextpnr.js';
 import type { SynthSettings } from './spec.js';
+import type { OperationsEstimate } from '../estimate/operations.js';
 
 export const RESULTS_FORMAT = 'spikeforge.sweep-results.v1';
 
@@ -50,6 +51,8 @@ export interface PointResult {
   } | null;
   pnr: PnrReport | null;
   verify: { vectors: number; cases: number; values: number; measuredCycles: number; expectedCycles: number | null } | null;
+  /** Operations and arithmetic energy per sequence at the sweep's assumed spike rate (docs/energy.md); null without arithmetic per inference or for invalid points. */
+  operations: OperationsEstimate | null;
   metrics: {
     /** Work items per clock at full throughput (the block's rate), or measured by co-simulation. */
     itemsPerCycle: number | null;
@@ -76,6 +79,8 @@ export interface SweepInfo {
   /** all | none | top-K */
   synthMode: string;
   verify: number;
+  /** Spike rate assumed for the operation counts (points' `operations`). */
+  spikeRate: number;
   totalPoints: number;
   /** The shards these results cover ("1/2"), or null for the whole sweep. */
   shards: string[] | null;
@@ -201,6 +206,9 @@ export function resultsCsv(r: SweepResults): string {
     'lut_error_pct',
     'ff_error_pct',
     'pareto',
+    'sops_per_seq',
+    'ops_per_seq',
+    'energy_pj_per_seq',
     'verify_cases',
     'verify_cycles',
     'stage',
@@ -231,6 +239,9 @@ export function resultsCsv(r: SweepResults): string {
     p.metrics.lutErrorPct,
     p.metrics.ffErrorPct,
     pareto.has(p.index) ? 1 : 0,
+    p.operations?.synapticOps,
+    p.operations?.totalOps,
+    p.operations?.energyPj,
     p.verify?.cases,
     p.verify?.measuredCycles,
     p.stage,

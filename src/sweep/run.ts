@@ -18,6 +18,7 @@ import { deriveDesign, generateDesign } from '../design/design.js';
 import { shortHash } from '../base/hash.js';
 import { VERSION } from '../base/version.js';
 import { CONFIG_FORMAT } from '../base/config-format.js';
+import { assumedRates, operationsPerSequence, type OperationsEstimate } from '../estimate/operations.js';
 import { verifyDesign } from '../app/verify.js';
 import { errorPct } from '../estimate/fit.js';
 import { estimateDerived, resourceModelFor } from '../estimate/index.js';
@@ -82,6 +83,7 @@ interface Prepared {
   /** Set when the point ends before running: a config error (invalid) or a generator fault (failed). */
   invalid: PointResult | null;
   estimate: EstimateSummary | null;
+  operations: OperationsEstimate | null;
   synth: boolean;
   key: string | null;
   timeout: number;
@@ -107,6 +109,7 @@ function baseRecord(p: SweepPoint, timeout: number): PointResult {
     synth: null,
     pnr: null,
     verify: null,
+    operations: null,
     metrics: { itemsPerCycle: null, item: null, fmaxMHz: null, throughput: null, lutErrorPct: null, ffErrorPct: null },
     timeoutSeconds: timeout,
     seconds: 0,
@@ -141,14 +144,15 @@ function prepare(spec: SweepSpec, points: SweepPoint[], target: TargetName, migr
         const e = estimateDerived(model, derived, target);
         estimate = { luts: e.luts, ffs: e.ffs, carries: e.carries, brams: e.brams, sprams: e.sprams, memoryBits: e.memoryBits, itemsPerCycle: e.rate.itemsPerCycle, item: e.rate.item, calibrated: e.calibrated };
       }
-      return { point, cfg, derived, invalid: null, estimate, synth: false, key: null, timeout };
+      const operations = operationsPerSequence(cfg.top, derived, assumedRates(spec.spikeRate));
+      return { point, cfg, derived, invalid: null, estimate, operations, synth: false, key: null, timeout };
     } catch (e) {
       if (e instanceof ConfigError || e instanceof InputFileError) {
-        return { point, cfg: null, derived: null, invalid: invalidRecord(point, timeout, e, 'config'), estimate: null, synth: false, key: null, timeout };
+        return { point, cfg: null, derived: null, invalid: invalidRecord(point, timeout, e, 'config'), estimate: null, operations: null, synth: false, key: null, timeout };
       }
       // A bug in a block's derive() or resource model: this point fails, the sweep goes on.
       const failed: PointResult = { ...baseRecord(point, timeout), status: 'failed', stage: 'derive', message: `internal error: ${(e as Error).stack ?? String(e)}` };
-      return { point, cfg: null, derived: null, invalid: failed, estimate: null, synth: false, key: null, timeout };
+      return { point, cfg: null, derived: null, invalid: failed, estimate: null, operations: null, synth: false, key: null, timeout };
     }
   });
 }
@@ -232,7 +236,7 @@ function withMetrics(r: PointResult): PointResult {
  */
 async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot: string): Promise<PointResult | null> {
   const started = performance.now();
-  const rec: PointResult = { ...baseRecord(p.point, p.timeout), key: p.key, estimate: p.estimate };
+  const rec: PointResult = { ...baseRecord(p.point, p.timeout), key: p.key, estimate: p.estimate, operations: p.operations };
   const finish = (r: PointResult) => withMetrics({ ...r, seconds: Math.round((performance.now() - started) / 10) / 100 });
   let stage = 'generate';
   try {
@@ -352,6 +356,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
     synth: spec.synth,
     synthMode: synthModeText(opts.synth),
     verify,
+    spikeRate: spec.spikeRate,
     totalPoints: all.length,
     shards: opts.shard ? [`${opts.shard.k}/${opts.shard.n}`] : null,
   };
@@ -369,7 +374,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
     const hit = existsSync(file) ? readCached(file) : null;
     if (hit && reusable(hit, p.timeout, opts.retryFailed)) {
       // Axis values and limits are presentation: take the current ones.
-      done.set(p.point.index, withMetrics({ ...hit, index: p.point.index, values: p.point.values, estimate: p.estimate ?? hit.estimate }));
+      done.set(p.point.index, withMetrics({ ...hit, index: p.point.index, values: p.point.values, estimate: p.estimate ?? hit.estimate, operations: p.operations }));
       cached++;
       log(`cached: point ${p.point.index} (${describePoint(p.point.values)}) ${hit.status} [${p.key}]`);
     } else {
@@ -426,7 +431,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
   const sig = stopReason() ?? 'a signal';
   opts.progress(line(interrupted ? `stopped by ${sig}: ${notRun.length} not run` : 'done'), true);
   for (const p of notRun) {
-    done.set(p.point.index, { ...baseRecord(p.point, p.timeout), key: p.key, estimate: p.estimate, status: 'not-run', message: `not run: the sweep was stopped by ${sig}` });
+    done.set(p.point.index, { ...baseRecord(p.point, p.timeout), key: p.key, estimate: p.estimate, operations: p.operations, status: 'not-run', message: `not run: the sweep was stopped by ${sig}` });
   }
   const results = snapshot();
   writeOutputs(out, results);

@@ -11,6 +11,7 @@
  *     logPe.enabled: [false, true]
  *   synth: {target: ice40, pnr: true, device: hx8k, seed: 1, timeout: 600}
  *   verify: 0                      # co-simulation vectors per point (0: none)
+ *   spikeRate: 0.2                 # assumed spike rate for the operations and energy columns
  *   overrides:                     # optional per-point time limits
  *     - when: {lanes: 4}
  *       synth: {timeout: 1200}
@@ -24,6 +25,7 @@ import { canonicalJson, shortHash } from '../base/hash.js';
 import { readStructuredFile } from '../io/config-file.js';
 import { DEVICE_NAMES, DEFAULT_DEVICE } from '../tools/nextpnr.js';
 import type { TargetName } from '../targets/index.js';
+import { DEFAULT_SPIKE_RATE } from '../estimate/operations.js';
 
 export class SweepFileError extends SpikeforgeError {
   constructor(
@@ -62,6 +64,8 @@ export interface SweepSpec {
   axes: { key: string; values: unknown[] }[];
   synth: SynthSettings;
   verify: number;
+  /** Spike rate assumed for the operation counts that depend on data (docs/energy.md); not part of a point's identity. */
+  spikeRate: number;
   overrides: Override[];
   /** Hash of everything that decides the points and their results (shards must agree on it). */
   definitionHash: string;
@@ -113,6 +117,7 @@ const AXES = 'allowed: a non-empty map from config key (dotted for nested keys, 
 const AXIS = 'allowed: a non-empty list of values';
 const AXIS_KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const OVERRIDE = 'allowed: {when: {axis: value, ...}, synth: {timeout: S}}';
+const RATE = 'allowed: a number from 0 to 1 (the spike rate assumed for operation counts that depend on data)';
 
 const synthShape = {
   target: z.enum(TARGET_NAMES, { error: `allowed: one of ${quoted(TARGET_NAMES)}` }).default(DEFAULT_SYNTH.target),
@@ -130,6 +135,7 @@ const sweepShape = {
     .refine((a) => Object.keys(a).length > 0, { error: AXES }),
   synth: z.strictObject(synthShape, { error: `allowed: an object with keys ${Object.keys(synthShape).join(', ')}` }).prefault({}),
   verify: z.number({ error: VERIFY }).int({ error: VERIFY }).min(0, { error: VERIFY }).max(100_000, { error: VERIFY }).default(0),
+  spikeRate: z.number({ error: RATE }).min(0, { error: RATE }).max(1, { error: RATE }).default(DEFAULT_SPIKE_RATE),
   overrides: z
     .array(
       z.strictObject(
@@ -241,7 +247,7 @@ export function parseSweep(raw: unknown, file: string): SweepSpec {
     synth: { ...synth, timeout: undefined },
     verify,
   });
-  return { name, file: abs, baseDir: configDir, base, axes, synth, verify, overrides, definitionHash };
+  return { name, file: abs, baseDir: configDir, base, axes, synth, verify, spikeRate: f.spikeRate, overrides, definitionHash };
 }
 
 export function loadSweepFile(path: string): SweepSpec {

@@ -5,11 +5,11 @@
  * bigint popcount). Vendor primitives (xc7-chain) come from Yosys's cell models, as in
  * co-simulation (src/tools/vendor.ts).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPopcount, popcountModule } from '../../generators/parts/popcount.js';
 import { bitlen, popcount } from '../../src/base/bits.js';
-import { CACHE_DIR } from '../../src/base/paths.js';
+import { cacheTempDir } from '../../src/base/cache-dir.js';
 import { uniqueFiles, vendorLibraries, type GeneratedFile } from '../../src/render/files.js';
 import type { MatchInputs, PopcountArch } from '../../src/parts/popcount.js';
 import { runTool } from '../../src/tools/run.js';
@@ -80,7 +80,7 @@ export async function simulatePopcounts(arch: PopcountArch, cases: PopcountCase[
   files = uniqueFiles(files);
   if (edit) files = files.map(edit);
   const models = await vendorModels(vendorLibraries(files));
-  const dir = mkdtempSync(join(CACHE_DIR, 'pc-sim-'));
+  const dir = cacheTempDir('pcsim');
   try {
     for (const f of files) writeFileSync(join(dir, f.path), f.content);
     for (const [name, text] of mems) writeFileSync(join(dir, name), `${text}\n`);
