@@ -100,12 +100,32 @@ export function renderLifNeuron(d: LifDerived, meta: RenderMeta): GeneratedFile 
   return { path: `${module}.sv`, content: renderTemplate('lif_array/lif_neuron.sv.hbs', context), kind: 'sv' };
 }
 
+/** What both array templates (registers and RAM) take: the stream's widths, counters and reset value. */
+function streamContext(d: LifDerived) {
+  return {
+    module: lifArrayModule(d),
+    neuron: lifNeuronModule(d),
+    inputText: inputText(d),
+    lanes: d.lanes,
+    width: d.width,
+    inputBits: d.input.bits,
+    curBits: d.lanes * d.input.bits,
+    memBits: d.lanes * d.width,
+    timesteps: d.timesteps,
+    groups: d.groups,
+    groupBits: d.groupWidth,
+    stepBits: d.stepWidth,
+    lastGroupLiteral: `${d.groupWidth}'d${d.groups - 1}`,
+    lastStepLiteral: `${d.stepWidth}'d${d.timesteps - 1}`,
+    vResetFx: d.vResetFx.toString(),
+    vResetLiteral: svSigned(d.vResetFx, d.width),
+  };
+}
+
 /** The stream array and its neuron (`top: "lif_array"`, and the head's LIF stage), and its RAM modules. */
 export function renderLifArray(d: LifDerived, meta: RenderMeta): GeneratedFile[] {
   if (d.storage.kind !== 'registers') return renderLifArrayMem(d, meta);
   const module = lifArrayModule(d);
-  const groupBits = d.groupWidth;
-  const stepBits = d.stepWidth;
   const context = {
     header: header(
       module,
@@ -119,24 +139,9 @@ export function renderLifArray(d: LifDerived, meta: RenderMeta): GeneratedFile[]
       { ...lifParams(d), Latency: 1 },
       meta,
     ),
-    module,
-    neuron: lifNeuronModule(d),
-    inputText: inputText(d),
-    lanes: d.lanes,
-    width: d.width,
-    inputBits: d.input.bits,
-    curBits: d.lanes * d.input.bits,
-    memBits: d.lanes * d.width,
-    timesteps: d.timesteps,
-    groups: d.groups,
-    groupBits,
-    stepBits,
-    lastGroupLiteral: `${groupBits}'d${d.groups - 1}`,
-    lastStepLiteral: `${stepBits}'d${d.timesteps - 1}`,
+    ...streamContext(d),
     multiGroup: d.groups > 1,
     multiStep: d.timesteps > 1,
-    vResetFx: d.vResetFx.toString(),
-    vResetLiteral: svSigned(d.vResetFx, d.width),
   };
   return [
     renderLifNeuron(d, meta),
@@ -164,22 +169,7 @@ function renderLifArrayMem(d: LifDerived, meta: RenderMeta): GeneratedFile[] {
       { ...lifParams(d), Latency: 2 },
       meta,
     ),
-    module,
-    neuron: lifNeuronModule(d),
-    inputText: inputText(d),
-    lanes: d.lanes,
-    width: d.width,
-    inputBits: d.input.bits,
-    curBits: d.lanes * d.input.bits,
-    memBits: d.lanes * d.width,
-    timesteps: d.timesteps,
-    groups: d.groups,
-    groupBits: d.groupWidth,
-    stepBits: d.stepWidth,
-    lastGroupLiteral: `${d.groupWidth}'d${d.groups - 1}`,
-    lastStepLiteral: `${d.stepWidth}'d${d.timesteps - 1}`,
-    vResetFx: d.vResetFx.toString(),
-    vResetLiteral: svSigned(d.vResetFx, d.width),
+    ...streamContext(d),
     storedWidth: s.storedWidth,
     storedText: s.narrow ? `V - (${s.storedOffset}), unsigned (every V after a step lies in ${d.bounds.vMin} .. ${d.bounds.vMax})` : `V itself, ${d.width}-bit two's complement`,
     storageNote: s.note,

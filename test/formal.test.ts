@@ -22,21 +22,9 @@ import { parseCounterexample, prove, verdict, type ProofResult, type ProofTask }
 import { grayFusedProof, latencyProof, logPeLanesProof } from '../src/formal/proofs.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
 import { reflectedGray } from './helpers/independent.js';
+import { twoAtATime } from './helpers/two-at-a-time.js';
 
 /** Proofs run two at a time (2 cores); each is one Yosys process. */
-let running = 0;
-const waiting: (() => void)[] = [];
-async function twoAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((go) => waiting.push(go));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
 async function expectProved(task: ProofTask): Promise<ProofResult> {
   const r = await twoAtATime(() => prove(task));
   expect(r.status, `${task.title}\n${r.log}`).toBe('proved');

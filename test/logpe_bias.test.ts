@@ -15,6 +15,7 @@ import { loadVectorFile } from '../src/vectors/file.js';
 import { REFERENCE_DIR, VECTORS_DIR, design, expectBitExact, expectPortable, mutate, traceDir } from './helpers/design.js';
 import { biasGroup, lanesGroup, type GroupDesign } from './helpers/logpe.js';
 import { LOGPE_PAPER_N12, bitLength, ceilLog2, paperBias } from './helpers/independent.js';
+import { twoAtATime } from './helpers/two-at-a-time.js';
 
 const base = { top: 'logpe_bias', name: 'lp' } as const;
 const derive = (raw: Record<string, unknown>, dir = VECTORS_DIR) => deriveLogPe(resolveConfig({ ...base, ...raw }, dir));
@@ -172,18 +173,6 @@ describe('Log-PE config errors name the key and the place', () => {
  * At most two designs in flight at once (the machines have 2 cores): enough to overlap
  * one design's single-threaded Yosys or simulation with another's build.
  */
-let running = 0;
-const waiting: (() => void)[] = [];
-async function twoAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((go) => waiting.push(go));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
 
 /** A test that builds or synthesises RTL: runs under twoAtATime. */
 const rtlIt = (name: string, body: () => Promise<void>) => it(name, () => twoAtATime(body));

@@ -93,7 +93,7 @@ describe('sweep file', () => {
     ['an empty base path', { base: '', axes: { seqLen: [4] } }, /sweep key "base": value "" .*a config object, or the path/],
     ['an axis name that is not a key', { base: GRAY_BASE, axes: { 'lanes!': [1] } }, /sweep key "axes\.lanes!": value "lanes!" .*a config key, dotted/],
     ['axes on a key and one inside it', { base: GRAY_BASE, axes: { grid: [null], 'grid.rows': [1] } }, /sweep key "axes\.grid\.rows".*together with its parent "grid"/],
-    ['a sweep that is not an object', [1, 2], /sweep key "\(sweep\)": value \[1,2\] .*an object with keys name, base, axes, synth, verify, overrides/],
+    ['a sweep that is not an object', [1, 2], /sweep key "\(sweep\)": value \[1,2\] .*an object with keys name, base, axes, synth, verify, spikeRate, overrides/],
   ];
   it.each(bad)('rejects %s, naming the key (unit)', (_what, raw, message) => {
     expect(() => parseSweep(raw, 'bad.json')).toThrow(message);
