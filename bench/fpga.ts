@@ -21,8 +21,9 @@ import { loadConfigFile } from '../src/io/config-file.js';
 import { generateDesign } from '../src/design/design.js';
 import { synthDesign } from '../src/app/synth.js';
 import { placeAndRoute } from '../src/tools/nextpnr.js';
-import { runTool, toolVersion } from '../src/tools/run.js';
-import { withRtlDir } from '../src/tools/workdir.js';
+import { toolVersion } from '../src/tools/run.js';
+import { synthesize } from '../src/tools/yosys.js';
+import type { GeneratedFile } from '../src/render/files.js';
 
 interface Row {
   file: string;
@@ -42,13 +43,15 @@ interface Row {
   xc7: { luts: number; ffs: number; ramb18: number; ramb36: number; seconds: number } | null;
 }
 
-async function xc7Counts(files: Parameters<typeof withRtlDir>[0], top: string): Promise<Row['xc7']> {
-  return withRtlDir(files, async (dir, sv) => {
-    const r = await runTool('yosys', ['-q', '-p', `read_verilog -sv ${sv.join(' ')}; synth_xilinx -family xc7 -top ${top}; tee -q -o stat.json stat -json`], `synthesising ${top} for xc7`, { cwd: dir, timeoutSeconds: 3600 });
-    const cells = (JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as { design: { num_cells_by_type: Record<string, number> } }).design.num_cells_by_type;
-    const sum = (re: RegExp) => Object.entries(cells).reduce((n, [k, v]) => (re.test(k) ? n + v : n), 0);
-    return { luts: sum(/^LUT[1-6]$/), ffs: sum(/^FD[CPRSE]+$/), ramb18: sum(/^RAMB18/), ramb36: sum(/^RAMB36/), seconds: r.seconds };
-  });
+/** 7-series counts through the product's own flow (src/tools/yosys.ts flattens before `stat`, which Yosys 0.23 needs when kept modules nest). */
+async function xc7Counts(files: GeneratedFile[], top: string): Promise<Row['xc7']> {
+  try {
+    const r = await synthesize(files, top, 'xc7', 3600);
+    return { luts: r.luts, ffs: r.ffs, ramb18: r.details?.['RAMB18E1'] ?? 0, ramb36: r.details?.['RAMB36E1'] ?? 0, seconds: r.seconds };
+  } catch (e) {
+    process.stderr.write(`xc7 synthesis of ${top} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+    return null;
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -67,6 +67,12 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("assign raddr = rbase +", 'assign raddr = wbase +'));
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/spikes|more beats|time-out/);
   });
+  it('an assertion (SPIKEFORGE_ASSERT) catches a V bank freed when its last row starts instead of when it ends', async () => {
+    const one = design({ ...base, name: 'ssa_bank', lanes: 1 });
+    const broken = mutate(one, 'ssa_bank_attn_v.sv', (sv) => sv.replace("assign bank_done = row_done && (rrow_q == IdxW'(N - 1));", "assign bank_done = row_done || (rrow_q == IdxW'(N - 1));"));
+    expect(broken.files.find((f) => f.path === 'ssa_bank_attn_v.sv')!.content).toContain('row_done ||');
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/assertion failed: .*V bank \d read after it was freed/);
+  });
   it('fails when a row does not restart its sum', async () => {
     const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("(s1_first_q ? '0 : acc_q[c*OW +: OW])", 'acc_q[c*OW +: OW]'));
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model: case "[^"]+": spikes/);

@@ -567,6 +567,19 @@ describe('xnor_attention co-simulation catches broken RTL', () => {
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model: case "[^"]+": scores\[/);
   });
 
+  it('an assertion (SPIKEFORGE_ASSERT) catches a key bank that moves without an accepted key, at every seed', async () => {
+    // Before the assertions this mutant survived about 2 seeds in 3: only some stall
+    // patterns make the wrong bank visible in the scores.
+    const d = design({ ...small, name: 'xa_m_bank' });
+    const broken = mutate(d, 'xa_m_bank_xnor_attention.sv', (sv) => sv.replace('if (k_fire && k_done) wbank_q <= !wbank_q;', "if (1'b1 && k_done) wbank_q <= !wbank_q;"));
+    expect(broken.files.find((f) => f.path === 'xa_m_bank_xnor_attention.sv')!.content).toContain("if (1'b1 && k_done)");
+    for (const seed of [1, 2, 3]) {
+      await expect(expectBitExact(broken, 2, seed)).rejects.toThrow(/assertion failed: .*key write bank moved without the timestep's last key accepted[\s\S]*waveform: .*\.vcd/);
+    }
+    // The unbroken design runs the same assertions and passes.
+    await expectBitExact(d, 2);
+  });
+
   it('fails when the Log-PE bias skips its pipeline register (bias one beat early)', async () => {
     const d = design({ ...small, name: 'xa_m_reg' });
     const broken = mutate(d, 'xa_m_reg_xnor_attention.sv', (sv) => sv.replace("assign sum = SW'(count_q) + SW'(bias[l*BiasW +: BiasW]);", "assign sum = SW'(count_q) + SW'(bias_core[l*BiasW +: BiasW]);"));

@@ -8,7 +8,7 @@ import type { StimulusCase } from '../../testbenches/types.js';
 import type { Design } from '../design/design.js';
 import { MismatchError } from '../base/errors.js';
 import { firstMismatch, formatMismatch, type Mismatch } from '../base/compare.js';
-import type { BuiltSim, RunOutcome, RunSettings } from './verilator.js';
+import { STATUS_ASSERTION, type BuiltSim, type RunOutcome, type RunSettings } from './verilator.js';
 import { SIMULATORS, type Simulator } from './simulators.js';
 import { STATUS_UNDEFINED } from './icarus.js';
 import { makeOutputDir } from '../io/write.js';
@@ -84,6 +84,7 @@ export async function cosimCompare(
   let fault: string | null = null;
   if (sim.run.status === 3) fault = `simulation time-out: ${sim.run.message}`;
   else if (sim.run.status === 4) fault = `stream protocol violation: ${sim.run.message}`;
+  else if (sim.run.status === STATUS_ASSERTION) fault = `assertion failed: ${sim.run.message}`;
   else if (sim.run.status === STATUS_UNDEFINED) fault = `undefined value (X/Z) under ${simulator.name}: ${sim.run.message}`;
   else if (sim.run.status !== 0) fault = `simulation ended with status ${sim.run.status}: ${sim.run.message}`;
   else if (Object.keys(sim.extraBeats).length) {

@@ -22,7 +22,10 @@ import { renderTemplate } from '../render/templates.js';
 import { buildCachedSim, harnessArgs, simKey, verilatorHost, type CachedSim } from './cache.js';
 
 /** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
-export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '--trace', '-Wno-fatal'];
+// SPIKEFORGE_ASSERT turns on the design's own assertions (docs/sv-style.md, assertions).
+export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '--trace', '-Wno-fatal'];
+/** Harness exit status: an assertion of the design failed (its message is on stdout). */
+export const STATUS_ASSERTION = 6;
 
 /** A compiled simulation (either simulator), as the build cache returns it. */
 export type BuiltSim = CachedSim;
@@ -140,7 +143,7 @@ export async function runSim(
     const r = await runTool(build.binary, args, `simulating ${spec.top}`, {
       cwd: build.rtlDir,
       timeoutSeconds: settings.timeoutSeconds,
-      okExitCodes: [3, 4],
+      okExitCodes: [3, 4, STATUS_ASSERTION],
     });
     const out: StreamBeats = {};
     const outCycles: Record<string, number[]> = {};
@@ -157,7 +160,9 @@ export async function runSim(
     // Cycles from reset release to the last output beat (inclusive); the harness's own
     // count also includes the drain cycles it runs to catch duplicated beats.
     const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
-    return { status: r.exitCode, message: r.stderr.trim(), out, outCycles, cycles, seconds: r.seconds };
+    // Verilator prints a failed assertion ("%Error: file:line: Assertion failed in …") on stdout.
+    const asserted = r.exitCode === STATUS_ASSERTION ? String(r.stdout).split('\n').filter((l) => /Assertion failed|%Error/.test(l)).join('\n') : '';
+    return { status: r.exitCode, message: [asserted, r.stderr.trim()].filter(Boolean).join('\n'), out, outCycles, cycles, seconds: r.seconds };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

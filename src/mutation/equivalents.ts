@@ -142,7 +142,9 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
       'write bank flips every cycle. It is visible only when the key stream idles an odd number of cycles there while ' +
       'the other bank is free (mostly the first timestep), so the random schedule kills it for about 1 seed in 3 ' +
       '(measured over seeds 1–6 with 4 and 8 cases). Needed: a directed run that stalls k for one cycle before the ' +
-      'last key row of the first timestep, or a per-stream gap schedule in the harness',
+      'last key row of the first timestep, or a per-stream gap schedule in the harness. Under Verilator the design\'s ' +
+      'assertions (SPIKEFORGE_ASSERT: the write bank moves only with the last key accepted) kill it at every seed ' +
+      '(1–10 checked); it survives only in Icarus runs, which compile without them',
   },
   {
     blocks: ['ssa_head'],
@@ -155,7 +157,8 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
       'once the engine has issued every row of t+1 while the last row of t still waits in the A·V stage: only when ' +
       'N·ceil(N / lanes) + 1 beats fit in the engine\'s pipeline (N = 2 with both PEs, subject mut_ssa_head_3, where ' +
       'the random schedule kills it for about 1 seed in 3; with larger N it is likely unreachable but not proved). ' +
-      'Needed: an assertion or an observed internal (a V-bank write while that bank is still being read)',
+      'Under Verilator the A·V stage\'s assertions (a bank is read only while busy, never written while read) catch ' +
+      'it where the early free is used; Icarus runs compile without them',
   },
   {
     blocks: ['ssa_head'],
@@ -179,7 +182,9 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
       'the A·V stage frees its V bank when the last query row of the timestep starts instead of when it ends; ' +
       'this subject (N = 4, one lane) does not show it. It survives at fb59686 as well (checked under Icarus and ' +
       'Verilator); the engine-14 branch only changed which mutants the seeded sample draws. Not analysed further: ' +
-      'needs a directed run where the next V rows arrive while the last query row of a timestep is still summed',
+      'needs a directed run where the next V rows arrive while the last query row of a timestep is still summed. ' +
+      'Under Verilator the assertion "a V bank is read only while busy" kills it (seeds 1–10 checked on a one-lane ' +
+      'head); Icarus runs compile without the assertions',
   },
   {
     blocks: ['ssa_head'],

@@ -268,7 +268,15 @@ export function isWidthOnly(lines: string[], name: string, declLine: number): bo
 export function svSites(file: string, text: string): MutationSite[] {
   const sites: MutationSite[] = [];
   const lines = text.split('\n');
+  // The co-simulation build's assertions (`ifdef SPIKEFORGE_ASSERT … `endif) check the
+  // design; they are not part of it, so they are not mutated.
+  let inChecks = false;
   lines.forEach((line, n) => {
+    if (/^\s*`ifdef\s+SPIKEFORGE_ASSERT\b/.test(line)) inChecks = true;
+    if (inChecks) {
+      if (/^\s*`endif\b/.test(line)) inChecks = false;
+      return;
+    }
     const add = (cls: MutationClass, op: string, mutated: string) => {
       if (mutated !== line) sites.push({ file, line: n + 1, cls, op, original: line, mutated });
     };

@@ -23,12 +23,16 @@ export async function lintVerilator(files: GeneratedFile[], top: string): Promis
   const models = await vendorModels(vendorLibraries(files));
   await withRtlDir(files, async (dir, sv) => {
     if (models.length) writeFileSync(join(dir, 'vendor.vlt'), verilatorVendorConfig(models));
-    const r = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', top, ...verilatorVendorArgs(models, 'vendor.vlt'), ...sv], `linting ${top}`, {
-      cwd: dir,
-      timeoutSeconds: 300,
-    });
-    // -Wall warnings are errors here: no waivers.
-    if (/%Warning/.test(r.stderr)) throw new ToolFailedError('verilator', `linting ${top} (-Wall, no waivers)`, r.stderr);
+    // Twice: as synthesis reads it, and with the co-simulation build's assertions
+    // (SPIKEFORGE_ASSERT) compiled in, so that code is held to -Wall too.
+    for (const defines of [[], ['-DSPIKEFORGE_ASSERT']]) {
+      const r = await runTool('verilator', ['--lint-only', '-Wall', ...defines, '--top-module', top, ...verilatorVendorArgs(models, 'vendor.vlt'), ...sv], `linting ${top}`, {
+        cwd: dir,
+        timeoutSeconds: 300,
+      });
+      // -Wall warnings are errors here: no waivers.
+      if (/%Warning/.test(r.stderr)) throw new ToolFailedError('verilator', `linting ${top} (-Wall, no waivers${defines.length ? ', with SPIKEFORGE_ASSERT' : ''})`, r.stderr);
+    }
   });
 }
 
