@@ -10,6 +10,10 @@ import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile, type VectorFile } from '../src/vectors/file.js';
 import { design, expectBitExact, expectPortable, mutate, traceDir, VECTORS_DIR } from './helpers/design.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
+import { cli, ROOT } from './helpers/cli.js';
+import { loadConfigFile } from '../src/io/config-file.js';
+import { generateDesign } from '../src/design/design.js';
+import { measureRates } from '../src/estimate/operations.js';
 
 const base = {
   top: 'ssa_head',
@@ -72,6 +76,13 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     const broken = mutate(one, 'ssa_bank_attn_v.sv', (sv) => sv.replace("assign bank_done = row_done && (rrow_q == IdxW'(N - 1));", "assign bank_done = row_done || (rrow_q == IdxW'(N - 1));"));
     expect(broken.files.find((f) => f.path === 'ssa_bank_attn_v.sv')!.content).toContain('row_done ||');
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/assertion failed: .*V bank \d read after it was freed/);
+  });
+  it('fails when the head\'s LIF neurons drop the decay (caught by the near-threshold cases, seeds 1-3)', async () => {
+    // This mutant survived while the stimulus made the paper's head fire on nearly every V bit.
+    const dk = design({ ...base, name: 'ssa_decay', scale: 0.125, lif: { threshold: 0.5 } });
+    const broken = mutate(dk, 'ssa_decay_lif_neuron.sv', (sv) => sv.replace("assign u_c = v_c - CW'(VReset);", "assign u_c = '0;"));
+    expect(broken.files.find((f) => f.path === 'ssa_decay_lif_neuron.sv')!.content).toContain("assign u_c = '0;");
+    for (const seed of [1, 2, 3]) await expect(expectBitExact(broken, 8, seed)).rejects.toThrow(/case "near_threshold_\d+": spikes/);
   });
   it('fails when a row does not restart its sum', async () => {
     const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("(s1_first_q ? '0 : acc_q[c*OW +: OW])", 'acc_q[c*OW +: OW]'));
@@ -294,5 +305,33 @@ describe('ssa_head folds: broken RTL fails', () => {
   it('fails when the spike row is gathered in the wrong order', async () => {
     const broken = mutate(d, 'fold_mut_attn_lif.sv', (sv) => sv.replace('row_q <= {spk, row_q[D-1:L]};', 'row_q <= {row_q[D-L-1:0], spk};'));
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/spikes/);
+  });
+});
+
+describe('ssa_head stimulus lands near the threshold', () => {
+  // A head that fires on nearly every bit hides a wrong membrane or A·V sum; one that
+  // never fires hides everything. verify's default stimulus (50 random cases + corners)
+  // must keep the output spike rate of every preset between 20% and 80%.
+  const presets = ['demo_ssa_n12', 'ts_n12_gray', 'ts_n12_log', 'patch_8x8', 'ts_n168_gray', 'ts_n168_log'];
+  for (const name of presets) {
+    const big = name.includes('n168');
+    it.runIf(!big || FULL)(`examples/${name}.json: output spike rate of the default stimulus in [20%, 80%]${big && !FULL ? FULL_ONLY : ''}`, () => {
+      const cfg = loadConfigFile(join(ROOT, 'examples', `${name}.json`));
+      const d = generateDesign(cfg);
+      const cases = d.block.harness.stimulus(d.derived, new Rng(1), 50);
+      const outs = cases.map((c) => d.block.model(d.derived, c.inputs) as Record<string, unknown>);
+      const y = measureRates('ssa_head', d.derived, cases.map((c) => c.inputs), outs)['y']!;
+      expect(y, name).toBeGreaterThanOrEqual(0.2);
+      expect(y, name).toBeLessThanOrEqual(0.8);
+    });
+  }
+
+  it('verify prints the output spike rate with the stimulus rates', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-rate-'));
+    const cfg = join(dir, 'r.json');
+    writeFileSync(cfg, JSON.stringify({ ...base, name: 'rate', seqLen: 4, dim: 4, timesteps: 2 }));
+    const r = await cli(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '6']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^output spike rate \d+% \(stimulus: q \d+%, k \d+%, v \d+%\)$/m);
   });
 });

@@ -14,10 +14,48 @@ import type { SsaInputs, SsaOutputs } from '../src/blocks/ssa_head/model.js';
 import type { BlockHarness, StimulusCase } from './types.js';
 import type { Rng } from '../src/base/rng.js';
 import { mask } from '../src/base/bits.js';
+import { packRows, timestepScores } from '../src/blocks/xnor_attention/model.js';
 import { splitByCounts } from './streams.js';
 
 function matrix(s: SsaDerived, row: (t: number, i: number) => bigint): bigint[][] {
   return Array.from({ length: s.timesteps }, (_, t) => Array.from({ length: s.seqLen }, (_, i) => row(t, i)));
+}
+
+/** The mean score S[i][j] of head 0 at timestep 0 (the golden model's): what one V spike adds to O. */
+function meanScore(s: SsaDerived, inputs: SsaInputs): number {
+  const d = s.dim;
+  const head0 = (rows: bigint[]) => packRows(rows.map((r) => r & mask(d)), d);
+  const st = timestepScores(s.xnor, 0, head0(inputs.q[0]!), head0(inputs.k[0]!));
+  let sum = 0;
+  for (const row of st) for (const x of row) sum += x;
+  return Math.max(1e-9, sum / (st.length * st.length));
+}
+
+/** P(Binomial(n, v) ≥ m). */
+function atLeast(n: number, v: number, m: number): number {
+  if (m <= 0) return 1;
+  if (m > n) return 0;
+  // P(X < m) by the recurrence P(i + 1) = P(i)·(n − i)/(i + 1)·v/(1 − v).
+  let term = Math.pow(1 - v, n);
+  let below = 0;
+  for (let i = 0; i < m; i++) {
+    below += term;
+    term *= ((n - i) / (i + 1)) * (v / (1 - v));
+  }
+  return Math.max(0, 1 - below);
+}
+
+/** The V density at which at least m of n V bits of a column are set with probability p (bisection). */
+function vDensityFor(n: number, m: number, p: number): number {
+  let lo = 1e-6;
+  let hi = 0.98;
+  if (atLeast(n, hi, m) <= p) return hi;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (atLeast(n, mid, m) < p) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 function randomCase(s: SsaDerived, rng: Rng, density: { q: number; k: number; v: number }): SsaInputs {
@@ -86,11 +124,21 @@ export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs
       { name: 'alternating', inputs: { q: matrix(s, (t, i) => ((i + t) % 2 ? all : 0n)), k: matrix(s, (_t, i) => (i % 2 ? 0n : all)), v: matrix(s, (_t, i) => (i % 3 ? all : 0n)) } },
     ];
     for (let n = 0; n < count; n++) {
-      // Every third case has sparse V rows: sums O near the threshold, so membranes carry
-      // charge from one timestep to the next (what folded membrane storage must keep).
-      const vDensity = n % 3 === 2 ? 0.02 + 0.13 * rng.float() : 0.02 + 0.96 * rng.float();
-      const density = { q: 0.02 + 0.96 * rng.float(), k: 0.02 + 0.96 * rng.float(), v: vDensity };
-      cases.push({ name: `random_${n}`, inputs: randomCase(s, rng, density) });
+      const q = 0.02 + 0.96 * rng.float();
+      const k = 0.02 + 0.96 * rng.float();
+      if (n % 4 === 3) {
+        // One case in four: any V density (dense V saturates the sums, sparse V starves them).
+        cases.push({ name: `random_${n}`, inputs: randomCase(s, rng, { q, k, v: 0.02 + 0.96 * rng.float() }) });
+        continue;
+      }
+      // The others land near the threshold: Q and K are drawn first, then the V density is
+      // chosen so that a sum O = Σ_j S[i][j]·v_j[c] reaches θ' = θ / scale with probability
+      // p in [0.25, 0.75] (O ≈ S̄·Binomial(N, v)). Then a wrong membrane, a wrong sum or a
+      // dropped decay flips spikes, which a head that fires on every V bit would hide.
+      const inputs = randomCase(s, rng, { q, k, v: 0 });
+      const v = vDensityFor(s.seqLen, Math.ceil(s.lif.threshold / meanScore(s, inputs)), 0.25 + 0.5 * rng.float());
+      inputs.v = matrix(s, () => rng.bits(s.width, v));
+      cases.push({ name: `near_threshold_${n}`, inputs });
     }
     return cases;
   },

@@ -10,6 +10,7 @@ import { SIMULATORS, type Simulator, type SimulatorName } from '../cosim/simulat
 import type { Design } from '../design/design.js';
 import { Rng } from '../base/rng.js';
 import { makeOutputDir } from '../io/write.js';
+import { measureRates } from '../estimate/operations.js';
 
 export interface VerifyOptions {
   /** Random cases on top of the corner and exhaustive ones. */
@@ -37,6 +38,8 @@ export interface VerifyReport {
   /** Cycles of the full-throughput run, from reset release to the last output beat. */
   measuredCycles: number;
   tracePath: string | null;
+  /** Fraction of set bits per spike tensor of the stimulus (q, k, v) and the expected output spikes (y); empty for blocks without spikes. */
+  spikeRates: Record<string, number>;
 }
 
 function countValues(v: unknown): number {
@@ -48,7 +51,11 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   const { block, derived } = design;
   const rng = new Rng(opts.seed);
   const cases: StimulusCase<unknown>[] = block.harness.stimulus(derived, rng, opts.vectors);
-  const expected = cases.map((c) => block.vectors.outputs(derived, c.inputs, block.model(derived, c.inputs)));
+  const modelOut = cases.map((c) => block.model(derived, c.inputs));
+  const expected = cases.map((c, i) => block.vectors.outputs(derived, c.inputs, modelOut[i]));
+  // Spike rates of the stimulus and of the expected output spikes (heads and LIF arrays): a
+  // head that fires on nearly every bit, or on none, would hide a wrong membrane or sum.
+  const spikeRates = measureRates(design.config.top, derived, cases.map((c) => c.inputs), modelOut as Record<string, unknown>[]);
   // Values the RTL is compared on (internal values such as the head's scores are model-only).
   const modelOnly = new Set(block.vectors.modelOnly ?? []);
   const values = expected.reduce(
@@ -89,5 +96,6 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
     expectedCycles: block.cycles(derived, cases.map((c) => c.inputs)),
     measuredCycles: full.cycles,
     tracePath,
+    spikeRates,
   };
 }

@@ -31,6 +31,13 @@ export interface DesignSource {
  * The design a command works on: from CONFIG (generated and written into -o, by the
  * design-folder rules), or from --design DIR as it is on disk (nothing is written).
  */
+/** "output spike rate 43% (stimulus: q 53%, k 54%, v 17%)": how far the run is from all-or-nothing firing. */
+export function spikeRateLine(rates: Record<string, number>): string {
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const ins = Object.entries(rates).filter(([k]) => k !== 'y');
+  return `output spike rate ${pct(rates['y']!)}${ins.length ? ` (stimulus: ${ins.map(([k, v]) => `${k} ${pct(v)}`).join(', ')})` : ''}`;
+}
+
 export function designSource(config: string | undefined, opts: { design?: string; out?: string; force?: boolean } & FitCliOptions, io: Io): DesignSource {
   if (opts.design !== undefined) {
     if (config !== undefined) throw new ArgumentError('--design', `takes the design from ${opts.design}; give either a config or --design, not both`);
@@ -139,6 +146,7 @@ export function registerDesignCommands(program: Command, io: Io): void {
           `model ${report.build.cacheHit ? 'from cache' : `built in ${report.build.seconds.toFixed(1)} s`}\n`,
       );
       if (report.tracePath) io.out(`waveform: ${report.tracePath}\n`);
+      if (report.spikeRates['y'] !== undefined) io.out(`${spikeRateLine(report.spikeRates)}\n`);
     });
 
   program

@@ -169,7 +169,8 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
     reason:
       'the head\'s LIF neurons drop the decay term: visible only through the spikes of later timesteps, and only when ' +
       'θ\' lies inside the range of O and a neuron carries charge across timesteps without spiking; the head\'s output ' +
-      'shows spikes, not membranes. Needed: the membranes of the head\'s LIF array observed in co-simulation',
+      'shows spikes, not membranes. Since the head\'s stimulus lands near the threshold (testbenches/ssa_head.ts) it is ' +
+      'killed at seeds 1–10 on a six-token head; listed for subjects where a seed still misses it',
   },
   {
     blocks: ['ssa_head'],
