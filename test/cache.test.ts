@@ -173,3 +173,30 @@ describe('several processes on one shared cache', () => {
     expect(readdirSync(cache).filter((e) => /^(tool|run)-/.test(e))).toEqual([]);
   });
 });
+
+describe('portability check results are cached by content', () => {
+  it('a second gate on the same design runs no tool; a failing lint is never cached; one changed byte is a new key', async () => {
+    const { cachedCheck, designKey } = await import('../src/tools/check-cache.js');
+    const d = design({ top: 'gray_rom', name: 'chk_cache', seqLen: 7 });
+    // A fresh nonce: the cache outlives the test run, and this test must start cold.
+    const nonce = `${process.pid}-${Date.now()}-${Math.random()}`;
+    const key = { design: designKey(d.files, d.topModule), tool: 'test', nonce };
+    let runs = 0;
+    const run = async () => {
+      runs++;
+      return { luts: 3 };
+    };
+    expect(await cachedCheck('unit', key, run)).toEqual({ luts: 3 });
+    expect(await cachedCheck('unit', key, run)).toEqual({ luts: 3 });
+    expect(runs).toBe(1);
+    // A failure is not stored: the next call runs again.
+    const failing = { ...key, tool: 'failing' };
+    await expect(cachedCheck('unit', failing, async () => Promise.reject(new Error('lint failed')))).rejects.toThrow('lint failed');
+    expect(await cachedCheck('unit', failing, run)).toEqual({ luts: 3 });
+    expect(runs).toBe(2);
+    // Another design (one byte of one file) is another key.
+    const edited = d.files.map((f) => (f.path.endsWith('_gray_rom.sv') ? { ...f, content: `${f.content} ` } : f));
+    await cachedCheck('unit', { design: designKey(edited, d.topModule), tool: 'test', nonce }, run);
+    expect(runs).toBe(3);
+  });
+});

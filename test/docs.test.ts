@@ -115,6 +115,7 @@ describe('docs/config.md (generated from the config schema)', () => {
     'fold.membranes': ['memory'],
     'fold.neuronLanes': [2],
     'fold.memory': ['spram'],
+    clockMHz: [48],
   };
 
   function withKey(base: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {

@@ -388,3 +388,37 @@ describe('estimator', () => {
     expect(ice40Brams(2048, 11)).toBe(6);
   });
 });
+
+describe('clock constraints (config clockMHz)', () => {
+  it('are written with the design for nextpnr, SDC and XDC flows, and synth --pnr times against them (met / not met)', async () => {
+    const dir = tmp();
+    const cfg = writeConfig(dir, { top: 'gray_rom', name: 'ck', seqLen: 12, clockMHz: 48 });
+    const g = await cli(['generate', cfg, '-o', join(dir, 'rtl')]);
+    expect(g.exitCode, g.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'rtl', 'ck_clock.py'), 'utf8')).toMatch(/^ctx\.addClock\("clk_i", 48\)$/m);
+    expect(readFileSync(join(dir, 'rtl', 'ck.sdc'), 'utf8')).toMatch(/^create_clock -name clk_i -period 20\.833 \[get_ports clk_i\]$/m);
+    expect(readFileSync(join(dir, 'rtl', 'ck.xdc'), 'utf8')).toMatch(/^create_clock -period 20\.833 -name clk_i \[get_ports clk_i\]$/m);
+    const manifest = JSON.parse(readFileSync(join(dir, 'rtl', 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+    expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['ck_clock.py', 'ck.sdc', 'ck.xdc']));
+
+    const met = await cli(['synth', cfg, '--pnr', '--json', '-o', join(dir, 'rtl')]);
+    expect(met.exitCode, met.stderr).toBe(0);
+    const m = JSON.parse(met.stdout) as { pnr: { targetMHz: number; targetMet: boolean; fmaxMHz: number } };
+    expect([m.pnr.targetMHz, m.pnr.targetMet]).toEqual([48, true]);
+    expect(m.pnr.fmaxMHz).toBeGreaterThanOrEqual(48);
+
+    // No iCE40 reaches 1,500 MHz: the report says so instead of a bare Fmax.
+    const fast = writeConfig(dir, { top: 'gray_rom', name: 'ck', seqLen: 12, clockMHz: 1500 });
+    const miss = await cli(['synth', fast, '--pnr', '-o', join(dir, 'rtl2')]);
+    expect(miss.exitCode, miss.stderr).toBe(0);
+    expect(miss.stdout).toMatch(/Fmax [\d.]+ MHz \(target 1500 MHz from clockMHz: NOT met\)/);
+
+    // Without clockMHz there are no constraint files, and a bad value names the key.
+    const none = await cli(['generate', writeConfig(dir, { top: 'gray_rom', name: 'nk', seqLen: 12 }), '-o', join(dir, 'rtl3')]);
+    expect(none.exitCode).toBe(0);
+    expect(existsSync(join(dir, 'rtl3', 'nk.sdc'))).toBe(false);
+    const bad = await cli(['generate', writeConfig(dir, { top: 'gray_rom', name: 'bk', seqLen: 12, clockMHz: 0 }), '-o', join(dir, 'rtl4')]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/config key "clockMHz": value 0 is not allowed; allowed: a number of MHz > 0 and at most 2000/);
+  });
+});

@@ -205,7 +205,8 @@ export function formatSynth(r: SynthResult): string {
     const p = r.pnr;
     if (p.status === 'ok') {
       lines.push(
-        `  place & route on ${p.device} (${p.package}, seed ${p.seed}): Fmax ${p.fmaxMHz ?? '?'} MHz, ` +
+        `  place & route on ${p.device} (${p.package}, seed ${p.seed}): Fmax ${p.fmaxMHz ?? '?'} MHz` +
+          `${p.targetMHz ? ` (target ${p.targetMHz} MHz from clockMHz: ${p.targetMet ? 'met' : 'NOT met'})` : ''}, ` +
           `${p.lcs ?? '?'}/${p.lcsAvailable} logic cells (incl. ${p.shellFfs} I/O-shell flip-flops), ${p.brams ?? 0}/${p.bramsAvailable} BRAMs` +
           `${p.spramsAvailable ? `, ${p.sprams ?? 0}/${p.spramsAvailable} SPRAMs` : ''}, ${p.seconds.toFixed(1)} s`,
       );

@@ -40,6 +40,7 @@ const SV_KEYWORDS = new Set(
     'longint real time string class endclass virtual static automatic return while do break continue')
     .split(/\s+/),
 );
+const CLOCK_ALLOWED = 'allowed: a number of MHz > 0 and at most 2000, or null (no clock constraint)';
 const NAME_ALLOWED = 'allowed: a SystemVerilog identifier ([A-Za-z_][A-Za-z0-9_]*, at most 40 characters, not a keyword)';
 
 const gridShape = {
@@ -146,6 +147,12 @@ const rootShape = {
   fold: z
     .union([z.literal('auto', { error: FOLD_ALLOWED }), z.strictObject(foldShape, { error: FOLD_ALLOWED })], { error: FOLD_ALLOWED })
     .prefault({}),
+  /** spikeforge addition (integration): target clock; writes clock constraints with the design. */
+  clockMHz: z
+    .number({ error: CLOCK_ALLOWED })
+    .refine((v) => Number.isFinite(v) && v > 0 && v <= 2000, { error: CLOCK_ALLOWED })
+    .nullable()
+    .default(null),
 };
 
 export const ConfigSchema = z.strictObject(rootShape, { error: 'allowed: a JSON object' });
@@ -192,6 +199,8 @@ describeKeys(rootShape, {
     'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step (fold.headsPerEngine = 1) or share engines (docs/ssa_head.md, folded heads).',
   fold:
     'spikeforge addition: folding, throughput traded for area without changing a bit (docs/fpga.md). "auto": the commands pick the fold for the device named by --fit (default hx8k) and the rate named by --rate.',
+  clockMHz:
+    'spikeforge addition: target frequency of clk_i in MHz. When set, the design folder gets <name>_clock.py (a nextpnr-ice40 --pre-pack script; synth --pnr uses it and reports whether the target is met), <name>.sdc and <name>.xdc (create_clock on clk_i). null: no constraint files, and synth --pnr times against 12 MHz. docs/integration.md.',
 });
 describeKeys(foldShape, {
   headsPerEngine:

@@ -59,6 +59,7 @@ export const READ_BY: Record<string, ReadBy> = {
   'fold.membranes': { tops: NEURONS },
   'fold.neuronLanes': { tops: ['ssa_head'] },
   'fold.memory': { tops: NEURONS, when: 'when membranes is "memory"' },
+  clockMHz: { tops: ALL, when: 'writes the clock constraint files; read by synth --pnr' },
 };
 
 interface Node {

@@ -10,6 +10,7 @@ import { canonicalJson, sha256, shortHash } from '../base/hash.js';
 import { GENERATOR, VERSION } from '../base/version.js';
 import { CONFIG_FORMAT } from '../base/config-format.js';
 import { renderTemplate } from '../render/templates.js';
+import { constraintFiles } from './constraints.js';
 
 export interface Design {
   config: ResolvedConfig;
@@ -60,7 +61,7 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     }),
     kind: 'meta',
   };
-  const files = [...rtl, filelist, core];
+  const files = [...rtl, filelist, core, ...constraintFiles(cfg, topModule, hash, VERSION)];
   const manifest = {
     generator: GENERATOR,
     version: VERSION,

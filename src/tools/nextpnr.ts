@@ -38,6 +38,10 @@ export interface PnrNeed {
 export interface PnrReport {
   /** ok: routed, Fmax known; does-not-fit: too big for the device (nothing was run, or nextpnr said so). */
   status: 'ok' | 'does-not-fit';
+  /** The design's clock constraint (config clockMHz), null without one. */
+  targetMHz?: number | null;
+  /** Whether Fmax reaches targetMHz; null without a constraint or a routed design. */
+  targetMet?: boolean | null;
   device: string;
   package: string;
   seed: number;
@@ -96,6 +100,13 @@ interface NextpnrReportJson {
 /** nextpnr's words for "the design is larger than the device". */
 const TOO_BIG = /(?:more|too many) [A-Z_]+ (?:cells )?than (?:are )?available|Unable to place cell|failed to place|not enough|exceeds the (?:number|available)/i;
 
+/** The nextpnr pre-pack script a design carries (src/design/constraints.ts) and its frequency. */
+export function clockConstraint(files: readonly GeneratedFile[]): { script: string; mhz: number } | null {
+  const f = files.find((x) => x.path.endsWith('_clock.py'));
+  const m = f ? /ctx\.addClock\("clk_i", ([\d.]+)\)/.exec(f.content) : null;
+  return f && m ? { script: f.content, mhz: Number(m[1]) } : null;
+}
+
 export async function placeAndRoute(
   files: GeneratedFile[],
   spec: TopPorts,
@@ -125,6 +136,10 @@ export async function placeAndRoute(
       timeoutSeconds: opts.timeoutSeconds,
     });
     writeFileSync(join(dir, 'empty.pcf'), '');
+    // The design's clock constraint (config clockMHz: <name>_clock.py) when it has one, so
+    // nextpnr optimises for that target and the report says whether it is met; else 12 MHz.
+    const clock = clockConstraint(files);
+    if (clock) writeFileSync(join(dir, 'clock.py'), clock.script);
     const args = [
       ...pick.device.flags,
       '--package',
@@ -136,8 +151,7 @@ export async function placeAndRoute(
       '--pcf-allow-unconstrained',
       '--seed',
       String(opts.seed),
-      '--freq',
-      '12',
+      ...(clock ? ['--pre-pack', 'clock.py'] : ['--freq', '12']),
       '--timing-allow-fail',
       '--report',
       'report.json',
@@ -189,6 +203,8 @@ export async function placeAndRoute(
     return {
       ...base,
       status: 'ok',
+      targetMHz: clock?.mhz ?? null,
+      targetMet: clock && fmax !== null ? fmax >= clock.mhz : null,
       fmaxMHz: fmax === null ? null : Math.round(fmax * 100) / 100,
       lcs,
       brams,

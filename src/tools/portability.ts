@@ -14,13 +14,19 @@ import { join } from 'node:path';
 import { vendorLibraries, type GeneratedFile } from '../render/files.js';
 import { ToolFailedError } from '../base/errors.js';
 import type { TargetName } from '../targets/index.js';
-import { runTool } from './run.js';
-import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from './vendor.js';
+import { runTool, toolVersion } from './run.js';
+import { cachedCheck, designKey } from './check-cache.js';
+import { vendorModels, verilatorVendorArgs, verilatorVendorConfig, type VendorModel } from './vendor.js';
 import { withRtlDir } from './workdir.js';
 import { synthesize, type SynthReport } from './yosys.js';
 
 export async function lintVerilator(files: GeneratedFile[], top: string): Promise<void> {
   const models = await vendorModels(vendorLibraries(files));
+  const key = { design: designKey(files, top), tool: await toolVersion('verilator'), models: models.map((m) => m.sha256), flags: ['-Wall', '-DSPIKEFORGE_ASSERT'] };
+  await cachedCheck('lint', key, () => lintNow(files, top, models));
+}
+
+async function lintNow(files: GeneratedFile[], top: string, models: VendorModel[]): Promise<void> {
   await withRtlDir(files, async (dir, sv) => {
     if (models.length) writeFileSync(join(dir, 'vendor.vlt'), verilatorVendorConfig(models));
     // Twice: as synthesis reads it, and with the co-simulation build's assertions
@@ -38,6 +44,11 @@ export async function lintVerilator(files: GeneratedFile[], top: string): Promis
 
 export async function compileIcarus(files: GeneratedFile[], top: string): Promise<void> {
   const models = await vendorModels(vendorLibraries(files));
+  const key = { design: designKey(files, top), tool: await toolVersion('iverilog', '-V'), models: models.map((m) => m.sha256), flags: ['-g2012', '-Wall'] };
+  await cachedCheck('icarus', key, () => compileIcarusNow(files, top, models));
+}
+
+async function compileIcarusNow(files: GeneratedFile[], top: string, models: VendorModel[]): Promise<void> {
   await withRtlDir(files, async (dir, sv) => {
     const r = await runTool('iverilog', ['-g2012', '-Wall', '-o', 'sim.vvp', '-s', top, ...sv, ...models.map((m) => m.path)], `compiling ${top}`, {
       cwd: dir,
@@ -58,5 +69,8 @@ export async function portabilityGate(files: GeneratedFile[], top: string): Prom
   await lintVerilator(files, top);
   await compileIcarus(files, top);
   const target: TargetName = vendorLibraries(files).includes('yosys-xilinx-cells') ? 'xc7' : 'ice40';
-  return { target, synth: await synthesize(files, top, target) };
+  // The gate's synthesis only proves Yosys accepts the design; its counts are cached with it
+  // (`spikeforge synth` always runs Yosys).
+  const key = { design: designKey(files, top), tool: await toolVersion('yosys', '-V'), target };
+  return { target, synth: await cachedCheck('synth', key, () => synthesize(files, top, target)) };
 }

@@ -1,0 +1,38 @@
+/**
+ * Results of the portability checks (lint, Icarus compile, the gate's synthesis), cached by
+ * content hash in the cache folder (`checks/`), so a warm test or fuzz run does not lint,
+ * compile and synthesise an unchanged design again. The key holds everything that decides
+ * the result: every file's path and content hash, the top, the tool's version and flags, and
+ * the vendor models' hashes. Only successes are stored (a failure is re-run, and reported,
+ * every time); an entry is written to a temporary name and renamed into place.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, inCache, tempOwner } from '../base/cache-dir.js';
+import { canonicalJson, sha256 } from '../base/hash.js';
+import type { GeneratedFile } from '../render/files.js';
+
+/** The part of a check's key that comes from the design: its files by content, and its top. */
+export function designKey(files: readonly GeneratedFile[], top: string): unknown {
+  return { top, files: files.filter((f) => f.kind !== 'meta').map((f) => [f.path, sha256(f.content)]) };
+}
+
+/** `run()`'s result for this key: from the cache, or run now and stored when it succeeds. */
+export async function cachedCheck<T>(kind: string, key: unknown, run: () => Promise<T>): Promise<T> {
+  const root = cacheDir('checks');
+  const path = join(root, `${kind}-${sha256(canonicalJson({ kind, key })).slice(0, 32)}.json`);
+  if (existsSync(path)) {
+    try {
+      return (JSON.parse(readFileSync(path, 'utf8')) as { result: T }).result;
+    } catch {
+      // A damaged entry is run again and replaced.
+    }
+  }
+  const result = await run();
+  const tmp = `${path}.tmp-${tempOwner()}`;
+  inCache(root, () => {
+    writeFileSync(tmp, `${JSON.stringify({ kind, result: result ?? null })}\n`);
+    renameSync(tmp, path);
+  });
+  return result;
+}
