@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { parseConfig, parseConfigWithMigration } from '../src/base/config.js';
 import {
   CONFIG_FORMAT,
@@ -26,17 +25,13 @@ import { generateDesign } from '../src/design/design.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { parseSweep } from '../src/sweep/spec.js';
 import { SweepFileError } from '../src/sweep/spec.js';
+import { runMain } from './helpers/cli.js';
 
 const XA = { top: 'xnor_attention', name: 'fmt', seqLen: 6, dim: 8, lanes: 2 };
 const tmp = mkdtempSync(join(tmpdir(), 'sf-format-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = runMain;
 
 function configError(f: () => unknown): ConfigError {
   try {

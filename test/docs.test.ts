@@ -11,24 +11,19 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { READ_BY } from '../src/cli/schema-markdown.js';
 import { BLOCK_NAMES, configJsonSchema, type BlockName } from '../src/base/config.js';
 import { generateDesign } from '../src/design/design.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
+import { runMain } from './helpers/cli.js';
 
 const ROOT = resolve(__dirname, '..');
 const DOCS = join(ROOT, 'docs');
 const EXAMPLES = join(DOCS, 'examples', 'vectors');
 
 /** `spikeforge ARGS` in this process: exit status and what it printed. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = runMain;
 
 interface SchemaNode {
   description?: string;

@@ -12,17 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { fitFold, resolveFold, FIT_MARGIN } from '../src/app/fit.js';
 import { loadConfigFile, resolveConfig } from '../src/io/config-file.js';
 import { ICE40_DEVICES } from '../src/targets/ice40.js';
-import { main } from '../src/cli/main.js';
+import { runMain } from './helpers/cli.js';
 
 const ROOT = resolve(__dirname, '..');
 const preset = (name: string) => loadConfigFile(join(ROOT, 'examples', `${name}.json`));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = runMain;
 
 describe('fitFold', () => {
   it('picks the smallest fold that fits the device, by the estimate with margin', () => {

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { deriveDesign } from '../src/design/design.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { ADD32_PJ, ADD8_PJ, addPj, BIT_OP_PJ, LIF_ADDS_PER_UPDATE } from '../src/estimate/energy.js';
@@ -18,18 +17,14 @@ import { fileOperations } from '../src/app/check.js';
 import { loadVectorFile, modelOutputs } from '../src/vectors/file.js';
 import type { SsaDerived } from '../src/blocks/ssa_head/derive.js';
 import type { BlockName } from '../src/base/config.js';
+import { runMain } from './helpers/cli.js';
 
 const ROOT = resolve(__dirname, '..');
 const VECTORS = join(ROOT, 'test', 'fixtures', 'reference', 'vectors');
 const tmp = mkdtempSync(join(tmpdir(), 'sf-ops-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = runMain;
 
 function ops(raw: Record<string, unknown>, rate = DEFAULT_SPIKE_RATE): OperationsEstimate | null {
   const cfg = resolveConfig({ name: 'ops', ...raw }, ROOT);

@@ -323,40 +323,32 @@ export function renderPopcountPlan(prefix: string, plan: PopcountPlan, meta: Ren
     kind: 'sv',
     ...vendor,
   });
+  // The cell modules the tree instantiates, one file each (only those it uses).
+  const leaf = (template: string, name: string, what: string, params: Record<string, string>): GeneratedFile => ({
+    path: `${name}.sv`,
+    content: renderTemplate(template, { header: header(name, [what], params, meta), module: name }),
+    kind: 'sv',
+  });
   if (count('add')) {
-    files.push({
-      path: `${addModule(prefix)}.sv`,
-      content: renderTemplate('popcount/pc_add.sv.hbs', {
-        header: header(addModule(prefix), ['Popcount tree node: s_o = a_i + b_i + c_i (unsigned).'], { W: 'operand width', O: 'W + 1, or W when the sum fits' }, meta),
-        module: addModule(prefix),
-      }),
-      kind: 'sv',
-    });
+    files.push(leaf('popcount/pc_add.sv.hbs', addModule(prefix), 'Popcount tree node: s_o = a_i + b_i + c_i (unsigned).', { W: 'operand width', O: 'W + 1, or W when the sum fits' }));
   }
   if (count('count')) {
-    files.push({
-      path: `${countModule(prefix)}.sv`,
-      content: renderTemplate('popcount/pc_count.sv.hbs', {
-        header: header(countModule(prefix), ['Popcount tree node: count_o = popcount(in_i[K-1:0]) + 2 * popcount(in_i[K+K1-1:K]), K + K1 ≤ 6.'], { K: 'inputs of weight 1', K1: 'inputs of weight 2', W: 'bitlen(K + 2 * K1)' }, meta),
-        module: countModule(prefix),
+    files.push(
+      leaf('popcount/pc_count.sv.hbs', countModule(prefix), 'Popcount tree node: count_o = popcount(in_i[K-1:0]) + 2 * popcount(in_i[K+K1-1:K]), K + K1 ≤ 6.', {
+        K: 'inputs of weight 1',
+        K1: 'inputs of weight 2',
+        W: 'bitlen(K + 2 * K1)',
       }),
-      kind: 'sv',
-    });
+    );
   }
   if (count('pairs')) {
-    files.push({
-      path: `${pairsModule(prefix)}.sv`,
-      content: renderTemplate('popcount/pc_pairs.sv.hbs', {
-        header: header(
-          pairsModule(prefix),
-          ['Popcount leaf fused with the similarity: count_o = matches of K (a, b) pairs, AND on the low AndBits pairs, XNOR above.'],
-          { K: 'pairs (≤ 3: six inputs, one LUT6 per output bit)', AndBits: 'pairs compared with AND', W: 'bitlen(K)' },
-          meta,
-        ),
-        module: pairsModule(prefix),
+    files.push(
+      leaf('popcount/pc_pairs.sv.hbs', pairsModule(prefix), 'Popcount leaf fused with the similarity: count_o = matches of K (a, b) pairs, AND on the low AndBits pairs, XNOR above.', {
+        K: 'pairs (≤ 3: six inputs, one LUT6 per output bit)',
+        AndBits: 'pairs compared with AND',
+        W: 'bitlen(K)',
       }),
-      kind: 'sv',
-    });
+    );
   }
   return files;
 }
