@@ -204,6 +204,35 @@ endmodule
       ...(maxSteps ? { maxSteps } : {}),
     });
 
+  // The generator's own pipelined popcount (popcountPipeline), not a hand-made pipeline:
+  // ≡ the same tree with no register stages, shifted by its stage count, stalls included.
+  const popcountOf = (name: string, popcountPipeline: number) => {
+    const d = generateDesign(resolveConfig({ top: 'xnor_attention', name, seqLen: 4, dim: 20, popcount: 'carry-tree', popcountPipeline }, '.'));
+    const files = d.files.filter((f) => new RegExp(`^${name}_(popcount|pc_)`).test(f.path));
+    return { files, stages: (d.derived as { popcountStages: number }).popcountStages };
+  };
+  const comb = popcountOf('pf_pc0', 0);
+  const piped = popcountOf('pf_pc2', 2);
+  const generated = (gateLatency: number) =>
+    latencyProof({
+      title: `generated popcount, ${piped.stages} stages ≡ combinational (latency ${gateLatency})`,
+      files: [...comb.files, ...piped.files],
+      inputs: [
+        { name: 'a_i', width: 20 },
+        { name: 'b_i', width: 20 },
+      ],
+      output: { port: 'count_o', width: 5 },
+      gold: { module: 'pf_pc0_popcount', latency: 0 },
+      gate: { module: 'pf_pc2_popcount', latency: gateLatency },
+      enable: 'en_i',
+    });
+
+  it('proves the generated pipelined popcount (popcountPipeline 2) equal to the combinational one shifted by its stages; a wrong latency is refuted', async () => {
+    expect([comb.stages, piped.stages]).toEqual([0, 2]);
+    await expectProved(generated(piped.stages));
+    expect((await twoAtATime(() => prove(generated(piped.stages - 1)))).status).toBe('refuted');
+  });
+
   it('proves the pipelined popcount equal to the combinational one shifted by its latency', async () => {
     const r = await expectProved(task(false));
     expect(r.steps).toBeGreaterThanOrEqual(2);
