@@ -175,6 +175,8 @@ export interface HarnessRun {
   pReady: number;
   maxCycles: number;
   tracePath?: string;
+  /** Trace only these cycles (inclusive; default: the whole run). */
+  traceWindow?: { from: number; to: number };
 }
 
 /**
@@ -199,5 +201,6 @@ export function harnessArgs(
     args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
   }
   if (run.tracePath) args.push(`+trace=${run.tracePath}`);
+  if (run.tracePath && run.traceWindow) args.push(`+trace_from=${run.traceWindow.from}`, `+trace_to=${run.traceWindow.to}`);
   return args;
 }

@@ -116,10 +116,49 @@ export async function failWithWaveform(
   const simulator = SIMULATORS[check.simulator];
   const suffix = check.simulator === 'verilator' ? '' : `_${check.simulator}`;
   const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.vcd`);
-  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath }, check.build, simulator);
+  const window = traceWindow(design, cases, check);
+  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath, ...(window ? { traceWindow: window } : {}) }, check.build, simulator);
   const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}` : 'unknown');
   const under = check.simulator === 'verilator' ? '' : ` (under ${check.simulator})`;
   throw new MismatchError(
-    `${what}${under}\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}\n  waveform: ${tracePath}`,
+    `${what}${under}\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}\n  waveform: ${tracePath}` +
+      (window ? ` (cycles ${window.from} to ${window.to}: around the failure)` : ''),
   );
+}
+
+/** Cycles kept before a fault (an assertion, a protocol violation, a time-out) in its waveform. */
+export const TRACE_BEFORE_FAULT = 2000;
+
+/**
+ * The cycles a failure's waveform keeps, so a long run does not write gigabytes: for a
+ * mismatch, the failing case — from its first output beat back by the case's own length
+ * (its inputs went in before its outputs came out) to its last output beat; for a fault,
+ * the TRACE_BEFORE_FAULT cycles up to the cycle the harness named. Null: the whole run
+ * (the failure cannot be placed, or the run is short anyway).
+ */
+export function traceWindow(design: Design, cases: StimulusCase<unknown>[], check: CosimCheck): { from: number; to: number } | null {
+  const clip = (from: number, to: number) => (to - from < 4 * TRACE_BEFORE_FAULT && from === 0 ? null : { from, to });
+  if (check.mismatch) {
+    const idx = cases.findIndex((c) => c.name === check.mismatch!.caseName);
+    if (idx < 0) return null;
+    const inputs = cases.map((c) => c.inputs);
+    const before = design.block.harness.expectedBeats(design.derived, inputs.slice(0, idx));
+    const through = design.block.harness.expectedBeats(design.derived, inputs.slice(0, idx + 1));
+    const firsts: number[] = [];
+    const lasts: number[] = [];
+    for (const [stream, cycles] of Object.entries(check.run.outCycles)) {
+      const first = cycles[before[stream] ?? 0];
+      const last = cycles[Math.min(cycles.length, through[stream] ?? 0) - 1];
+      if (first !== undefined) firsts.push(first);
+      if (last !== undefined) lasts.push(last);
+    }
+    if (!firsts.length || !lasts.length) return null;
+    const first = Math.min(...firsts);
+    const last = Math.max(...lasts);
+    return clip(Math.max(0, first - (last - first) - 64), last + 16);
+  }
+  const at = /at cycle (\d+)|after (\d+) cycles/.exec(check.run.message);
+  if (!at) return null;
+  const cycle = Number(at[1] ?? at[2]);
+  return clip(Math.max(0, cycle - TRACE_BEFORE_FAULT), cycle + 2);
 }

@@ -112,6 +112,8 @@ export interface RunSettings {
   maxCycles: number;
   /** Write a VCD of the run here. */
   tracePath?: string;
+  /** Trace only these cycles (inclusive; default: the whole run). */
+  traceWindow?: { from: number; to: number };
   timeoutSeconds: number;
 }
 
