@@ -3,13 +3,16 @@
  * traceWindow), so a long run does not write gigabytes: where the window is placed, and
  * that both harnesses dump only the cycles inside it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/base/rng.js';
 import { simulate, traceWindow, TRACE_BEFORE_FAULT, type CosimCheck } from '../src/cosim/cosim.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
 import { design, mutate, expectBitExact, traceDir } from './helpers/design.js';
+import { cli } from './helpers/cli.js';
+import { verifyDesign } from '../src/app/verify.js';
+import { VERILATOR_FST } from '../src/cosim/verilator.js';
 
 const engine = design({ top: 'xnor_attention', name: 'wv', seqLen: 6, dim: 8, timesteps: 2, lanes: 2 });
 const cases = engine.block.harness.stimulus(engine.derived, new Rng(1), 60);
@@ -70,3 +73,30 @@ describe('the waveform of a failing run', () => {
     expect(err).not.toMatch(/around the failure/);
   });
 });
+
+describe('FST waveforms (verify --fst)', () => {
+  it('writes an FST (binary, smaller than the VCD of the same run), and a failing run\'s waveform is FST too', async () => {
+    const dir = traceDir();
+    const cfg = join(dir, 'f.json');
+    writeFileSync(cfg, JSON.stringify({ top: 'xnor_attention', name: 'wf', seqLen: 5, dim: 4, timesteps: 2, lanes: 2 }));
+    const fst = await cli(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '2', '--trace', '--fst']);
+    expect(fst.exitCode, fst.stderr).toBe(0);
+    const fstPath = /^waveform: (\S+\.fst)$/m.exec(fst.stdout)![1]!;
+    const vcd = await cli(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '2', '--trace']);
+    const vcdPath = /^waveform: (\S+\.vcd)$/m.exec(vcd.stdout)![1]!;
+    const f = readFileSync(fstPath);
+    expect(f.subarray(0, 64).toString('latin1')).not.toMatch(/\$date|\$timescale/);
+    expect(f.length).toBeLessThan(statSync(vcdPath).size);
+    // A failing run under --fst keeps its waveform as FST.
+    const broken = await simulateBrokenFst();
+    expect(broken).toMatch(/waveform: \S+\.fst/);
+  });
+});
+
+async function simulateBrokenFst(): Promise<string> {
+  const d = mutate(engine, 'wv_pc_pairs.sv', (sv) => sv.replace('assign match[p] = ~(a_i[p] ^ b_i[p]);', 'assign match[p] = ~(a_i[p] | b_i[p]);'));
+  return verifyDesign(d, { vectors: 2, seed: 1, trace: false, traceDir: traceDir(), simulatorImpl: VERILATOR_FST }).then(
+    () => 'passed',
+    (e: Error) => e.message,
+  );
+}

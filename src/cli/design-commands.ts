@@ -14,6 +14,7 @@ import { writeDesignFolder } from '../io/design-folder.js';
 import { writeFileAtomically } from '../io/write.js';
 import { applyFit, fitOptions, intOption, outputDir, type FitCliOptions, type Io } from './options.js';
 import { schemaMarkdown } from './schema-markdown.js';
+import { VERILATOR_FST } from '../cosim/verilator.js';
 
 export const FORCE_HELP =
   'write into a folder that holds no spikeforge manifest, and over generated files edited by hand (only the design\'s own files are written; nothing else is touched)';
@@ -105,6 +106,7 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .addOption(intOption('-n, --vectors <n>', 'random cases on top of the corner and exhaustive ones', 50))
     .addOption(intOption('-s, --seed <s>', 'seed of the stimulus and of the simulator (X state, back-pressure)', 1))
     .option('--trace', 'keep a VCD waveform of the back-pressure run even when it passes')
+    .option('--fst', 'write waveforms as FST (compressed; GTKWave, Surfer) instead of VCD: a Verilator build of its own')
     .option('--netlist', 'simulate the Yosys-synthesised iCE40 netlist (with Yosys\'s cell models) instead of the RTL')
     .addOption(new Option('--device <device>', 'with --netlist: the iCE40 device whose synth_ice40 flow makes the netlist (up5k: -device u -spram)').choices(ICE40_DEVICES.map((d) => d.name)).default('hx8k'))
     .option('-o, --out <dir>', 'output folder for the RTL and waveforms (default: rtl-out/<name>)')
@@ -124,7 +126,8 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'Without it, a design folder whose generated files were edited is not overwritten (exit 2). ' +
         'With --netlist the same runs drive the iCE40 netlist that Yosys synthesises from the RTL (synth_ice40 for --device; up5k adds -device u -spram), simulated with Yosys\'s own cell models, so inferred block RAMs and SPRAMs are checked too.',
     )
-    .action(async (config: string | undefined, opts: { vectors: number; seed: number; trace?: boolean; netlist?: boolean; device: string; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
+    .action(async (config: string | undefined, opts: { vectors: number; seed: number; trace?: boolean; fst?: boolean; netlist?: boolean; device: string; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
+      if (opts.fst && opts.netlist) throw new ArgumentError('--fst', 'is for RTL co-simulation; --netlist writes VCD');
       const src = designSource(config, opts, io);
       const { design } = src;
       io.out(rtlLines(src));
@@ -137,6 +140,7 @@ export function registerDesignCommands(program: Command, io: Io): void {
         traceDir: src.dir,
         log: (line) => io.err(`  ${line}\n`),
         ...(opts.netlist ? { simulatorImpl: netlistSimulator('verilator', flags), subject: `the iCE40 netlist (synth_ice40${flags ? ` ${flags}` : ''}, ${device.name})` } : {}),
+        ...(opts.fst ? { simulatorImpl: VERILATOR_FST } : {}),
       });
       if (opts.netlist) io.out(`netlist: synth_ice40${flags ? ` ${flags}` : ''} (${device.name}), simulated with Yosys's ice40/cells_sim.v\n`);
       const runs = report.runs.map((r) => `${r.label} ${r.cycles} cycles`).join(', ');

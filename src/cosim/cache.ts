@@ -94,6 +94,8 @@ export interface CachedSim {
   cacheHit: boolean;
   seconds: number;
   key: string;
+  /** File extension of the waveforms this build writes (vcd unless built for FST). */
+  waveExt?: string;
 }
 
 export interface SimBuild {

@@ -115,7 +115,7 @@ export async function failWithWaveform(
   const dir = makeOutputDir(traceDir);
   const simulator = SIMULATORS[check.simulator];
   const suffix = check.simulator === 'verilator' ? '' : `_${check.simulator}`;
-  const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.vcd`);
+  const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.${check.build.waveExt ?? 'vcd'}`);
   const window = traceWindow(design, cases, check);
   await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath, ...(window ? { traceWindow: window } : {}) }, check.build, simulator);
   const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}` : 'unknown');

@@ -30,8 +30,16 @@ export const STATUS_ASSERTION = 6;
 /** A compiled simulation (either simulator), as the build cache returns it. */
 export type BuiltSim = CachedSim;
 
-export function harnessSource(spec: TopPorts): string {
-  return renderTemplate('harness/verilator_tb.cpp.hbs', spec);
+/** Waveform format of a Verilator build: VCD (default) or FST (`--trace-fst`, compressed). */
+export type WaveFormat = 'vcd' | 'fst';
+
+export function harnessSource(spec: TopPorts, wave: WaveFormat = 'vcd'): string {
+  return renderTemplate('harness/verilator_tb.cpp.hbs', { ...spec, fst: wave === 'fst' });
+}
+
+/** The build flags for a waveform format (`--trace` or `--trace-fst`). */
+function waveFlags(flags: readonly string[], wave: WaveFormat): string[] {
+  return wave === 'fst' ? flags.map((f) => (f === '--trace' ? '--trace-fst' : f)) : [...flags];
 }
 
 /** The cache key of a Verilator model (see simKey). */
@@ -46,16 +54,16 @@ async function vendorFlags(files: GeneratedFile[]): Promise<string[]> {
 }
 
 /** `extraFlags` (e.g. a netlist build's defines) go into the command and the cache key. */
-export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600, extraFlags: readonly string[] = []): Promise<BuiltSim> {
+export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600, extraFlags: readonly string[] = [], wave: WaveFormat = 'vcd'): Promise<BuiltSim> {
   // Vendor primitives (GeneratedFile.vendor) come from their third-party models (src/tools/vendor.ts).
   const models = await vendorModels(vendorLibraries(files));
-  return buildCachedSim({
+  const built = await buildCachedSim({
     root: join(CACHE_DIR, 'verilator'),
     files,
     tbName: 'tb.cpp',
-    tb: harnessSource(spec),
+    tb: harnessSource(spec, wave),
     version: await toolVersion('verilator'),
-    flags: [...(await vendorFlags(files)), ...extraFlags],
+    flags: waveFlags([...(await vendorFlags(files)), ...extraFlags], wave),
     top: spec.top,
     host: await verilatorHost(),
     binary: join('obj', 'Vsim'),
@@ -88,7 +96,7 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
           'Vtop',
           '-o',
           'Vsim',
-          ...VERILATOR_FLAGS,
+          ...waveFlags(VERILATOR_FLAGS, wave),
           ...extraFlags,
           '-CFLAGS',
           '-O1',
@@ -101,7 +109,11 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
       );
     },
   });
+  return { ...built, waveExt: wave };
 }
+
+/** Verilator with FST waveforms (`verify --fst`): its own build, compressed traces. */
+export const VERILATOR_FST = { name: 'verilator' as const, build: (files: GeneratedFile[], spec: TopPorts) => buildSim(files, spec, 600, [], 'fst'), run: runSim };
 
 export interface RunSettings {
   seed: number;
