@@ -53,7 +53,9 @@ export interface GrayFusedOptions {
  */
 export function grayFusedProof(opts: GrayFusedOptions, baseDir = '.'): ProofTask {
   const name = opts.name ?? 'pf_gray';
-  const { d, files } = engine({ name, lanes: 1, ...opts.config, grayPe: { enabled: true, ...(opts.config['grayPe'] as object) } }, baseDir);
+  // A combinational proof: the popcount without its pipeline registers (popcountPipeline 0);
+  // that the pipelined tree equals it, shifted by its stages, is latencyProof's job.
+  const { d, files } = engine({ name, lanes: 1, ...opts.config, popcountPipeline: 0, grayPe: { enabled: true, ...(opts.config['grayPe'] as object) } }, baseDir);
   const g = d.gray;
   if (!g || g.grid) throw new Error('grayFusedProof: needs Gray-PE with 1-D positions');
   const D = d.dim;
