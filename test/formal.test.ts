@@ -16,6 +16,7 @@
 import { describe, expect, it } from 'vitest';
 import { ToolTimeoutError } from '../src/base/errors.js';
 import { generateDesign } from '../src/design/design.js';
+import type { GeneratedFile } from '../src/render/files.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { miterSv } from '../src/formal/miter.js';
 import { parseCounterexample, prove, verdict, type ProofResult, type ProofTask } from '../src/formal/prove.js';
@@ -162,9 +163,28 @@ describe.concurrent('Log-PE `logic` lanes ≡ `distance-rom` lanes', () => {
 });
 
 describe('latency harness: a module ≡ a pipelined version of it (stalls included)', () => {
-  const pc = generateDesign(resolveConfig({ top: 'xnor_attention', name: 'pf_pc', seqLen: 4, dim: 20, popcount: 'carry-tree', popcountPipeline: 0 }, '.')).files.filter((f) =>
-    /^pf_pc_(popcount|pc_)/.test(f.path),
-  );
+  /** The generated 20-pair XNOR popcount `<name>_popcount` (carry-tree) and its stage count. */
+  const popcountOf = (name: string, popcountPipeline: number) => {
+    const d = generateDesign(resolveConfig({ top: 'xnor_attention', name, seqLen: 4, dim: 20, popcount: 'carry-tree', popcountPipeline }, '.'));
+    const files = d.files.filter((f) => new RegExp(`^${name}_(popcount|pc_)`).test(f.path));
+    return { files, stages: (d.derived as { popcountStages: number }).popcountStages };
+  };
+  /** gold ≡ gate over every pair of 20-bit rows, the gate `gateLatency` clocks later, under a free stall. */
+  const popcountProof = (title: string, files: GeneratedFile[], gold: string, gate: string, gateLatency: number, maxSteps?: number) =>
+    latencyProof({
+      title,
+      files,
+      inputs: [
+        { name: 'a_i', width: 20 },
+        { name: 'b_i', width: 20 },
+      ],
+      output: { port: 'count_o', width: 5 },
+      gold: { module: gold, latency: 0 },
+      gate: { module: gate, latency: gateLatency },
+      enable: 'en_i',
+      ...(maxSteps ? { maxSteps } : {}),
+    });
+  const pc = popcountOf('pf_pc', 0).files;
   /** The combinational popcount with its inputs and its output registered (latency 2), optionally a stage that ignores the stall. */
   const pipelined = (ignoreStall: boolean) => ({
     path: 'pf_pc_pipe.sv',
@@ -193,42 +213,14 @@ endmodule
 `,
   });
   const task = (ignoreStall: boolean, gateLatency = 2, maxSteps?: number) =>
-    latencyProof({
-      title: `popcount ≡ registered popcount (latency ${gateLatency})`,
-      files: [...pc, pipelined(ignoreStall)],
-      inputs: [
-        { name: 'a_i', width: 20 },
-        { name: 'b_i', width: 20 },
-      ],
-      output: { port: 'count_o', width: 5 },
-      gold: { module: 'pf_pc_popcount', latency: 0 },
-      gate: { module: 'pf_pc_pipe', latency: gateLatency },
-      enable: 'en_i',
-      ...(maxSteps ? { maxSteps } : {}),
-    });
+    popcountProof(`popcount ≡ registered popcount (latency ${gateLatency})`, [...pc, pipelined(ignoreStall)], 'pf_pc_popcount', 'pf_pc_pipe', gateLatency, maxSteps);
 
   // The generator's own pipelined popcount (popcountPipeline), not a hand-made pipeline:
   // ≡ the same tree with no register stages, shifted by its stage count, stalls included.
-  const popcountOf = (name: string, popcountPipeline: number) => {
-    const d = generateDesign(resolveConfig({ top: 'xnor_attention', name, seqLen: 4, dim: 20, popcount: 'carry-tree', popcountPipeline }, '.'));
-    const files = d.files.filter((f) => new RegExp(`^${name}_(popcount|pc_)`).test(f.path));
-    return { files, stages: (d.derived as { popcountStages: number }).popcountStages };
-  };
   const comb = popcountOf('pf_pc0', 0);
   const piped = popcountOf('pf_pc2', 2);
   const generated = (gateLatency: number) =>
-    latencyProof({
-      title: `generated popcount, ${piped.stages} stages ≡ combinational (latency ${gateLatency})`,
-      files: [...comb.files, ...piped.files],
-      inputs: [
-        { name: 'a_i', width: 20 },
-        { name: 'b_i', width: 20 },
-      ],
-      output: { port: 'count_o', width: 5 },
-      gold: { module: 'pf_pc0_popcount', latency: 0 },
-      gate: { module: 'pf_pc2_popcount', latency: gateLatency },
-      enable: 'en_i',
-    });
+    popcountProof(`generated popcount, ${piped.stages} stages ≡ combinational (latency ${gateLatency})`, [...comb.files, ...piped.files], 'pf_pc0_popcount', 'pf_pc2_popcount', gateLatency);
 
   it('proves the generated pipelined popcount (popcountPipeline 2) equal to the combinational one shifted by its stages; a wrong latency is refuted', async () => {
     expect([comb.stages, piped.stages]).toEqual([0, 2]);

@@ -13,7 +13,7 @@
  * Leftovers are never read as results; they only take space until then.
  */
 import { mkdirs } from './mkdirs.js';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CacheError, errnoOf } from './errors.js';
@@ -107,6 +107,24 @@ export function inCache<T>(path: string, fn: () => T): T {
     if (code) throw new CacheError(path, code);
     throw e;
   }
+}
+
+/**
+ * Writes one cache entry file atomically: a temporary name of this process and machine, then
+ * a rename, so a reader (on any machine sharing the cache) sees the whole entry or none. A
+ * failure removes the temporary file and is a CacheError naming the path.
+ */
+export function writeCacheFile(path: string, content: string): void {
+  const tmp = `${path}.tmp-${tempOwner()}`;
+  inCache(path, () => {
+    try {
+      writeFileSync(tmp, content);
+      renameSync(tmp, path);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  });
 }
 
 /** A folder under the cache root (created if missing); `cacheDir()` is the root itself. */

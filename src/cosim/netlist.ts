@@ -15,11 +15,11 @@
  * The netlist is cached by a hash of the RTL, the flags and the Yosys version
  * (.cache/netlist/), the built model like any other (by content).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts } from '../blocks/ports.js';
-import { cacheDir, inCache, tempOwner } from '../base/cache-dir.js';
+import { cacheDir, writeCacheFile } from '../base/cache-dir.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { withRtlDir } from '../tools/workdir.js';
@@ -66,11 +66,7 @@ export async function ice40Netlist(files: GeneratedFile[], top: string, flags: s
     });
     return zeroUndefinedInit(readFileSync(join(dir, 'netlist.v'), 'utf8'));
   });
-  const tmp = `${path}.tmp-${tempOwner()}`;
-  inCache(root, () => {
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  });
+  writeCacheFile(path, content);
   return { file: file(content), cacheHit: false, seconds: (performance.now() - started) / 1000 };
 }
 

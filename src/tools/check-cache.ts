@@ -6,9 +6,9 @@
  * the vendor models' hashes. Only successes are stored (a failure is re-run, and reported,
  * every time); an entry is written to a temporary name and renamed into place.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, inCache, tempOwner } from '../base/cache-dir.js';
+import { cacheDir, writeCacheFile } from '../base/cache-dir.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
 import type { GeneratedFile } from '../render/files.js';
 
@@ -29,10 +29,6 @@ export async function cachedCheck<T>(kind: string, key: unknown, run: () => Prom
     }
   }
   const result = await run();
-  const tmp = `${path}.tmp-${tempOwner()}`;
-  inCache(root, () => {
-    writeFileSync(tmp, `${JSON.stringify({ kind, result: result ?? null })}\n`);
-    renameSync(tmp, path);
-  });
+  writeCacheFile(path, `${JSON.stringify({ kind, result: result ?? null })}\n`);
   return result;
 }
