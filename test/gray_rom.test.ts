@@ -94,7 +94,8 @@ describe('gray_rom co-simulation catches broken RTL', () => {
       lines[5] = (parseInt(lines[5]!, 16) ^ 0x4).toString(16); // code(5): 7 -> 3
       return lines.join('\n');
     });
-    await expect(expectBitExact(broken, 2)).rejects.toThrow(/codes\[5\]: expected 7, got 3[\s\S]*waveform: .*\.vcd/);
+    // The failure's waveform: the model is rebuilt with waveform support and the run repeated.
+    await expect(expectBitExact(broken, 2, 1, { failureWaveform: true })).rejects.toThrow(/codes\[5\]: expected 7, got 3[\s\S]*waveform: .*\.vcd/);
   });
 
   it('fails when the XOR of the logic implementation becomes an OR', async () => {

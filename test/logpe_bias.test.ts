@@ -312,7 +312,7 @@ describe.concurrent('logpe_bias co-simulation catches broken RTL', () => {
       lines[12 * 5 + 7] = (parseInt(lines[12 * 5 + 7]!, 16) ^ 0x1).toString(16); // table[5][7]: 2 -> 3
       return lines.join('\n');
     });
-    await expect(expectBitExact(broken, 2)).rejects.toThrow(/bias\[\d+\]: expected 2, got 3[\s\S]*waveform: .*\.vcd/);
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/bias\[\d+\]: expected 2, got 3/);
   });
 
   rtlIt('fails when one gate of the priority encoder is wrong', async () => {

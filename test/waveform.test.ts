@@ -65,7 +65,7 @@ describe('the waveform of a failing run', () => {
 
   it('a short failing run keeps its whole waveform (nothing to cut), and says where it is', async () => {
     const broken = mutate(engine, 'wv_pc_pairs.sv', (sv) => sv.replace('assign match[p] = ~(a_i[p] ^ b_i[p]);', 'assign match[p] = ~(a_i[p] | b_i[p]);'));
-    const err = await expectBitExact(broken, 4).then(
+    const err = await expectBitExact(broken, 4, 1, { failureWaveform: true }).then(
       () => null,
       (e: Error) => e.message,
     );

@@ -562,7 +562,7 @@ describe('xnor_attention co-simulation catches broken RTL', () => {
     const broken = mutate(d, 'xa_m_kb_xnor_attention.sv', (sv) => sv.replace('if (k_fire && k_done) wbank_q <= !wbank_q;', "if (1'b1 && k_done) wbank_q <= !wbank_q;"));
     expect(broken.files.find((f) => f.path === 'xa_m_kb_xnor_attention.sv')!.content).toContain("if (1'b1 && k_done)");
     for (const seed of [1, 2, 3]) {
-      await expect(expectBitExact(broken, 2, seed)).rejects.toThrow(/assertion failed: .*key write bank moved without the timestep's last key accepted[\s\S]*waveform: .*\.vcd/);
+      await expect(expectBitExact(broken, 2, seed)).rejects.toThrow(/assertion failed: .*key write bank moved without the timestep's last key accepted/);
     }
     // The unbroken design runs the same assertions and passes.
     await expectBitExact(d, 2);

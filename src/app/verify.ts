@@ -6,7 +6,7 @@
 import type { StimulusCase } from '../../testbenches/types.js';
 import { join } from 'node:path';
 import { cosimCompare, failWithWaveform, buildDesignSim, simulate } from '../cosim/cosim.js';
-import { SIMULATORS, type Simulator, type SimulatorName } from '../cosim/simulators.js';
+import { SIMULATORS, wavesOf, type Simulator, type SimulatorName } from '../cosim/simulators.js';
 import type { Design } from '../design/design.js';
 import { Rng } from '../base/rng.js';
 import { makeOutputDir } from '../io/write.js';
@@ -20,6 +20,12 @@ export interface VerifyOptions {
   trace: boolean;
   /** Where waveforms go. */
   traceDir: string;
+  /**
+   * Write a waveform of a failing run (default true). A Verilator model is built without
+   * waveform support, so this builds a second model; the mutation tool and tests that
+   * expect a failure switch it off.
+   */
+  failureWaveform?: boolean;
   /** Default `verilator`. */
   simulator?: SimulatorName;
   /** A simulator object instead (e.g. the synthesised netlist, src/cosim/netlist.ts); wins over `simulator`. */
@@ -64,7 +70,9 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   );
   log(`golden model: ${cases.length} cases, ${values} output values`);
 
-  const sim = opts.simulatorImpl ?? SIMULATORS[opts.simulator ?? 'verilator'];
+  const chosen = opts.simulatorImpl ?? SIMULATORS[opts.simulator ?? 'verilator'];
+  // verify --trace keeps a waveform of a passing run: build with waveform support at once.
+  const sim = opts.trace ? wavesOf(chosen) : chosen;
   log(`building the ${sim.name === 'verilator' ? 'Verilator' : 'Icarus'} simulation of ${opts.subject ?? 'the RTL'} (cached by content hash)...`);
   const build = await buildDesignSim(design, sim);
   log(build.cacheHit ? `simulation: cache hit (${build.key})` : `simulation: built in ${build.seconds.toFixed(1)} s (${build.key})`);
@@ -80,7 +88,7 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
     log(`simulating (${s.label}: pValid ${s.pValid}, pReady ${s.pReady}, seed ${s.seed})...`);
     const { label, ...run } = s;
     const check = await cosimCompare(design, cases, expected, run, build, sim);
-    if (check.fault || check.mismatch) await failWithWaveform(design, cases, check, opts.traceDir, label);
+    if (check.fault || check.mismatch) await failWithWaveform(design, cases, check, opts.failureWaveform === false ? null : opts.traceDir, label, sim);
     runs.push({ label, pValid: s.pValid, pReady: s.pReady, cycles: check.run.cycles, seconds: check.run.seconds });
     if (opts.trace && label === 'back-pressure') {
       tracePath = join(makeOutputDir(opts.traceDir), `${design.config.name}_${label}_seed${s.seed}.${build.waveExt ?? 'vcd'}`);

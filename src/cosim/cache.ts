@@ -94,8 +94,11 @@ export interface CachedSim {
   cacheHit: boolean;
   seconds: number;
   key: string;
-  /** File extension of the waveforms this build writes (vcd unless built for FST). */
-  waveExt?: string;
+  /**
+   * File extension of the waveforms this build writes (Icarus: always vcd); null for a
+   * Verilator build without waveform support (wavesOf() names the simulator that has it).
+   */
+  waveExt?: string | null;
 }
 
 export interface SimBuild {

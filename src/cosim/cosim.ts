@@ -9,7 +9,7 @@ import type { Design } from '../design/design.js';
 import { MismatchError } from '../base/errors.js';
 import { firstMismatch, formatMismatch, type Mismatch } from '../base/compare.js';
 import { STATUS_ASSERTION, type BuiltSim, type RunOutcome, type RunSettings } from './verilator.js';
-import { SIMULATORS, type Simulator } from './simulators.js';
+import { SIMULATORS, wavesOf, type Simulator } from './simulators.js';
 import { STATUS_UNDEFINED } from './icarus.js';
 import { makeOutputDir } from '../io/write.js';
 
@@ -40,12 +40,15 @@ export async function simulate<O>(
 ): Promise<SimulationResult<O>> {
   const harness = design.block.harness;
   const spec = design.block.ports(design.derived);
-  const built = prebuilt ?? (await buildDesignSim(design, sim));
+  // A run that writes a waveform needs a build with waveform support (wavesOf).
+  const runner = settings.tracePath ? wavesOf(sim) : sim;
+  const built = prebuilt ?? (await buildDesignSim(design, runner));
+  if (settings.tracePath && built.waveExt === null) throw new Error(`internal: a waveform was asked of ${design.config.name}'s model built without waveform support`);
   const inputs = harness.encode(design.derived, cases);
   const expected = harness.expectedBeats(design.derived, cases);
   const beats = Object.values(inputs).reduce((n, b) => n + b.length, 0) + Object.values(expected).reduce((n, b) => n + b, 0);
   const maxCycles = cycleBudget(design, cases, beats, settings);
-  const run = await sim.run(built, spec, inputs, expected, {
+  const run = await runner.run(built, spec, inputs, expected, {
     ...settings,
     maxCycles,
     // Wall-clock limit: 5 minutes, or longer for long runs (at 1,000 cycles/s of the budget's
@@ -103,25 +106,32 @@ export async function cosimCompare(
 
 /**
  * Re-runs a failing check with a waveform and throws a MismatchError that names the first
- * difference and the VCD's path.
+ * difference and the waveform's path. The check ran on `simulator`; when its build has no
+ * waveform support, the design is built once more with it (wavesOf) and the same run
+ * repeated there: same stimulus, seed and valid/ready pattern, so the same failure.
+ * `traceDir` null: no waveform (the error names the failure only).
  */
 export async function failWithWaveform(
   design: Design,
   cases: StimulusCase<unknown>[],
   check: CosimCheck,
-  traceDir: string,
+  traceDir: string | null,
   label: string,
+  simulator: Simulator = SIMULATORS[check.simulator],
 ): Promise<never> {
-  const dir = makeOutputDir(traceDir);
-  const simulator = SIMULATORS[check.simulator];
-  const suffix = check.simulator === 'verilator' ? '' : `_${check.simulator}`;
-  const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.${check.build.waveExt ?? 'vcd'}`);
-  const window = traceWindow(design, cases, check);
-  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath, ...(window ? { traceWindow: window } : {}) }, check.build, simulator);
   const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}` : 'unknown');
   const under = check.simulator === 'verilator' ? '' : ` (under ${check.simulator})`;
+  const run = `\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}`;
+  if (traceDir === null) throw new MismatchError(`${what}${under}${run}`);
+  const dir = makeOutputDir(traceDir);
+  const waves = wavesOf(simulator);
+  const build = waves === simulator && check.build.waveExt !== null ? check.build : await buildDesignSim(design, waves);
+  const suffix = check.simulator === 'verilator' ? '' : `_${check.simulator}`;
+  const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.${build.waveExt ?? 'vcd'}`);
+  const window = traceWindow(design, cases, check);
+  await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath, ...(window ? { traceWindow: window } : {}) }, build, waves);
   throw new MismatchError(
-    `${what}${under}\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}\n  waveform: ${tracePath}` +
+    `${what}${under}${run}\n  waveform: ${tracePath}` +
       (window ? ` (cycles ${window.from} to ${window.to}: around the failure)` : ''),
   );
 }

@@ -21,30 +21,37 @@ import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from '../too
 import { renderTemplate } from '../render/templates.js';
 import { buildCachedSim, harnessArgs, simKey, verilatorHost, type CachedSim } from './cache.js';
 
-/** Flags of every co-simulation build: randomised X state, assertions on, tracing compiled in. */
+/**
+ * Flags of every co-simulation build: randomised X state, assertions on. Waveform support
+ * (`--trace`, `--trace-fst`) is a build of its own (WAVE_FLAGS): it makes the C++ larger and
+ * the build slower, and a run needs it only when it writes a waveform.
+ */
 // SPIKEFORGE_ASSERT turns on the design's own assertions (docs/sv-style.md, assertions).
-export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '--trace', '-Wno-fatal'];
+export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '-Wno-fatal'];
 /** Harness exit status: an assertion of the design failed (its message is on stdout). */
 export const STATUS_ASSERTION = 6;
 
 /** A compiled simulation (either simulator), as the build cache returns it. */
 export type BuiltSim = CachedSim;
 
-/** Waveform format of a Verilator build: VCD (default) or FST (`--trace-fst`, compressed). */
-export type WaveFormat = 'vcd' | 'fst';
+/** Waveforms a Verilator build can write: none (the default build), VCD (`--trace`) or FST (`--trace-fst`, compressed). */
+export type WaveFormat = 'none' | 'vcd' | 'fst';
 
-export function harnessSource(spec: TopPorts, wave: WaveFormat = 'vcd'): string {
-  return renderTemplate('harness/verilator_tb.cpp.hbs', { ...spec, fst: wave === 'fst' });
+const WAVE_FLAGS: Record<WaveFormat, string[]> = { none: [], vcd: ['--trace'], fst: ['--trace-fst'] };
+const TRACE_CLASS: Record<WaveFormat, string> = { none: '', vcd: 'VerilatedVcdC', fst: 'VerilatedFstC' };
+
+export function harnessSource(spec: TopPorts, wave: WaveFormat = 'none'): string {
+  return renderTemplate('harness/verilator_tb.cpp.hbs', { ...spec, waves: wave === 'none' ? '' : wave, traceClass: TRACE_CLASS[wave] });
 }
 
-/** The build flags for a waveform format (`--trace` or `--trace-fst`). */
+/** The build flags for a waveform format. */
 function waveFlags(flags: readonly string[], wave: WaveFormat): string[] {
-  return wave === 'fst' ? flags.map((f) => (f === '--trace' ? '--trace-fst' : f)) : [...flags];
+  return [...flags, ...WAVE_FLAGS[wave]];
 }
 
 /** The cache key of a Verilator model (see simKey). */
-export async function verilatorSimKey(files: GeneratedFile[], spec: TopPorts): Promise<string> {
-  return simKey(files, harnessSource(spec), await toolVersion('verilator'), await vendorFlags(files), spec.top, await verilatorHost());
+export async function verilatorSimKey(files: GeneratedFile[], spec: TopPorts, wave: WaveFormat = 'none'): Promise<string> {
+  return simKey(files, harnessSource(spec, wave), await toolVersion('verilator'), waveFlags(await vendorFlags(files), wave), spec.top, await verilatorHost());
 }
 
 /** The build flags plus the vendor models the design compiles with (their hashes are part of the cache key). */
@@ -54,7 +61,7 @@ async function vendorFlags(files: GeneratedFile[]): Promise<string[]> {
 }
 
 /** `extraFlags` (e.g. a netlist build's defines) go into the command and the cache key. */
-export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600, extraFlags: readonly string[] = [], wave: WaveFormat = 'vcd'): Promise<BuiltSim> {
+export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSeconds = 600, extraFlags: readonly string[] = [], wave: WaveFormat = 'none'): Promise<BuiltSim> {
   // Vendor primitives (GeneratedFile.vendor) come from their third-party models (src/tools/vendor.ts).
   const models = await vendorModels(vendorLibraries(files));
   const built = await buildCachedSim({
@@ -109,9 +116,11 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
       );
     },
   });
-  return { ...built, waveExt: wave };
+  return { ...built, waveExt: wave === 'none' ? null : wave };
 }
 
+/** Verilator with VCD waveforms: the build a failing run is repeated on for its waveform. */
+export const VERILATOR_VCD = { name: 'verilator' as const, build: (files: GeneratedFile[], spec: TopPorts) => buildSim(files, spec, 600, [], 'vcd'), run: runSim };
 /** Verilator with FST waveforms (`verify --fst`): its own build, compressed traces. */
 export const VERILATOR_FST = { name: 'verilator' as const, build: (files: GeneratedFile[], spec: TopPorts) => buildSim(files, spec, 600, [], 'fst'), run: runSim };
 

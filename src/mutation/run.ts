@@ -141,7 +141,7 @@ export async function verifyMutant(
 ): Promise<{ outcome: 'killed' | 'survived' | 'stillborn'; detail: string }> {
   const traceDir = mkdtempSync(join(traceRoot, 'm-'));
   try {
-    await verifyDesign(design, { vectors: opts.vectors, seed, trace: false, traceDir, simulator: opts.simulator });
+    await verifyDesign(design, { vectors: opts.vectors, seed, trace: false, traceDir, failureWaveform: false, simulator: opts.simulator });
     return { outcome: 'survived', detail: '' };
   } catch (e) {
     if (e instanceof ToolFailedError && /failed while (building|compiling)/.test(e.message)) {

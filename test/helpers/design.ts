@@ -22,9 +22,13 @@ export function traceDir(): string {
   return mkdtempSync(join(cacheDir('test-traces'), 't-'));
 }
 
-/** Co-simulates with random + corner + exhaustive stimulus; fails the test on any mismatch. */
-export async function expectBitExact(d: Design, vectors = 20, seed = 1): Promise<VerifyReport> {
-  const report = await verifyDesign(d, { vectors, seed, trace: false, traceDir: traceDir() });
+/**
+ * Co-simulates with random + corner + exhaustive stimulus; fails the test on any mismatch.
+ * A failure's waveform (a second Verilator build, with waveform support) only when asked:
+ * most tests that expect a failure check its message, and the build would cost seconds.
+ */
+export async function expectBitExact(d: Design, vectors = 20, seed = 1, opts: { failureWaveform?: boolean } = {}): Promise<VerifyReport> {
+  const report = await verifyDesign(d, { vectors, seed, trace: false, traceDir: traceDir(), failureWaveform: opts.failureWaveform ?? false });
   expect(report.cases).toBeGreaterThan(0);
   expect(report.values).toBeGreaterThan(0);
   return report;
