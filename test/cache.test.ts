@@ -200,3 +200,23 @@ describe('portability check results are cached by content', () => {
     expect(runs).toBe(3);
   });
 });
+
+describe('tool probes (versions and install folders in every model key)', () => {
+  it('are remembered on disk while the executable is the same file, and asked again when it changes', async () => {
+    const { probeTool } = await import('../src/tools/run.js');
+    const dir = tmp();
+    const counter = join(dir, 'count');
+    writeFileSync(counter, '0');
+    // A tool that prints how often it has been run.
+    const exe = join(dir, 'fake-tool');
+    writeFileSync(exe, `#!/bin/sh\nn=$(($(cat ${counter}) + 1)); echo $n > ${counter}; echo "fake-tool run $n"\n`, { mode: 0o755 });
+    expect(await probeTool(exe, ['--version'], 'reporting its version')).toBe('fake-tool run 1');
+    expect(await probeTool(exe, ['--version'], 'reporting its version')).toBe('fake-tool run 1');
+    expect(readFileSync(counter, 'utf8').trim()).toBe('1');
+    // Other arguments are another question.
+    expect(await probeTool(exe, ['-V'], 'reporting its version')).toBe('fake-tool run 2');
+    // An upgraded tool is another file (here: a new modification time).
+    age(exe, 60);
+    expect(await probeTool(exe, ['--version'], 'reporting its version')).toBe('fake-tool run 3');
+  });
+});

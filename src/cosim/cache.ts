@@ -20,7 +20,7 @@ import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
 import { inCache, removeAbandoned, TEMP_OWNER, tempOwner } from '../base/cache-dir.js';
-import { runTool, toolVersion } from '../tools/run.js';
+import { probeTool, toolVersion } from '../tools/run.js';
 
 const BUILD_TEMP = new RegExp(`^\\.[0-9a-f]+\\.tmp-${TEMP_OWNER}[0-9a-f]+$`);
 
@@ -58,7 +58,7 @@ let nativeHost: Promise<Record<string, string>> | null = null;
  */
 export function verilatorHost(): Promise<Record<string, string>> {
   nativeHost ??= (async () => {
-    const root = (await runTool('verilator', ['--getenv', 'VERILATOR_ROOT'], 'reporting its install folder', { timeoutSeconds: 30 })).stdout.trim();
+    const root = (await probeTool('verilator', ['--getenv', 'VERILATOR_ROOT'], 'reporting its install folder')).trim();
     let cxx = 'g++';
     try {
       const m = /^\s*CXX\s*[:?]?=\s*(\S+)/m.exec(readFileSync(join(root, 'include', 'verilated.mk'), 'utf8'));

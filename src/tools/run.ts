@@ -10,8 +10,12 @@
  *   - a time-out kills the whole group too (not only the direct child);
  *   - when the process exits, every group still running is killed.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { CACHE_DIR } from '../base/paths.js';
+import { writeCacheFile } from '../base/cache-dir.js';
+import { canonicalJson, sha256 } from '../base/hash.js';
+import { mkdirs } from '../base/mkdirs.js';
 import { execa, type ResultPromise } from 'execa';
 import { ToolFailedError, ToolMissingError, ToolTimeoutError } from '../base/errors.js';
 import { interrupted, stopSignal, throwIfStopped } from '../base/interrupt.js';
@@ -129,8 +133,57 @@ const versions = new Map<string, string>();
 /** First line of `tool --version` (or -V), cached; part of every build-cache key. */
 export async function toolVersion(tool: string, flag = '--version'): Promise<string> {
   if (!versions.has(tool)) {
-    const r = await runTool(tool, [flag], 'reporting its version', { timeoutSeconds: 30 });
-    versions.set(tool, (r.stdout || r.stderr).split('\n')[0]!.trim());
+    const out = await probeTool(tool, [flag], 'reporting its version');
+    versions.set(tool, out.split('\n')[0]!.trim());
   }
   return versions.get(tool)!;
+}
+
+/**
+ * What `tool args` prints (stdout, else stderr), remembered on disk under the cache folder
+ * for as long as the executable is the same file (path, size, modification time, inode).
+ * Every build-cache key holds tool versions, and asking Verilator (a Perl script) for its
+ * version and install folder costs about a second per process: the CLI and every test file
+ * paid it before any cached model could be used. A reinstalled or upgraded tool is another
+ * file, hence another entry; an unwritable cache only loses the memo.
+ */
+export async function probeTool(tool: string, args: string[], what: string): Promise<string> {
+  await requireTool(tool);
+  const exe = resolveTool(tool);
+  let memo: string | null = null;
+  try {
+    const st = statSync(exe);
+    const id = sha256(canonicalJson({ exe, size: st.size, mtime: st.mtimeMs, ino: st.ino, args })).slice(0, 24);
+    memo = join(CACHE_DIR, 'tools', `${id}.json`);
+    const entry = JSON.parse(readFileSync(memo, 'utf8')) as { exe?: string; args?: string[]; out?: unknown };
+    if (entry.exe === exe && typeof entry.out === 'string') return entry.out;
+  } catch {
+    // No entry yet (or an unreadable one): ask the tool.
+  }
+  const r = await runTool(tool, args, what, { timeoutSeconds: 30 });
+  const out = r.stdout || r.stderr;
+  if (memo) {
+    try {
+      mkdirs(dirname(memo));
+      writeCacheFile(memo, `${JSON.stringify({ exe, args, out })}\n`);
+    } catch {
+      // The cache is not writable here: the next process asks the tool again.
+    }
+  }
+  return out;
+}
+
+/** The real path of the executable `tool` names (PATH lookup, symlinks resolved). */
+function resolveTool(tool: string): string {
+  const dirs = tool.includes('/') ? [''] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
+  for (const d of dirs) {
+    const p = d ? join(d, tool) : tool;
+    try {
+      accessSync(p, constants.X_OK);
+      return realpathSync(p);
+    } catch {
+      // not here
+    }
+  }
+  return tool;
 }
