@@ -10,7 +10,7 @@
  *   - a time-out kills the whole group too (not only the direct child);
  *   - when the process exits, every group still running is killed.
  */
-import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { CACHE_DIR } from '../base/paths.js';
 import { writeCacheFile } from '../base/cache-dir.js';
@@ -119,6 +119,7 @@ export async function runTool(tool: string, args: string[], what: string, opts: 
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  if (process.env['SF_TIMING']) appendFileSync(process.env['SF_TIMING'], `${seconds.toFixed(2)} ${tool.split('/').pop()} ${what}\n`);
   const exitCode = r.exitCode ?? -1;
   const ok = exitCode === 0 || (opts.okExitCodes ?? []).includes(exitCode);
   // A tool that did not finish because we stopped it is not a tool failure.

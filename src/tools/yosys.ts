@@ -59,7 +59,7 @@ export async function synthesize(files: GeneratedFile[], top: string, targetName
     throw new ConfigError('target', targetName, 'allowed: "xc7" only: this design instantiates AMD 7-series primitives (popcount "xc7-chain")');
   }
   return withRtlDir(files, async (dir, svFiles) => {
-    const script = `read_verilog -sv ${svFiles.join(' ')}; ${target.yosysScript(top, flags)}; ${measureScript(top, target.measureDepth)}`;
+    const script = `read_verilog -sv ${svFiles.join(' ')}; ${synthesisScript(targetName, top, flags)}`;
     const r = await runTool('yosys', ['-p', script], `synthesising ${top} for ${targetName}`, { cwd: dir, timeoutSeconds });
     const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as StatJson;
     const cells = stat.design?.num_cells_by_type ?? {};
@@ -72,6 +72,12 @@ export async function synthesize(files: GeneratedFile[], top: string, targetName
     const counts = target.summarize(cells);
     return { target: targetName, top, cells, ...counts, sprams: counts.sprams ?? 0, flags, depth, seconds: r.seconds };
   });
+}
+
+/** What Yosys runs after reading the design (the target's flow and the measurements); part of a cached synthesis's key. */
+export function synthesisScript(targetName: TargetName, top: string, flags = ''): string {
+  const target = targetFor(targetName);
+  return `${target.yosysScript(top, flags)}; ${measureScript(top, target.measureDepth)}`;
 }
 
 /** The length `ltp` reports for module `top` (Yosys prints `\top` for a public name), or null. */
