@@ -119,7 +119,9 @@ export async function runTool(tool: string, args: string[], what: string, opts: 
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  if (process.env['SF_TIMING']) appendFileSync(process.env['SF_TIMING'], `${seconds.toFixed(2)} ${tool.split('/').pop()} ${what}\n`);
+  // SPIKEFORGE_TOOL_LOG=FILE: one line per tool run (seconds, tool, what), for finding where time goes.
+  const toolLog = process.env['SPIKEFORGE_TOOL_LOG'];
+  if (toolLog) appendFileSync(toolLog, `${seconds.toFixed(2)} ${tool.split('/').pop()} ${what}\n`);
   const exitCode = r.exitCode ?? -1;
   const ok = exitCode === 0 || (opts.okExitCodes ?? []).includes(exitCode);
   // A tool that did not finish because we stopped it is not a tool failure.
