@@ -8,7 +8,7 @@ APT_PACKAGES := verilator yosys iverilog ccache nextpnr-ice40 fpga-icestorm
 DEMO_CONFIG ?= examples/demo_ssa_n12.json
 
 PHONY_EXTRA := test-full verify-presets
-.PHONY: $(PHONY_EXTRA) setup setup-browser build demo test test-quick bench fuzz mutation clean tools sweep-example sweep-folds calibrate bench-fpga
+.PHONY: $(PHONY_EXTRA) setup setup-browser build demo test test-quick bench fuzz mutation clean tools sweep-example sweep-folds calibrate bench-fpga report-screenshot
 
 # Installs what is missing and is a no-op when everything is there.
 setup: tools node_modules/.installed build
@@ -93,6 +93,11 @@ sweep-example: setup
 # The fold sweep (docs/fpga.md): the N = 12 preset's folds, area against sequences per second.
 sweep-folds: setup
 	node bin/spikeforge.js sweep examples/sweep-folds.yaml --out rtl-out/sweeps/fold-space
+
+# The example sweep's report.html re-rendered from its results.json by this renderer, and the
+# screenshot of it in docs/sweeps.md (docs/sweep-report.png), taken in headless Chromium.
+report-screenshot: setup setup-browser
+	node --import tsx bench/report-screenshot.ts
 
 # Refit the resource model's coefficients to Yosys (writes calibration/estimator.json).
 calibrate: setup
