@@ -188,6 +188,12 @@ function mixedVariant(r: SweepResults): SweepResults {
   return results.buildResults({ ...r.sweep, axes }, points);
 }
 
+/** The example as a sweep without place-and-route: no Fmax, throughput per clock cycle. */
+function withoutPnr(r: SweepResults): SweepResults {
+  const points = r.points.map((p): PointResult => ({ ...p, pnr: null, metrics: { ...p.metrics, fmaxMHz: null, throughput: null } }));
+  return results.buildResults({ ...r.sweep, synth: { ...r.sweep.synth, pnr: false } }, points);
+}
+
 describe.skipIf(!FULL || !EXE)(`report.html in headless Chromium${!FULL ? FULL_ONLY : !EXE ? NO_BROWSER : ''}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'sf-report-'));
   const example = JSON.parse(readFileSync(RESULTS, 'utf8')) as SweepResults;
@@ -320,6 +326,29 @@ describe.skipIf(!FULL || !EXE)(`report.html in headless Chromium${!FULL ? FULL_O
       expect(cell).toEqual({ text: 'yosys: ERROR: <b>not bold</b> & "quoted"', bold: 0 });
       expect(page.errors, JSON.stringify(page.messages, null, 1)).toEqual([]);
       expect(page.messages.filter((m) => m.level === 'warning')).toEqual([]);
+      expect(page.requests).toEqual([`file://${file}`]);
+    });
+  });
+
+  describe('without place-and-route (throughput per clock cycle, no Fmax plots)', () => {
+    const file = join(dir, 'per-cycle.html');
+    let perCycle: SweepResults;
+
+    beforeAll(async () => {
+      perCycle = withoutPnr(example);
+      writeFileSync(file, report.renderReport(perCycle));
+      page.errors.length = 0;
+      page.messages.length = 0;
+      page.requests.length = 0;
+      await page.goto(file);
+    });
+
+    it('draws the plots it has, one mark per point, and logs nothing', async () => {
+      expect(perCycle.summary.throughputBasis).toBe('per-cycle');
+      const plots = await plotsOnPage(page);
+      expect(plots.some((p) => p.title.startsWith('Fmax'))).toBe(false);
+      checkPlots(perCycle, plots);
+      expect(page.errors, JSON.stringify(page.messages, null, 1)).toEqual([]);
       expect(page.requests).toEqual([`file://${file}`]);
     });
   });
