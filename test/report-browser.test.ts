@@ -195,24 +195,27 @@ function withoutPnr(r: SweepResults): SweepResults {
 }
 
 describe.skipIf(!FULL || !EXE)(`report.html in headless Chromium${!FULL ? FULL_ONLY : !EXE ? NO_BROWSER : ''}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sf-report-'));
+  // Made when the tests run, not when the file is collected: a skipped suite runs no afterAll.
+  let dir = '';
   const example = JSON.parse(readFileSync(RESULTS, 'utf8')) as SweepResults;
   let page: BrowserPage;
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sf-report-'));
     [report, results, hash] = await Promise.all([import('../src/sweep/report.js'), import('../src/sweep/results.js'), import('../src/base/hash.js')]);
     page = await BrowserPage.open();
   });
 
   afterAll(async () => {
     await page?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   describe('the example sweep', () => {
-    const file = join(dir, 'report.html');
+    let file = '';
 
     beforeAll(async () => {
+      file = join(dir, 'report.html');
       writeFileSync(file, report.renderReport(example));
       await page.goto(file);
     });
@@ -295,10 +298,11 @@ describe.skipIf(!FULL || !EXE)(`report.html in headless Chromium${!FULL ? FULL_O
   });
 
   describe('every kind of point (estimated, failed, invalid; long category names)', () => {
-    const file = join(dir, 'mixed.html');
+    let file = '';
     let mixed: SweepResults;
 
     beforeAll(async () => {
+      file = join(dir, 'mixed.html');
       mixed = mixedVariant(example);
       writeFileSync(file, report.renderReport(mixed));
       page.errors.length = 0;
@@ -331,10 +335,11 @@ describe.skipIf(!FULL || !EXE)(`report.html in headless Chromium${!FULL ? FULL_O
   });
 
   describe('without place-and-route (throughput per clock cycle, no Fmax plots)', () => {
-    const file = join(dir, 'per-cycle.html');
+    let file = '';
     let perCycle: SweepResults;
 
     beforeAll(async () => {
+      file = join(dir, 'per-cycle.html');
       perCycle = withoutPnr(example);
       writeFileSync(file, report.renderReport(perCycle));
       page.errors.length = 0;
