@@ -8,7 +8,7 @@ APT_PACKAGES := verilator yosys iverilog ccache nextpnr-ice40 fpga-icestorm
 DEMO_CONFIG ?= examples/demo_ssa_n12.json
 
 PHONY_EXTRA := test-full verify-presets
-.PHONY: $(PHONY_EXTRA) setup build demo test test-quick bench fuzz mutation clean tools sweep-example sweep-folds calibrate bench-fpga
+.PHONY: $(PHONY_EXTRA) setup setup-browser build demo test test-quick bench fuzz mutation clean tools sweep-example sweep-folds calibrate bench-fpga report-screenshot
 
 # Installs what is missing and is a no-op when everything is there.
 setup: tools node_modules/.installed build
@@ -35,8 +35,19 @@ demo: setup
 test: setup
 	$(NODE_BIN)/vitest run
 
+# Debian's Chromium, for the full tier's test of the sweep report in a browser
+# (test/report-browser.test.ts) and `make report-screenshot`. Not part of `setup`: `make test`
+# does not need a browser. Nothing is downloaded by npm: the test drives /usr/bin/chromium
+# over the DevTools protocol on a pipe (test/helpers/browser.ts).
+setup-browser:
+	@if ! command -v chromium >/dev/null; then \
+	  echo "setup-browser: installing chromium from Debian's packages"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 # The issues' whole grids (larger N, every configuration, slow Yosys runs): about 30+ minutes.
-test-full: setup
+test-full: setup setup-browser
 	SPIKEFORGE_FULL=1 $(NODE_BIN)/vitest run
 
 # Every paper preset in examples/ through `verify` with 200 random sequences (slow for N = 168).
@@ -82,6 +93,11 @@ sweep-example: setup
 # The fold sweep (docs/fpga.md): the N = 12 preset's folds, area against sequences per second.
 sweep-folds: setup
 	node bin/spikeforge.js sweep examples/sweep-folds.yaml --out rtl-out/sweeps/fold-space
+
+# The example sweep's report.html re-rendered from its results.json by this renderer, and the
+# screenshot of it in docs/sweeps.md (docs/sweep-report.png), taken in headless Chromium.
+report-screenshot: setup setup-browser
+	node --import tsx bench/report-screenshot.ts
 
 # Refit the resource model's coefficients to Yosys (writes calibration/estimator.json).
 calibrate: setup

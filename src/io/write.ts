@@ -28,8 +28,8 @@ export function makeOutputDir(dir: string): string {
   return target;
 }
 
-/** Writes one file atomically (temp file `<name>.tmp-<pid>-<machine>-<random>` + rename; src/base/cache-dir.ts). */
-export function writeFileAtomically(path: string, content: string): void {
+/** Writes one file (text, or bytes such as a PNG) atomically (temp file `<name>.tmp-<pid>-<machine>-<random>` + rename; src/base/cache-dir.ts). */
+export function writeFileAtomically(path: string, content: string | Uint8Array): void {
   const target = resolve(path);
   const tmp = `${target}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`;
   try {

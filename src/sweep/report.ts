@@ -224,6 +224,10 @@ function table(r: SweepResults): string {
   return `<table id="pts"><thead><tr>${th}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+// The table scrolls inside its own box (.tw, at most 85% of the window high) so that its
+// sticky header works: a sticky element sticks to its nearest scrolling ancestor, and with
+// only overflow-x on .tw that box was it but never scrolled vertically, so in a browser the
+// header went off the top of the window with the rows.
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1f2328;background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
@@ -231,14 +235,14 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .card{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;min-width:120px}.card b{display:block;font-size:20px}
 .card span{color:#57606a;font-size:12px}.grid{display:flex;flex-wrap:wrap;gap:12px}
 svg{border:1px solid #eaeef2;border-radius:6px;background:#fff}.pt{font-size:13px;font-weight:600}.tk{font-size:10.5px;fill:#57606a}
-.al{font-size:11.5px;fill:#24292f}.lg{font-size:10.5px;fill:#24292f}.ml{font-size:9.5px;fill:#cf222e}.pe{fill:#8c959f}
+.al{font-size:11.5px;fill:#24292f}.lg{font-size:10.5px;fill:#24292f}.ml{font-size:9.5px;fill:#cf222e;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}.pe{fill:#8c959f}
 .pb{fill:#fff;stroke:#d0d7de}.pg{stroke:#eaeef2}.diag{stroke:#57606a;stroke-dasharray:4 3}.band{fill:#dafbe1;opacity:.7}
 table{border-collapse:collapse;font-size:12.5px;margin-top:8px}th,td{border:1px solid #d0d7de;padding:3px 7px;white-space:nowrap}
 th{background:#f6f8fa;cursor:pointer;position:sticky;top:0}th.asc:after{content:" ▲"}th.desc:after{content:" ▼"}
 td.n{text-align:right;font-variant-numeric:tabular-nums}td.c{text-align:center;color:#cf222e}
 td.msg{max-width:420px;overflow:hidden;text-overflow:ellipsis;color:#57606a}
 .st{color:#fff;border-radius:10px;padding:0 7px;font-size:11.5px}.good{background:#dafbe1}.warn{background:#fff8c5}.bad{background:#ffebe9}
-.tw{overflow-x:auto;max-width:100%}.note{color:#57606a;font-size:12.5px;max-width:980px}code{background:#f6f8fa;padding:0 3px;border-radius:3px}`;
+.tw{overflow:auto;max-width:100%;max-height:85vh}.note{color:#57606a;font-size:12.5px;max-width:980px}code{background:#f6f8fa;padding:0 3px;border-radius:3px}`;
 
 const SCRIPT = `
 (function(){var t=document.getElementById('pts');if(!t)return;var ths=t.tHead.rows[0].cells;

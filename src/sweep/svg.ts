@@ -84,12 +84,21 @@ export function fmtNum(v: number): string {
 
 export function scatter(spec: PlotSpec): string {
   const W = spec.width ?? 440;
-  // The legend goes under the plot, in rows, so it never covers data.
+  // Below the frame, top to bottom: tick labels, the x-axis label, the legend in rows (so it
+  // never covers data). Category labels are turned by 30° when long or many and need more
+  // room. Each band gets its own height: a browser showed the x-axis label's box running
+  // into the legend's first row when both shared one fixed margin.
   const legend = spec.legend ?? [];
   const perRow = Math.max(1, Math.floor((W - 60) / 165));
   const legendRows = Math.ceil(legend.length / perRow);
-  const H = (spec.height ?? 300) + legendRows * 14 + (legendRows ? 4 : 0);
-  const m = { l: 58, r: 14, t: 30, b: (spec.categories ? 58 : 44) + legendRows * 14 + (legendRows ? 4 : 0) };
+  const rotate = Boolean(spec.categories && (spec.categories.length > 5 || spec.categories.some((c) => c.length > 6)));
+  // A turned label hangs down by half its width (sin 30°) plus its own height; widths are
+  // estimated at 6.5 px a character for the 10.5 px tick font (DejaVu Sans, wider than most).
+  const longest = Math.max(0, ...(spec.categories ?? []).map((c) => Math.min(c.length, 14)));
+  const axisLabelAt = rotate ? Math.max(36, Math.ceil(12 + longest * 6.5 * 0.5 + 9 + 14)) : 36; // baseline of the x-axis label, below the frame
+  const legendH = legendRows * 14;
+  const H = (spec.height ?? 300) + legendH + (axisLabelAt - 36);
+  const m = { l: 58, r: 14, t: 30, b: axisLabelAt + 8 + legendH };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const allX = [...spec.marks.map((k) => k.x), ...(spec.lines ?? []).flatMap((l) => l.points.map((p) => p.x))];
@@ -169,7 +178,6 @@ export function scatter(spec: PlotSpec): string {
     if (spec.categories) {
       const label = spec.categories[i]!;
       const short = label.length > 14 ? `${label.slice(0, 13)}…` : label;
-      const rotate = spec.categories.length > 5 || spec.categories.some((c) => c.length > 6);
       parts.push(
         rotate
           ? `<text transform="translate(${x},${m.t + ph + 12}) rotate(-30)" text-anchor="end" class="tk"><title>${esc(label)}</title>${esc(short)}</text>`
@@ -179,7 +187,7 @@ export function scatter(spec: PlotSpec): string {
       parts.push(`<text x="${x}" y="${m.t + ph + 15}" text-anchor="middle" class="tk">${fmtNum(t)}</text>`);
     }
   });
-  parts.push(`<text x="${m.l + pw / 2}" y="${m.t + ph + (spec.categories ? 52 : 36)}" text-anchor="middle" class="al">${esc(spec.xLabel)}</text>`);
+  parts.push(`<text x="${m.l + pw / 2}" y="${m.t + ph + axisLabelAt}" text-anchor="middle" class="al">${esc(spec.xLabel)}</text>`);
   parts.push(`<text transform="translate(13,${m.t + ph / 2}) rotate(-90)" text-anchor="middle" class="al">${esc(spec.yLabel)}</text>`);
 
   if (spec.diagonal) {
@@ -200,15 +208,21 @@ export function scatter(spec: PlotSpec): string {
     });
     parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${l.color}" stroke-width="${l.width ?? 1.5}"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}/>`);
   }
-  for (const k of spec.marks) {
-    const r = k.r ?? 4;
+  // Larger marks (the Pareto front) are painted last and the labels after every mark: in a
+  // browser, marks painted later covered the front's marks and hid a label (#18 of the
+  // example sweep) under their neighbours. The sort is stable, so the order stays the data's.
+  const byRadius = [...spec.marks].sort((a, b) => (a.r ?? 4) - (b.r ?? 4));
+  for (const k of byRadius) {
     const style = k.hollow ? `fill="white" stroke="${k.color}" stroke-width="1.5"` : `fill="${k.color}" stroke="white" stroke-width="0.8"`;
-    parts.push(`<circle cx="${f(sx(k.x))}" cy="${f(sy(k.y))}" r="${r}" ${style}><title>${esc(k.title)}</title></circle>`);
+    parts.push(`<circle cx="${f(sx(k.x))}" cy="${f(sy(k.y))}" r="${k.r ?? 4}" ${style}><title>${esc(k.title)}</title></circle>`);
+  }
+  for (const k of byRadius) {
+    const r = k.r ?? 4;
     if (k.label) parts.push(`<text x="${f(sx(k.x) + r + 2)}" y="${f(k.labelBelow ? sy(k.y) + r + 9 : sy(k.y) - r)}" class="ml">${esc(k.label)}</text>`);
   }
   legend.forEach((it, i) => {
     const x = 20 + (i % perRow) * 165;
-    const y = H - legendRows * 14 + Math.floor(i / perRow) * 14 + 2;
+    const y = m.t + ph + axisLabelAt + 8 + 10 + Math.floor(i / perRow) * 14;
     const style = it.hollow ? `fill="white" stroke="${it.color}" stroke-width="1.5"` : `fill="${it.color}"`;
     const label = it.label.length > 26 ? `${it.label.slice(0, 25)}…` : it.label;
     parts.push(`<circle cx="${x}" cy="${y - 3.5}" r="3.5" ${style}/><text x="${x + 8}" y="${y}" class="lg"><title>${esc(it.label)}</title>${esc(label)}</text>`);
