@@ -91,6 +91,6 @@ export function netlistSimulator(kind: SimulatorName, flags: string): Simulator 
     return [n.file, await ice40CellsSim()];
   };
   return kind === 'verilator'
-    ? { name: 'verilator', build: async (files, spec) => buildSim(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES), run: runSim }
-    : { name: 'icarus', build: async (files, spec) => buildIcarusModel(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES), run: runIcarusModel };
+    ? { name: 'verilator', observes: false, build: async (files, spec) => buildSim(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES), run: runSim }
+    : { name: 'icarus', observes: false, build: async (files, spec) => buildIcarusModel(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES), run: runIcarusModel };
 }
