@@ -87,7 +87,7 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
     const check = await cosimCompare(design, cases, expected, run, build, sim);
     if (check.fault || check.mismatch) await failWithWaveform(design, cases, check, opts.traceDir, label, sim);
     runs.push({ label, pValid: s.pValid, pReady: s.pReady, cycles: check.run.cycles, seconds: check.run.seconds });
-    observed = check.observed;
+    observed = check.observed ?? [];
     if (opts.trace && label === 'back-pressure') {
       tracePath = join(makeOutputDir(opts.traceDir), `${design.config.name}_${label}_seed${s.seed}.${build.waveExt ?? 'vcd'}`);
       await simulate(design, cases.map((c) => c.inputs), { ...run, tracePath }, build, sim);

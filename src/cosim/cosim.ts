@@ -84,8 +84,8 @@ export interface CosimCheck {
   /** Set when the run ended badly (time-out, protocol violation, X/Z, extra beats). */
   fault: string | null;
   simulator: Simulator['name'];
-  /** The internals compared through the observation streams (e.g. scores, av, membrane). */
-  observed: string[];
+  /** The internals compared through the observation streams (e.g. scores, av, membrane); absent or empty when none. */
+  observed?: string[];
 }
 
 /** Runs the cases and compares the RTL against `expected` (the model's outputs, in vector form). */
@@ -144,7 +144,7 @@ export async function failWithWaveform(
   const tracePath = join(dir, `${design.config.name}_${label}_seed${check.settings.seed}${suffix}.${check.build.waveExt ?? 'vcd'}`);
   const window = traceWindow(design, cases, check);
   await simulate(design, cases.map((c) => c.inputs), { ...check.settings, tracePath, ...(window ? { traceWindow: window } : {}) }, check.build, simulator);
-  const inside = check.mismatch && check.observed.includes(check.mismatch.mismatch.key) ? ' (an internal value, observed under SPIKEFORGE_OBSERVE)' : '';
+  const inside = check.mismatch && (check.observed ?? []).includes(check.mismatch.mismatch.key) ? ' (an internal value, observed under SPIKEFORGE_OBSERVE)' : '';
   const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}${inside}` : 'unknown');
   const under = check.simulator === 'verilator' ? '' : ` (under ${check.simulator})`;
   throw new MismatchError(
