@@ -129,6 +129,62 @@ describe('ssa_head observation (SPIKEFORGE_OBSERVE): the membranes catch what th
     expect(blind.observed).toEqual([]);
   });
 
+  it('decodes the observation streams by index for a fold (2 engines x 2 heads, membranes in RAM): a moved row or a dropped beat is named', () => {
+    // Beats made from the model in the schedule's order (engine e runs heads e, E + e; each
+    // head's T timesteps, N rows, then beats / neuron groups), as the RTL would send them.
+    const d = design({ top: 'ssa_head', name: 'obs_dec', seqLen: 5, dim: 4, heads: 4, timesteps: 2, lanes: 2, scale: 0.125, fold: { headsPerEngine: 2, membranes: 'memory', neuronLanes: 2 } });
+    const s = d.derived as SsaDerived;
+    const x = s.xnor;
+    const rng = new Rng(3);
+    const inputs = d.block.harness.stimulus(s, rng, 2).slice(-2).map((c) => c.inputs as Parameters<typeof ssaHeadModel>[1]);
+    const model = inputs.map((c) => ssaHeadModel(s, c));
+    const obs: Record<string, bigint[][]> = {};
+    const push = (k: string, b: bigint[]) => (obs[k] ??= []).push(b);
+    const W = BigInt(s.lif.width);
+    for (const m of model) {
+      for (let e = 0; e < s.fold.engines; e++) {
+        for (let g = 0; g < s.fold.headsPerEngine; g++) {
+          const h = g * s.fold.engines + e;
+          for (let t = 0; t < s.timesteps; t++) {
+            for (let i = 0; i < s.seqLen; i++) {
+              for (let b = 0; b < x.beats; b++) {
+                let keep = 0n;
+                let bus = 0n;
+                for (let l = 0; l < x.lanes; l++) {
+                  const j = b * x.lanes + l;
+                  if (j < s.seqLen) {
+                    keep |= 1n << BigInt(l);
+                    bus |= BigInt(m.scores[h]![t]![i]![j]!) << BigInt(l * x.scoreWidth);
+                  }
+                }
+                push(`obs_score_e${e}`, [BigInt(i), BigInt(b * x.lanes), keep, bus]);
+              }
+              push(`obs_av_e${e}`, [m.av[h]![t]![i]!.reduce((acc, o, c) => acc | (BigInt(o) << BigInt(c * s.oWidth)), 0n)]);
+              for (let grp = 0; grp < s.dim / 2; grp++) {
+                const v = [0, 1].reduce((acc, l) => acc | (BigInt.asUintN(Number(W), m.membrane[h]![t]![i]![grp * 2 + l]!) << (BigInt(l) * W)), 0n);
+                push(`obs_mem_e${e}`, [v]);
+              }
+            }
+          }
+        }
+      }
+    }
+    const decode = d.block.harness.observe!.decode;
+    const want = inputs.map((c, n) => {
+      const o = d.block.vectors.outputs(s, c, model[n]) as Record<string, unknown>;
+      return { scores: o['scores'], av: o['av'], membrane: o['membrane'] };
+    });
+    expect(decode(s, inputs, obs)).toEqual(want);
+    // The engine reports row 1 as row 0 in one beat: that score lands in row 0, row 1 keeps a hole.
+    const moved = { ...obs, obs_score_e1: obs['obs_score_e1']!.map((b, k) => (k === x.beats ? [0n, ...b.slice(1)] : b)) };
+    const got = decode(s, inputs, moved)[0] as { scores: unknown[][][][] };
+    expect(got.scores[1]![0]![1]![0]).toBe('missing');
+    // A dropped O row shifts the rest of the case's rows up and leaves the last one missing.
+    const dropped = { ...obs, obs_av_e0: obs['obs_av_e0']!.filter((_, k) => k !== 3) };
+    const av = (decode(s, inputs, dropped)[1] as { av: unknown[][][][] }).av;
+    expect(av[2]![1]![4]).toEqual(['missing', 'missing', 'missing', 'missing']);
+  });
+
   it('hard reset (the demo\'s neuron): a threshold mutant changes a membrane exactly where it changes a spike', () => {
     // Why observation alone cannot catch the demo's one-granule mutant that spikes miss: with
     // a hard reset the membrane after a step is Vr when the neuron spikes and H otherwise, so
