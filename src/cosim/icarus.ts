@@ -149,7 +149,7 @@ export async function runIcarusModel(
       messages.push(...observed.undefined);
     }
     const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
-    return { status, message: messages.join('\n'), out, outCycles, obs: observed.beats, cycles, seconds: r.seconds };
+    return { status, message: messages.join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

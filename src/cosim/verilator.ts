@@ -137,8 +137,9 @@ export interface RunOutcome {
   out: StreamBeats;
   /** Cycle of every captured output beat, per stream. */
   outCycles: Record<string, number[]>;
-  /** Beats of the observation streams (TopPorts.observe), per stream; empty without them. */
+  /** Beats of the observation streams (TopPorts.observe), per stream, and their cycles; absent without them. */
   obs?: StreamBeats;
+  obsCycles?: Record<string, number[]>;
   cycles: number;
   seconds: number;
 }
@@ -147,11 +148,13 @@ export interface RunOutcome {
  * The observation beats a run wrote (`obs_<stream>.txt`, "<cycle> <hex fields>"). Icarus
  * writes X/Z bits as x/z: they are read as 0 and named in `undefined`.
  */
-export function readObservation(runDir: string, spec: TopPorts): { beats: StreamBeats; undefined: string[] } {
+export function readObservation(runDir: string, spec: TopPorts): { beats: StreamBeats; cycles: Record<string, number[]>; undefined: string[] } {
   const beats: StreamBeats = {};
+  const cycles: Record<string, number[]> = {};
   const undef: string[] = [];
   for (const s of spec.observe ?? []) {
     const lines = readFileSync(join(runDir, `obs_${s.name}.txt`), 'utf8').split('\n').filter(Boolean);
+    cycles[s.name] = lines.map((line) => Number(line.split(' ')[0]));
     beats[s.name] = lines.map((line, n) => {
       const [cycle, ...hex] = line.split(' ');
       return hex.map((h, f) => {
@@ -160,7 +163,7 @@ export function readObservation(runDir: string, spec: TopPorts): { beats: Stream
       });
     });
   }
-  return { beats, undefined: undef };
+  return { beats, cycles, undefined: undef };
 }
 
 export async function runSim(
@@ -194,13 +197,13 @@ export async function runSim(
         out[s.name]!.push(hex.map((h) => BigInt(`0x${h}`)));
       }
     }
-    const obs = readObservation(runDir, spec).beats;
+    const observed = readObservation(runDir, spec);
     // Cycles from reset release to the last output beat (inclusive); the harness's own
     // count also includes the drain cycles it runs to catch duplicated beats.
     const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
     // Verilator prints a failed assertion ("%Error: file:line: Assertion failed in …") on stdout.
     const asserted = r.exitCode === STATUS_ASSERTION ? String(r.stdout).split('\n').filter((l) => /Assertion failed|%Error/.test(l)).join('\n') : '';
-    return { status: r.exitCode, message: [asserted, r.stderr.trim()].filter(Boolean).join('\n'), out, outCycles, obs, cycles, seconds: r.seconds };
+    return { status: r.exitCode, message: [asserted, r.stderr.trim()].filter(Boolean).join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }
