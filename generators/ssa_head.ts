@@ -18,6 +18,7 @@ import { lifParams, renderLifArray } from './lif_array.js';
 import { renderXnorAttention, xnorParams } from './xnor_attention.js';
 import { planRam } from '../src/parts/ram.js';
 import { ramModule, ramParams, renderRams } from './parts/ram.js';
+import { observedMemLanes, ssaObserveStreams } from '../src/blocks/ssa_head/observe.js';
 
 function attnHeadModule(s: SsaDerived): string {
   return `${s.name}_attn_head`;
@@ -50,6 +51,8 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     idxWidth: x.idxWidth,
     scoreBus: x.lanes * x.scoreWidth,
     oBus: s.dim * s.oWidth,
+    // The membranes one LIF beat carries, as observed (SPIKEFORGE_OBSERVE).
+    obsMemBus: observedMemLanes(s) * s.lif.width,
   };
   const vPlan = planRam('sdp', s.vBuffer.words, s.vBuffer.width);
   const lifMem = s.fold.membranes === 'memory';
@@ -153,10 +156,15 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     ),
     module: ssaHeadModule(s),
     head: attnHeadModule(s),
+    ...common,
     engines: s.fold.engines,
     folded: s.fold.headsPerEngine > 1,
     dim: s.dim,
     width: s.portWidth,
+    // The observation ports (SPIKEFORGE_OBSERVE) come from the harness's stream list, so the
+    // two cannot disagree on a name or a width.
+    obsPorts: ssaObserveStreams(s).flatMap((st) => [{ name: `${st.name}_valid_o`, width: 0 }, ...st.fields.map((f) => ({ name: `${f.port}_o`, width: f.width }))]),
+    obsEngines: Array.from({ length: s.fold.engines }, (_, e) => ({ e })),
   });
   return unique([
     ...engine,

@@ -59,6 +59,12 @@ describe('compareRuns names the first difference', () => {
   it('finds a beat delivered on another cycle', () => {
     expect(compareRuns(a, run([[1n, 2n], [3n, 4n]], [5, 7]))).toMatch(/beat 1 \(3 4\) delivered on different cycles: verilator 6, icarus 7/);
   });
+  it('compares observation streams (SPIKEFORGE_OBSERVE) too: a value, and a cycle', () => {
+    const withObs = (v: bigint, cycle: number): RunOutcome => ({ ...a, obs: { o: [[7n], [v]] }, obsCycles: { o: [2, cycle] } });
+    expect(compareRuns(withObs(8n, 4), withObs(8n, 4))).toBeNull();
+    expect(compareRuns(withObs(8n, 4), withObs(9n, 4))).toBe('observation stream o beat 1: verilator 8 (cycle 4), icarus 9 (cycle 4)');
+    expect(compareRuns(withObs(8n, 4), withObs(8n, 5))).toMatch(/observation stream o beat 1 \(8\) delivered on different cycles: verilator 4, icarus 5/);
+  });
   it('finds a missing beat and a different status', () => {
     expect(compareRuns(a, run([[1n, 2n]], [5]))).toMatch(/beat 1: verilator 3 4 \(cycle 6\), icarus \(none\)/);
     expect(compareRuns(a, run([[1n, 2n], [3n, 4n]], [5, 6], 3))).toMatch(/run status differs: verilator 0, icarus 3/);

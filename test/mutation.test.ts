@@ -64,6 +64,25 @@ describe('mutation operators', () => {
     for (const line of [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 23, 24]) expect(at(line), `line ${line}`).toEqual([]);
   });
 
+  it('leaves the co-simulation build\'s check and observation code alone (SPIKEFORGE_ASSERT, SPIKEFORGE_OBSERVE)', () => {
+    const guarded = (macro: string) =>
+      SV.replace('  assign y_o = y_q;\n', `\`ifdef ${macro}\n  assign obs_o = y_q + 4'd1;\n  assign obs_valid_o = !in_ready_o && a_i < Top;\n\`endif\n  assign y_o = y_q;\n`);
+    for (const macro of ['SPIKEFORGE_ASSERT', 'SPIKEFORGE_OBSERVE']) {
+      const text = guarded(macro);
+      const lines = text.split('\n');
+      const from = lines.findIndex((l) => l.startsWith('`ifdef')) + 1;
+      const to = lines.findIndex((l) => l.startsWith('`endif')) + 1;
+      expect(to - from).toBe(3);
+      const s = svSites('m_x.sv', text);
+      expect(s.filter((x) => x.line >= from && x.line <= to).map((x) => x.original)).toEqual([]);
+      // The design line after the guarded block is mutated as before.
+      expect(s.some((x) => x.original.includes('assign y_o = y_q;'))).toBe(true);
+    }
+    // Without the guard the same lines are mutation sites: the skip is the guard's doing.
+    const open = svSites('m_x.sv', SV.replace('  assign y_o = y_q;\n', "  assign obs_o = y_q + 4'd1;\n  assign y_o = y_q;\n"));
+    expect(open.some((x) => x.original.includes('obs_o'))).toBe(true);
+  });
+
   it('mutates operators, constants, ties and ready logic of an assign', () => {
     expect(at(15)).toEqual([
       'operator drop !: assign in_ready_o = y_q[0] || in_valid_i;',

@@ -14,6 +14,10 @@ import { cli, ROOT } from './helpers/cli.js';
 import { loadConfigFile } from '../src/io/config-file.js';
 import { generateDesign } from '../src/design/design.js';
 import { measureRates } from '../src/estimate/operations.js';
+import { verifyDesign } from '../src/app/verify.js';
+import { SIMULATORS, type Simulator } from '../src/cosim/simulators.js';
+import { lifStep } from '../src/blocks/lif_array/model.js';
+import type { Design } from '../src/design/design.js';
 
 const base = {
   top: 'ssa_head',
@@ -61,6 +65,10 @@ describe('ssa_head RTL: co-simulation, cycles and portability', () => {
     const d = design({ ...base, name: `ssa_${_label.length}`, ...raw });
     const report = await expectBitExact(d, 12);
     expect(report.measuredCycles).toBe(report.expectedCycles);
+    // Inside the RTL too (SPIKEFORGE_OBSERVE): every score, A·V sum and membrane of every case.
+    expect(report.observed).toEqual(['scores', 'av', 'membrane']);
+    const s = d.derived as SsaDerived;
+    expect(report.observedValues).toBe(report.cases * s.heads * s.timesteps * s.seqLen * (s.seqLen + 2 * s.dim));
     await expectPortable(d);
   });
 });
@@ -69,7 +77,8 @@ describe('ssa_head co-simulation catches broken RTL', () => {
   const d = design({ ...base, name: 'ssa_mut' });
   it('fails when the V buffer reads the wrong bank', async () => {
     const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("assign raddr = rbase +", 'assign raddr = wbase +'));
-    await expect(expectBitExact(broken, 4)).rejects.toThrow(/spikes|more beats|time-out/);
+    // Named at the A·V sums it spoils (observed, SPIKEFORGE_OBSERVE), before any spike.
+    await expect(expectBitExact(broken, 4)).rejects.toThrow(/case "[^"]+": av\[\d+\]\[\d+\]\[\d+\]: expected \d+, got \d+ \(an internal value/);
   });
   it('an assertion (SPIKEFORGE_ASSERT) catches a V bank freed when its last row starts instead of when it ends', async () => {
     const one = design({ ...base, name: 'ssa_bank', lanes: 1 });
@@ -77,16 +86,134 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     expect(broken.files.find((f) => f.path === 'ssa_bank_attn_v.sv')!.content).toContain('row_done ||');
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/assertion failed: .*V bank \d read after it was freed/);
   });
-  it('fails when the head\'s LIF neurons drop the decay (caught by the near-threshold cases, seeds 1-3)', async () => {
+  it('fails when the head\'s LIF neurons drop the decay (named at the observed membranes, seeds 1-3)', async () => {
     // This mutant survived while the stimulus made the paper's head fire on nearly every V bit.
     const dk = design({ ...base, name: 'ssa_decay', scale: 0.125, lif: { threshold: 0.5 } });
     const broken = mutate(dk, 'ssa_decay_lif_neuron.sv', (sv) => sv.replace("assign u_c = v_c - CW'(VReset);", "assign u_c = '0;"));
     expect(broken.files.find((f) => f.path === 'ssa_decay_lif_neuron.sv')!.content).toContain("assign u_c = '0;");
-    for (const seed of [1, 2, 3]) await expect(expectBitExact(broken, 8, seed)).rejects.toThrow(/case "near_threshold_\d+": spikes/);
+    // The observed membranes name it at the first step that carries charge (before, the spikes of a near-threshold case did).
+    for (const seed of [1, 2, 3]) await expect(expectBitExact(broken, 8, seed)).rejects.toThrow(/case "[^"]+": membrane\[[1-9]\d*\]\[\d+\]\[\d+\]: expected -?\d+, got -?\d+/);
   });
   it('fails when a row does not restart its sum', async () => {
     const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("(s1_first_q ? '0 : acc_q[c*OW +: OW])", 'acc_q[c*OW +: OW]'));
-    await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model: case "[^"]+": spikes/);
+    await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model: case "[^"]+": av\[/);
+  });
+});
+
+describe('ssa_head observation (SPIKEFORGE_OBSERVE): the membranes catch what the spikes miss', () => {
+  /** The design with the LIF threshold one membrane granule 2^(F − k·T) low in the neuron's RTL. */
+  const lowThreshold = (d: Design): Design => {
+    const s = d.derived as SsaDerived;
+    const granule = 1n << BigInt(s.lif.fracBits - s.lif.tauLog2 * s.timesteps);
+    const theta = /(localparam logic signed \[W-1:0\] Theta = \d+'sd)(\d+);/;
+    return mutate(d, `${d.config.name}_lif_neuron.sv`, (sv) => {
+      expect(theta.exec(sv)?.[2]).toBe(String(s.lif.thetaFx));
+      return sv.replace(theta, (_m, lit: string, v: string) => `${lit}${BigInt(v) - granule};`);
+    });
+  };
+  // Icarus: two builds of well under a second (the observing one and a spikes-only one).
+  const icarus = SIMULATORS.icarus;
+  const spikesOnly = { ...SIMULATORS.icarus, observes: false };
+  const run = (d: Design, sim: Simulator) => verifyDesign(d, { vectors: 4, seed: 2, trace: false, traceDir: traceDir(), simulatorImpl: sim });
+
+  it('soft reset, θ one granule (256 of 4096) low: the observed membrane names case, index and both values; spikes alone pass', async () => {
+    // Soft reset subtracts θ from every spiking neuron, so the mutant's membranes differ after
+    // the first spike; its spikes differ only when a later charge lands within a granule of θ.
+    const d = design({ top: 'ssa_head', name: 'obs_soft', seqLen: 4, dim: 4, timesteps: 2, lanes: 2, scale: 0.125, lif: { reset: 'soft', threshold: 0.5 } });
+    expect(await run(d, icarus)).toMatchObject({ observed: ['scores', 'av', 'membrane'] });
+    const broken = lowThreshold(d);
+    await expect(run(broken, icarus)).rejects.toThrow(
+      /RTL differs from the golden model: case "all_one": membrane\[0\]\[0\]\[0\]: expected 4096, got 4352 \(an internal value, observed under SPIKEFORGE_OBSERVE\)/,
+    );
+    const blind = await run(broken, spikesOnly);
+    expect(blind.observed).toEqual([]);
+  });
+
+  it('decodes the observation streams by index for a fold (2 engines x 2 heads, membranes in RAM): a moved row or a dropped beat is named', () => {
+    // Beats made from the model in the schedule's order (engine e runs heads e, E + e; each
+    // head's T timesteps, N rows, then beats / neuron groups), as the RTL would send them.
+    const d = design({ top: 'ssa_head', name: 'obs_dec', seqLen: 5, dim: 4, heads: 4, timesteps: 2, lanes: 2, scale: 0.125, fold: { headsPerEngine: 2, membranes: 'memory', neuronLanes: 2 } });
+    const s = d.derived as SsaDerived;
+    const x = s.xnor;
+    const rng = new Rng(3);
+    const inputs = d.block.harness.stimulus(s, rng, 2).slice(-2).map((c) => c.inputs as Parameters<typeof ssaHeadModel>[1]);
+    const model = inputs.map((c) => ssaHeadModel(s, c));
+    const obs: Record<string, bigint[][]> = {};
+    const push = (k: string, b: bigint[]) => (obs[k] ??= []).push(b);
+    const W = BigInt(s.lif.width);
+    for (const m of model) {
+      for (let e = 0; e < s.fold.engines; e++) {
+        for (let g = 0; g < s.fold.headsPerEngine; g++) {
+          const h = g * s.fold.engines + e;
+          for (let t = 0; t < s.timesteps; t++) {
+            for (let i = 0; i < s.seqLen; i++) {
+              for (let b = 0; b < x.beats; b++) {
+                let keep = 0n;
+                let bus = 0n;
+                for (let l = 0; l < x.lanes; l++) {
+                  const j = b * x.lanes + l;
+                  if (j < s.seqLen) {
+                    keep |= 1n << BigInt(l);
+                    bus |= BigInt(m.scores[h]![t]![i]![j]!) << BigInt(l * x.scoreWidth);
+                  }
+                }
+                push(`obs_score_e${e}`, [BigInt(i), BigInt(b * x.lanes), keep, bus]);
+              }
+              push(`obs_av_e${e}`, [m.av[h]![t]![i]!.reduce((acc, o, c) => acc | (BigInt(o) << BigInt(c * s.oWidth)), 0n)]);
+              for (let grp = 0; grp < s.dim / 2; grp++) {
+                const v = [0, 1].reduce((acc, l) => acc | (BigInt.asUintN(Number(W), m.membrane[h]![t]![i]![grp * 2 + l]!) << (BigInt(l) * W)), 0n);
+                push(`obs_mem_e${e}`, [v]);
+              }
+            }
+          }
+        }
+      }
+    }
+    const decode = d.block.harness.observe!.decode;
+    const want = inputs.map((c, n) => {
+      const o = d.block.vectors.outputs(s, c, model[n]) as Record<string, unknown>;
+      return { scores: o['scores'], av: o['av'], membrane: o['membrane'] };
+    });
+    expect(decode(s, inputs, obs)).toEqual(want);
+    // The engine reports row 1 as row 0 in one beat: that score lands in row 0, row 1 keeps a hole.
+    const moved = { ...obs, obs_score_e1: obs['obs_score_e1']!.map((b, k) => (k === x.beats ? [0n, ...b.slice(1)] : b)) };
+    const got = decode(s, inputs, moved)[0] as { scores: unknown[][][][] };
+    expect(got.scores[1]![0]![1]![0]).toBe('missing');
+    // A dropped O row shifts the rest of the case's rows up and leaves the last one missing.
+    const dropped = { ...obs, obs_av_e0: obs['obs_av_e0']!.filter((_, k) => k !== 3) };
+    const av = (decode(s, inputs, dropped)[1] as { av: unknown[][][][] }).av;
+    expect(av[2]![1]![4]).toEqual(['missing', 'missing', 'missing', 'missing']);
+  });
+
+  it('hard reset (the demo\'s neuron): a threshold mutant changes a membrane exactly where it changes a spike', () => {
+    // Why observation alone cannot catch the demo's one-granule mutant that spikes miss: with
+    // a hard reset the membrane after a step is Vr when the neuron spikes and H otherwise, so
+    // the first difference is always a spike at the same step (measured on
+    // examples/demo_ssa_n12.json, verify -n 60: seed 1 fails on spikes[3][0] and on
+    // membrane[3][0][5] = 16128 = θ − 256 in the same case; seed 2 passes both). Catching it
+    // takes a charge of exactly θ − 256 at t = 3, i.e. stimulus. With a soft reset the
+    // membrane differs after every spike (the test above).
+    const rng = new Rng(11);
+    const params = { tauLog2: 1, decayInput: true, width: 24, vResetFx: 0n, thetaFx: 16384n };
+    const membraneOnly = { hard: 0, soft: 0 };
+    for (const reset of ['hard', 'soft'] as const) {
+      for (let n = 0; n < 2000; n++) {
+        const xs = Array.from({ length: 4 }, () => BigInt(Math.floor(rng.float() * 16)) << 12n);
+        let [a, b] = [0n, 0n];
+        for (const x of xs) {
+          const sa = lifStep({ ...params, reset }, a, x);
+          const sb = lifStep({ ...params, reset, thetaFx: 16384n - 256n }, b, x);
+          if (sa.spike !== sb.spike) break;
+          if (sa.v !== sb.v) {
+            membraneOnly[reset]++;
+            break;
+          }
+          [a, b] = [sa.v, sb.v];
+        }
+      }
+    }
+    expect(membraneOnly.hard).toBe(0);
+    expect(membraneOnly.soft).toBeGreaterThan(100);
   });
 });
 
@@ -290,6 +417,10 @@ describe('ssa_head folds: co-simulation (random + corner cases, back-pressure, r
       const d = design({ ...small, name: `fold_${label.length}`, ...raw });
       const report = await expectBitExact(d, 8);
       expect(report.measuredCycles).toBe(report.expectedCycles);
+      // Folds change the order the internals come out in, not the values compared by index.
+      const s = d.derived as SsaDerived;
+      expect(report.observed).toEqual(['scores', 'av', 'membrane']);
+      expect(report.observedValues).toBe(report.cases * s.heads * s.timesteps * s.seqLen * (s.seqLen + 2 * s.dim));
       await expectPortable(d);
     });
   }
@@ -300,7 +431,8 @@ describe('ssa_head folds: broken RTL fails', () => {
   const d = design({ ...base, name: 'fold_mut', scale: 0.03125, heads: 2, fold: { headsPerEngine: 2, membranes: 'memory', neuronLanes: 1 } });
   it('fails when the membrane is written back to the wrong group', async () => {
     const broken = mutate(d, 'fold_mut_lif_array.sv', (sv) => sv.replace('.waddr_i(group1_q)', '.waddr_i(group_q)'));
-    await expect(expectBitExact(broken, 4)).rejects.toThrow(/spikes/);
+    // heads × T × N × D: a membrane of step t ≥ 1 read from another group's word.
+    await expect(expectBitExact(broken, 4)).rejects.toThrow(/membrane\[\d+\]\[[1-9]\d*\]\[\d+\]\[\d+\]: expected -?\d+, got -?\d+/);
   });
   it('fails when the spike row is gathered in the wrong order', async () => {
     const broken = mutate(d, 'fold_mut_attn_lif.sv', (sv) => sv.replace('row_q <= {spk, row_q[D-1:L]};', 'row_q <= {row_q[D-L-1:0], spk};'));

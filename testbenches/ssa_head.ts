@@ -16,6 +16,9 @@ import type { Rng } from '../src/base/rng.js';
 import { mask } from '../src/base/bits.js';
 import { packRows, timestepScores } from '../src/blocks/xnor_attention/model.js';
 import { splitByCounts } from './streams.js';
+import type { StreamBeats, StreamSpec } from '../src/blocks/ports.js';
+import { jsonInteger } from '../src/blocks/lif_array/index.js';
+import { observedMemGroups, observedMemLanes, ssaObserveStreams } from '../src/blocks/ssa_head/observe.js';
 
 function matrix(s: SsaDerived, row: (t: number, i: number) => bigint): bigint[][] {
   return Array.from({ length: s.timesteps }, (_, t) => Array.from({ length: s.seqLen }, (_, i) => row(t, i)));
@@ -84,7 +87,77 @@ function beatsPerCase(s: SsaDerived): number {
   return s.fold.headsPerEngine * s.timesteps * s.seqLen;
 }
 
+/** A T×N×W array of "missing" (per head): what the RTL has not shown yet. */
+function missing(s: SsaDerived, w: number): unknown[][][][] {
+  return Array.from({ length: s.heads }, () => Array.from({ length: s.timesteps }, () => Array.from({ length: s.seqLen }, () => new Array<unknown>(w).fill('missing'))));
+}
+
+function signedField(raw: bigint, width: number): bigint {
+  return raw >= 1n << BigInt(width - 1) ? raw - (1n << BigInt(width)) : raw;
+}
+
+/**
+ * The observation streams (src/blocks/ssa_head/observe.ts) back into per-case scores, A·V
+ * sums and membranes in vector form. Each engine's beats come in schedule order: its F head
+ * groups, each group's T timesteps, N rows per timestep. A score lands at the row and keys
+ * the engine itself reports (qi, kj + lane, lanes with keep set); sums and membranes at the
+ * place their position in the stream gives them. Whatever no beat delivered stays "missing",
+ * and a beat beyond a case's share belongs to the next case, so a dropped or duplicated beat
+ * shows as a wrong value at a named index.
+ */
+function decodeObserved(s: SsaDerived, cases: SsaInputs[], obs: StreamBeats): Record<string, unknown>[] {
+  const x = s.xnor;
+  const { timesteps: T, seqLen: N, dim: D } = s;
+  const F = s.fold.headsPerEngine;
+  const E = s.fold.engines;
+  const L = observedMemLanes(s);
+  const G = observedMemGroups(s);
+  const W = s.lif.width;
+  const streams = ssaObserveStreams(s);
+  const per = cases.map(() => ({ scores: missing(s, N), av: missing(s, D), membrane: missing(s, D) }));
+  for (let e = 0; e < E; e++) {
+    const [scoreS, avS, memS] = streams.slice(3 * e, 3 * e + 3) as [StreamSpec, StreamSpec, StreamSpec];
+    const counts = (n: number) => cases.map(() => F * T * N * n);
+    splitByCounts(obs[scoreS.name] ?? [], counts(x.beats)).forEach((beats, c) => {
+      beats.forEach(([qi, kj, keep, bus], k) => {
+        const row = Math.floor(k / x.beats);
+        const h = Math.floor(row / (T * N)) * E + e;
+        const t = Math.floor(row / N) % T;
+        const i = Number(qi);
+        for (let l = 0; l < x.lanes; l++) {
+          const j = Number(kj) + l;
+          if (!((keep! >> BigInt(l)) & 1n) || i >= N || j >= N) continue;
+          per[c]!.scores[h]![t]![i]![j] = Number((bus! >> BigInt(l * x.scoreWidth)) & mask(x.scoreWidth));
+        }
+      });
+    });
+    splitByCounts(obs[avS.name] ?? [], counts(1)).forEach((beats, c) => {
+      beats.forEach(([o], r) => {
+        const h = Math.floor(r / (T * N)) * E + e;
+        const t = Math.floor(r / N) % T;
+        const i = r % N;
+        for (let f = 0; f < D; f++) per[c]!.av[h]![t]![i]![f] = Number((o! >> BigInt(f * s.oWidth)) & mask(s.oWidth));
+      });
+    });
+    splitByCounts(obs[memS.name] ?? [], counts(G)).forEach((beats, c) => {
+      beats.forEach(([v], k) => {
+        const r = Math.floor(k / G);
+        const h = Math.floor(r / (T * N)) * E + e;
+        const t = Math.floor(r / N) % T;
+        const i = r % N;
+        for (let l = 0; l < L; l++) {
+          const m = signedField((v! >> BigInt(l * W)) & mask(W), W);
+          per[c]!.membrane[h]![t]![i]![(k % G) * L + l] = jsonInteger(m);
+        }
+      });
+    });
+  }
+  // Vector form: heads = 1 drops the head index (docs/vectors.md).
+  return per.map((p) => (s.heads === 1 ? { scores: p.scores[0], av: p.av[0], membrane: p.membrane[0] } : p));
+}
+
 export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs, 'spikes'>> = {
+  observe: { streams: ssaObserveStreams, decode: decodeObserved },
   encode: (s, cases) => ({
     kv: cases.flatMap((c) => {
       const k = streamRows(s, c.k);

@@ -4,7 +4,7 @@
  * into beats and beats back into outputs, and chooses the stimulus.
  */
 import type { Rng } from '../src/base/rng.js';
-import type { StreamBeats } from '../src/blocks/ports.js';
+import type { StreamBeats, StreamSpec } from '../src/blocks/ports.js';
 
 /** A named input case for co-simulation. */
 export interface StimulusCase<I> {
@@ -24,4 +24,15 @@ export interface BlockHarness<D, I, O> {
    * `count` is the number of random cases wanted.
    */
   stimulus(d: D, rng: Rng, count: number): StimulusCase<I>[];
+  /**
+   * What the co-simulation build shows of the design's inside (`SPIKEFORGE_OBSERVE`,
+   * docs/verification.md): the observation streams, and how their beats become the
+   * vector format's named internals per case (e.g. `scores`, `av`, `membrane`), placed by
+   * index so the order a fold produces them in does not matter. A value the RTL never
+   * produced is the string "missing".
+   */
+  observe?: {
+    streams(d: D): StreamSpec[];
+    decode(d: D, cases: I[], obs: StreamBeats): Record<string, unknown>[];
+  };
 }

@@ -29,7 +29,8 @@ export interface CheckReport {
    * inference.
    */
   operations: OperationsEstimate | null;
-  rtl: { cacheHit: boolean; buildSeconds: number; cycles: number; simulators: SimulatorName[] } | null;
+  /** `observed`: the internals compared inside the RTL (SPIKEFORGE_OBSERVE), e.g. scores, av, membrane. */
+  rtl: { cacheHit: boolean; buildSeconds: number; cycles: number; simulators: SimulatorName[]; observed: string[] } | null;
 }
 
 /** Operations per sequence at the spike rates measured on the file's cases. */
@@ -82,12 +83,14 @@ export async function checkVectorFile(vf: VectorFile, opts: CheckOptions): Promi
     }
     log(`Verilator and Icarus agree on ${cross.beats} output beats, bit for bit and cycle for cycle`);
     const v = cross.verilator;
-    report.rtl = { cacheHit: v.build.cacheHit, buildSeconds: v.build.seconds, cycles: v.run.cycles, simulators: ['verilator', 'icarus'] };
+    report.rtl = { cacheHit: v.build.cacheHit, buildSeconds: v.build.seconds, cycles: v.run.cycles, simulators: ['verilator', 'icarus'], observed: v.observed ?? [] };
+    if (v.observed?.length) log(`observed inside the RTL (SPIKEFORGE_OBSERVE): ${v.observed.join(', ')}`);
     return report;
   }
   log(`co-simulating under ${sim === 'icarus' ? 'Icarus' : 'Verilator'} with random input gaps and back-pressure...`);
   const check = await cosimCompare(vf.design, cases, expected, settings, undefined, SIMULATORS[sim]);
   if (check.fault || check.mismatch) await failWithWaveform(vf.design, cases, check, opts.traceDir, 'check');
-  report.rtl = { cacheHit: check.build.cacheHit, buildSeconds: check.build.seconds, cycles: check.run.cycles, simulators: [sim] };
+  report.rtl = { cacheHit: check.build.cacheHit, buildSeconds: check.build.seconds, cycles: check.run.cycles, simulators: [sim], observed: check.observed ?? [] };
+  if (check.observed?.length) log(`observed inside the RTL (SPIKEFORGE_OBSERVE): ${check.observed.join(', ')}`);
   return report;
 }

@@ -44,6 +44,10 @@ export interface VerifyReport {
   /** Cycles of the full-throughput run, from reset release to the last output beat. */
   measuredCycles: number;
   tracePath: string | null;
+  /** Internal values compared through the observation streams (SPIKEFORGE_OBSERVE), e.g. scores, av, membrane; empty when none. */
+  observed: string[];
+  /** How many expected values those are, on top of `values`. */
+  observedValues: number;
   /** Fraction of set bits per spike tensor of the stimulus (q, k, v) and the expected output spikes (y); empty for blocks without spikes. */
   spikeRates: Record<string, number>;
 }
@@ -84,18 +88,22 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
 
   const runs: VerifyReport['runs'] = [];
   let tracePath: string | null = null;
+  let observed: string[] = [];
   for (const s of settings) {
     log(`simulating (${s.label}: pValid ${s.pValid}, pReady ${s.pReady}, seed ${s.seed})...`);
     const { label, ...run } = s;
     const check = await cosimCompare(design, cases, expected, run, build, sim);
     if (check.fault || check.mismatch) await failWithWaveform(design, cases, check, opts.failureWaveform === false ? null : opts.traceDir, label, sim);
     runs.push({ label, pValid: s.pValid, pReady: s.pReady, cycles: check.run.cycles, seconds: check.run.seconds });
+    observed = check.observed ?? [];
     if (opts.trace && label === 'back-pressure') {
       tracePath = join(makeOutputDir(opts.traceDir), `${design.config.name}_${label}_seed${s.seed}.${build.waveExt ?? 'vcd'}`);
       await simulate(design, cases.map((c) => c.inputs), { ...run, tracePath }, build, sim);
     }
   }
   const full = runs[0]!;
+  const observedValues = expected.reduce((n, e) => n + observed.reduce((m, key) => m + (key in e ? countValues(e[key]) : 0), 0), 0);
+  if (observed.length) log(`observed inside the RTL (SPIKEFORGE_OBSERVE): ${observed.join(', ')}, ${observedValues} values`);
   return {
     cases: cases.length,
     values,
@@ -105,5 +113,7 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
     measuredCycles: full.cycles,
     tracePath,
     spikeRates,
+    observed,
+    observedValues,
   };
 }

@@ -25,6 +25,14 @@ export interface TopPorts {
   top: string;
   inputs: StreamSpec[];
   outputs: StreamSpec[];
+  /**
+   * Observation streams of the co-simulation build only (`SPIKEFORGE_OBSERVE`,
+   * docs/verification.md): valid-only outputs `<name>_valid_o` plus `<field>_o`, captured on
+   * every cycle their valid is high; nothing can stall them. The block's ports() never lists
+   * them (the synthesised top and the manifest do not have them); the co-simulation adds the
+   * harness's (testbenches/types.ts, `observe`) when its simulator builds with the macro.
+   */
+  observe?: StreamSpec[];
 }
 
 /** One transfer on a stream: one unsigned value per field, in field order. */

@@ -145,7 +145,8 @@ export function registerDesignCommands(program: Command, io: Io): void {
       if (opts.netlist) io.out(`netlist: synth_ice40${flags ? ` ${flags}` : ''} (${device.name}), simulated with Yosys's ice40/cells_sim.v\n`);
       const runs = report.runs.map((r) => `${r.label} ${r.cycles} cycles`).join(', ');
       io.out(
-        `PASS bit-exact${src.onDisk ? ' (RTL as on disk)' : ''}: ${report.cases} cases, ${report.values} output values; ${runs}` +
+        `PASS bit-exact${src.onDisk ? ' (RTL as on disk)' : ''}: ${report.cases} cases, ${report.values} output values` +
+          `${report.observed.length ? ` and ${report.observedValues} internal values (${report.observed.join(', ')})` : ''}; ${runs}` +
           `${report.expectedCycles !== null ? ` (expected ${report.expectedCycles} at full throughput)` : ''}; ` +
           `model ${report.build.cacheHit ? 'from cache' : `built in ${report.build.seconds.toFixed(1)} s`}\n`,
       );

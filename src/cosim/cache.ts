@@ -205,6 +205,7 @@ export function harnessArgs(
   for (const s of spec.outputs) {
     args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
   }
+  for (const s of spec.observe ?? []) args.push(`+obs_${s.name}=${join(runDir, `obs_${s.name}.txt`)}`);
   if (run.tracePath) args.push(`+trace=${run.tracePath}`);
   if (run.tracePath && run.traceWindow) args.push(`+trace_from=${run.traceWindow.from}`, `+trace_to=${run.traceWindow.to}`);
   return args;

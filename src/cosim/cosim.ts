@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { StimulusCase } from '../../testbenches/types.js';
+import type { TopPorts } from '../blocks/ports.js';
 import type { Design } from '../design/design.js';
 import { MismatchError } from '../base/errors.js';
 import { firstMismatch, formatMismatch, type Mismatch } from '../base/compare.js';
@@ -15,14 +16,28 @@ import { makeOutputDir } from '../io/write.js';
 
 export interface SimulationResult<O> {
   outputs: O[];
+  /** Per case, the internals the observation streams showed (vector form); null when not observed. */
+  observed: Record<string, unknown>[] | null;
   run: RunOutcome;
   build: BuiltSim;
   /** Output beats beyond what the cases call for (duplicates), per stream. */
   extraBeats: Record<string, number>;
 }
 
+/**
+ * The streams a simulation of the design drives and captures: the block's ports, plus the
+ * harness's observation streams when the simulator builds the generated RTL (which then has
+ * them under SPIKEFORGE_OBSERVE).
+ */
+export function simPorts(design: Design, sim: Simulator): TopPorts {
+  const ports = design.block.ports(design.derived);
+  const observe = design.block.harness.observe;
+  if (!observe || sim.observes === false) return ports;
+  return { ...ports, observe: observe.streams(design.derived) };
+}
+
 export async function buildDesignSim(design: Design, sim: Simulator = SIMULATORS.verilator): Promise<BuiltSim> {
-  return sim.build(design.files, design.block.ports(design.derived));
+  return sim.build(design.files, simPorts(design, sim));
 }
 
 /** Generous cycle budget: a hang is reported as a time-out, not waited on forever. */
@@ -39,7 +54,7 @@ export async function simulate<O>(
   sim: Simulator = SIMULATORS.verilator,
 ): Promise<SimulationResult<O>> {
   const harness = design.block.harness;
-  const spec = design.block.ports(design.derived);
+  const spec = simPorts(design, sim);
   // A run that writes a waveform needs a build with waveform support (wavesOf).
   const runner = settings.tracePath ? wavesOf(sim) : sim;
   const built = prebuilt ?? (await buildDesignSim(design, runner));
@@ -60,7 +75,8 @@ export async function simulate<O>(
     const extra = (run.out[s.name]?.length ?? 0) - (expected[s.name] ?? 0);
     if (extra > 0) extraBeats[s.name] = extra;
   }
-  return { outputs: harness.decode(design.derived, cases, run.out) as O[], run, build: built, extraBeats };
+  const observed = spec.observe?.length && harness.observe ? harness.observe.decode(design.derived, cases, run.obs ?? {}) : null;
+  return { outputs: harness.decode(design.derived, cases, run.out) as O[], observed, run, build: built, extraBeats };
 }
 
 export interface CosimCheck {
@@ -71,6 +87,8 @@ export interface CosimCheck {
   /** Set when the run ended badly (time-out, protocol violation, X/Z, extra beats). */
   fault: string | null;
   simulator: Simulator['name'];
+  /** The internals compared through the observation streams (e.g. scores, av, membrane); absent or empty when none. */
+  observed?: string[];
 }
 
 /** Runs the cases and compares the RTL against `expected` (the model's outputs, in vector form). */
@@ -95,13 +113,19 @@ export async function cosimCompare(
   }
   let mismatch: CosimCheck['mismatch'] = null;
   const modelOnly = new Set(design.block.vectors.modelOnly ?? []);
+  const observedKeys = new Set<string>();
   for (let i = 0; i < cases.length && !mismatch; i++) {
-    const got = design.block.vectors.outputs(design.derived, inputs[i], sim.outputs[i]);
-    const checked = Object.fromEntries(Object.entries(expected[i]!).filter(([key]) => !modelOnly.has(key)));
-    const m = firstMismatch(checked, got);
+    const seen = sim.observed?.[i] ?? {};
+    for (const key of Object.keys(seen)) observedKeys.add(key);
+    const got = { ...design.block.vectors.outputs(design.derived, inputs[i], sim.outputs[i]), ...seen };
+    // Observed internals first, in the order the block lists them (upstream first: a wrong
+    // score is named before the sum and the spike it spoils), then the outputs.
+    const entries = Object.entries(expected[i]!).filter(([key]) => !modelOnly.has(key) || key in seen);
+    const internal = entries.filter(([key]) => key in seen).sort(([a], [b]) => Object.keys(seen).indexOf(a) - Object.keys(seen).indexOf(b));
+    const m = firstMismatch(Object.fromEntries([...internal, ...entries.filter(([key]) => !(key in seen))]), got);
     if (m) mismatch = { caseName: cases[i]!.name, mismatch: m };
   }
-  return { settings, run: sim.run, build: sim.build, mismatch, fault, simulator: simulator.name };
+  return { settings, run: sim.run, build: sim.build, mismatch, fault, simulator: simulator.name, observed: [...observedKeys] };
 }
 
 /**
@@ -117,9 +141,11 @@ export async function failWithWaveform(
   check: CosimCheck,
   traceDir: string | null,
   label: string,
+  // The simulator of the check (a netlist or spikes-only one builds other ports than the named one).
   simulator: Simulator = SIMULATORS[check.simulator],
 ): Promise<never> {
-  const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}` : 'unknown');
+  const inside = check.mismatch && (check.observed ?? []).includes(check.mismatch.mismatch.key) ? ' (an internal value, observed under SPIKEFORGE_OBSERVE)' : '';
+  const what = check.fault ?? (check.mismatch ? `RTL differs from the golden model: ${formatMismatch(check.mismatch.caseName, check.mismatch.mismatch)}${inside}` : 'unknown');
   const under = check.simulator === 'verilator' ? '' : ` (under ${check.simulator})`;
   const run = `\n  run: seed ${check.settings.seed}, pValid ${check.settings.pValid}, pReady ${check.settings.pReady}`;
   if (traceDir === null) throw new MismatchError(`${what}${under}${run}`);

@@ -34,18 +34,25 @@ export function compareRuns(a: RunOutcome, b: RunOutcome, names: [string, string
   if (a.status !== b.status) {
     return `run status differs: ${na} ${a.status}${a.message ? ` (${a.message})` : ''}, ${nb} ${b.status}${b.message ? ` (${b.message})` : ''}`;
   }
-  const streams = [...new Set([...Object.keys(a.out), ...Object.keys(b.out)])].sort();
-  for (const s of streams) {
-    const ba = a.out[s] ?? [];
-    const bb = b.out[s] ?? [];
-    const ca = a.outCycles[s] ?? [];
-    const cb = b.outCycles[s] ?? [];
+  // Output streams, then observation streams (SPIKEFORGE_OBSERVE): the internals must come
+  // out with the same values on the same cycles too.
+  const keys = (x: Record<string, unknown> | undefined, y: Record<string, unknown> | undefined) => [...new Set([...Object.keys(x ?? {}), ...Object.keys(y ?? {})])].sort();
+  const streams = [
+    ...keys(a.out, b.out).map((s) => ({ s, ba: a.out[s], bb: b.out[s], ca: a.outCycles[s], cb: b.outCycles[s], what: 'stream' })),
+    ...keys(a.obs, b.obs).map((s) => ({ s, ba: a.obs?.[s], bb: b.obs?.[s], ca: a.obsCycles?.[s], cb: b.obsCycles?.[s], what: 'observation stream' })),
+  ];
+  for (const st of streams) {
+    const s = st.s;
+    const ba = st.ba ?? [];
+    const bb = st.bb ?? [];
+    const ca = st.ca ?? [];
+    const cb = st.cb ?? [];
     for (let i = 0; i < Math.max(ba.length, bb.length); i++) {
       const va = ba[i];
       const vb = bb[i];
       const same = va !== undefined && vb !== undefined && va.length === vb.length && va.every((v, f) => v === vb[f]);
-      if (!same) return `stream ${s} beat ${i}: ${na} ${hex(va)}${va ? ` (cycle ${ca[i]})` : ''}, ${nb} ${hex(vb)}${vb ? ` (cycle ${cb[i]})` : ''}`;
-      if (ca[i] !== cb[i]) return `stream ${s} beat ${i} (${hex(va)}) delivered on different cycles: ${na} ${ca[i]}, ${nb} ${cb[i]}`;
+      if (!same) return `${st.what} ${s} beat ${i}: ${na} ${hex(va)}${va ? ` (cycle ${ca[i]})` : ''}, ${nb} ${hex(vb)}${vb ? ` (cycle ${cb[i]})` : ''}`;
+      if (ca[i] !== cb[i]) return `${st.what} ${s} beat ${i} (${hex(va)}) delivered on different cycles: ${na} ${ca[i]}, ${nb} ${cb[i]}`;
     }
   }
   return null;

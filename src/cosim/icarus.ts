@@ -21,7 +21,7 @@ import { cacheTempDir, inCache } from '../base/cache-dir.js';
 import { ToolFailedError } from '../base/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { renderTemplate } from '../render/templates.js';
-import type { BuiltSim, RunOutcome, RunSettings } from './verilator.js';
+import { readObservation, type BuiltSim, type RunOutcome, type RunSettings } from './verilator.js';
 import { buildCachedSim, harnessArgs, icarusHost, simKey } from './cache.js';
 import { vendorLibraries } from '../render/files.js';
 import { vendorModels } from '../tools/vendor.js';
@@ -32,7 +32,8 @@ async function vendorFlags(files: GeneratedFile[]): Promise<string[]> {
   return [...ICARUS_FLAGS, ...models.map((m) => `vendor:${m.library}:${m.sha256}`)];
 }
 
-export const ICARUS_FLAGS = ['-g2012'];
+// SPIKEFORGE_OBSERVE adds the observation streams (docs/verification.md, observation).
+export const ICARUS_FLAGS = ['-g2012', '-DSPIKEFORGE_OBSERVE'];
 
 /** Module name of the generated testbench (design modules always carry the config's name prefix plus a piece). */
 export function icarusTbModule(spec: TopPorts): string {
@@ -49,12 +50,14 @@ export function icarusTestbench(spec: TopPorts): string {
     'rst_ni',
     ...spec.inputs.flatMap((s) => [`${s.name}_valid_i`, `${s.name}_ready_o`, ...s.fields.map((f) => `${f.port}_i`)]),
     ...spec.outputs.flatMap((s) => [`${s.name}_valid_o`, `${s.name}_ready_i`, ...s.fields.map((f) => `${f.port}_o`)]),
+    ...(spec.observe ?? []).flatMap((s) => [`${s.name}_valid_o`, ...s.fields.map((f) => `${f.port}_o`)]),
   ];
   return renderTemplate('harness/icarus_tb.sv.hbs', {
     top: spec.top,
     tbModule: icarusTbModule(spec),
     inputs,
     outputs: spec.outputs,
+    observe: spec.observe ?? [],
     connections,
     randomWidth,
   });
@@ -140,8 +143,13 @@ export async function runIcarusModel(
         );
       });
     }
+    const observed = readObservation(runDir, spec);
+    if (observed.undefined.length) {
+      if (status === 0) status = STATUS_UNDEFINED;
+      messages.push(...observed.undefined);
+    }
     const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
-    return { status, message: messages.join('\n'), out, outCycles, cycles, seconds: r.seconds };
+    return { status, message: messages.join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

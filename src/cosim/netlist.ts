@@ -93,9 +93,10 @@ export function netlistSimulator(kind: SimulatorName, flags: string): Simulator 
   return kind === 'verilator'
     ? {
         name: 'verilator',
+        observes: false,
         build: async (files, spec) => buildSim(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES),
         run: runSim,
-        withWaves: { name: 'verilator', build: async (files, spec) => buildSim(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES, 'vcd'), run: runSim },
+        withWaves: { name: 'verilator', observes: false, build: async (files, spec) => buildSim(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES, 'vcd'), run: runSim },
       }
-    : { name: 'icarus', build: async (files, spec) => buildIcarusModel(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES), run: runIcarusModel };
+    : { name: 'icarus', observes: false, build: async (files, spec) => buildIcarusModel(await netlistFiles(files, spec), spec, 1800, CELLS_SIM_DEFINES), run: runIcarusModel };
 }

@@ -13,6 +13,11 @@ export type SimulatorName = (typeof SIMULATOR_NAMES)[number];
 
 export interface Simulator {
   name: SimulatorName;
+  /**
+   * False when the simulated files are not the generated RTL (the synthesised netlist): they
+   * have no observation ports, so nothing inside is observed. Default true.
+   */
+  observes?: boolean;
   build(files: GeneratedFile[], spec: TopPorts): Promise<BuiltSim>;
   run(build: BuiltSim, spec: TopPorts, inputs: StreamBeats, expected: Record<string, number>, settings: RunSettings): Promise<RunOutcome>;
   /**

@@ -27,7 +27,8 @@ import { buildCachedSim, harnessArgs, simKey, verilatorHost, type CachedSim } fr
  * the build slower, and a run needs it only when it writes a waveform.
  */
 // SPIKEFORGE_ASSERT turns on the design's own assertions (docs/sv-style.md, assertions).
-export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '-Wno-fatal'];
+// SPIKEFORGE_OBSERVE adds the observation streams (docs/verification.md, observation).
+export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '-DSPIKEFORGE_OBSERVE', '-Wno-fatal'];
 /** Harness exit status: an assertion of the design failed (its message is on stdout). */
 export const STATUS_ASSERTION = 6;
 
@@ -41,7 +42,7 @@ const WAVE_FLAGS: Record<WaveFormat, string[]> = { none: [], vcd: ['--trace'], f
 const TRACE_CLASS: Record<WaveFormat, string> = { none: '', vcd: 'VerilatedVcdC', fst: 'VerilatedFstC' };
 
 export function harnessSource(spec: TopPorts, wave: WaveFormat = 'none'): string {
-  return renderTemplate('harness/verilator_tb.cpp.hbs', { ...spec, waves: wave === 'none' ? '' : wave, traceClass: TRACE_CLASS[wave] });
+  return renderTemplate('harness/verilator_tb.cpp.hbs', { ...spec, observe: spec.observe ?? [], waves: wave === 'none' ? '' : wave, traceClass: TRACE_CLASS[wave] });
 }
 
 /** The build flags for a waveform format. */
@@ -145,8 +146,33 @@ export interface RunOutcome {
   out: StreamBeats;
   /** Cycle of every captured output beat, per stream. */
   outCycles: Record<string, number[]>;
+  /** Beats of the observation streams (TopPorts.observe), per stream, and their cycles; absent without them. */
+  obs?: StreamBeats;
+  obsCycles?: Record<string, number[]>;
   cycles: number;
   seconds: number;
+}
+
+/**
+ * The observation beats a run wrote (`obs_<stream>.txt`, "<cycle> <hex fields>"). Icarus
+ * writes X/Z bits as x/z: they are read as 0 and named in `undefined`.
+ */
+export function readObservation(runDir: string, spec: TopPorts): { beats: StreamBeats; cycles: Record<string, number[]>; undefined: string[] } {
+  const beats: StreamBeats = {};
+  const cycles: Record<string, number[]> = {};
+  const undef: string[] = [];
+  for (const s of spec.observe ?? []) {
+    const lines = readFileSync(join(runDir, `obs_${s.name}.txt`), 'utf8').split('\n').filter(Boolean);
+    cycles[s.name] = lines.map((line) => Number(line.split(' ')[0]));
+    beats[s.name] = lines.map((line, n) => {
+      const [cycle, ...hex] = line.split(' ');
+      return hex.map((h, f) => {
+        if (/[xz]/i.test(h)) undef.push(`harness: observation stream ${s.name} beat ${n} (cycle ${cycle}) has X/Z bits on ${s.fields[f]?.port ?? f}_o: ${h}`);
+        return BigInt(`0x${h.replace(/[xz]/gi, '0')}`);
+      });
+    });
+  }
+  return { beats, cycles, undefined: undef };
 }
 
 export async function runSim(
@@ -180,12 +206,13 @@ export async function runSim(
         out[s.name]!.push(hex.map((h) => BigInt(`0x${h}`)));
       }
     }
+    const observed = readObservation(runDir, spec);
     // Cycles from reset release to the last output beat (inclusive); the harness's own
     // count also includes the drain cycles it runs to catch duplicated beats.
     const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
     // Verilator prints a failed assertion ("%Error: file:line: Assertion failed in …") on stdout.
     const asserted = r.exitCode === STATUS_ASSERTION ? String(r.stdout).split('\n').filter((l) => /Assertion failed|%Error/.test(l)).join('\n') : '';
-    return { status: r.exitCode, message: [asserted, r.stderr.trim()].filter(Boolean).join('\n'), out, outCycles, cycles, seconds: r.seconds };
+    return { status: r.exitCode, message: [asserted, r.stderr.trim()].filter(Boolean).join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

@@ -158,19 +158,9 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
       'N·ceil(N / lanes) + 1 beats fit in the engine\'s pipeline (N = 2 with both PEs, subject mut_ssa_head_3, where ' +
       'the random schedule kills it for about 1 seed in 3; with larger N it is likely unreachable but not proved). ' +
       'Under Verilator the A·V stage\'s assertions (a bank is read only while busy, never written while read) catch ' +
-      'it where the early free is used; Icarus runs compile without them',
-  },
-  {
-    blocks: ['ssa_head'],
-    file: '<name>_lif_neuron.sv',
-    op: 'tie0',
-    mutated: "assign u_c = '0;",
-    owner: 'ssa_head (the task that observes the head\'s internals in co-simulation)',
-    reason:
-      'the head\'s LIF neurons drop the decay term: visible only through the spikes of later timesteps, and only when ' +
-      'θ\' lies inside the range of O and a neuron carries charge across timesteps without spiking; the head\'s output ' +
-      'shows spikes, not membranes. Since the head\'s stimulus lands near the threshold (testbenches/ssa_head.ts) it is ' +
-      'killed at seeds 1–10 on a six-token head; listed for subjects where a seed still misses it',
+      'it where the early free is used; Icarus runs compile without them. With the A·V sums observed ' +
+      '(SPIKEFORGE_OBSERVE) Icarus kills it on mut_ssa_head_3 at seeds 1 and 2 of 1–3 (av of timestep 2 wrong), ' +
+      'still not on the other subjects',
   },
   {
     blocks: ['ssa_head'],
@@ -197,8 +187,11 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
     reason:
       'the A·V stage\'s read-beat counter comes out of reset at its last value instead of 0 in the folded subject with ' +
       'membranes in single-port banks. Found when the folded subjects joined the sample; it passes verify at seeds 1–3 ' +
-      'with 20 random cases under Verilator. Not analysed yet: the first row after reset is summed from a rotated ' +
-      'read order, which only the A·V sums (not yet observed in co-simulation) would show directly',
+      'with 20 random cases under Verilator. Analysed with the A·V sums observed (SPIKEFORGE_OBSERVE): only the ' +
+      'first row after reset is summed wrongly (its first beat reads the last V word and does not restart the sum, ' +
+      'the wrapped counter restarts it at the next beat), and the first case after reset is always the all_zero ' +
+      'corner, whose V rows are all zero, so that row is 0 either way; it survives on every subject with the beat ' +
+      'counter (seeds 1–3, Icarus). Needed: a first case with V set, or a reset between cases',
   },
 ];
 

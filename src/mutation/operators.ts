@@ -268,11 +268,12 @@ export function isWidthOnly(lines: string[], name: string, declLine: number): bo
 export function svSites(file: string, text: string): MutationSite[] {
   const sites: MutationSite[] = [];
   const lines = text.split('\n');
-  // The co-simulation build's assertions (`ifdef SPIKEFORGE_ASSERT … `endif) check the
-  // design; they are not part of it, so they are not mutated.
+  // The co-simulation build's assertions and observation ports (`ifdef SPIKEFORGE_ASSERT
+  // or SPIKEFORGE_OBSERVE … `endif) check and show the design; they are not part of it, so
+  // they are not mutated (a mutant there would only blind the check, not break the design).
   let inChecks = false;
   lines.forEach((line, n) => {
-    if (/^\s*`ifdef\s+SPIKEFORGE_ASSERT\b/.test(line)) inChecks = true;
+    if (/^\s*`ifdef\s+SPIKEFORGE_(ASSERT|OBSERVE)\b/.test(line)) inChecks = true;
     if (inChecks) {
       if (/^\s*`endif\b/.test(line)) inChecks = false;
       return;

@@ -22,22 +22,23 @@ import { synthesisScript, synthesize, type SynthReport } from './yosys.js';
 
 export async function lintVerilator(files: GeneratedFile[], top: string): Promise<void> {
   const models = await vendorModels(vendorLibraries(files));
-  const key = { design: designKey(files, top), tool: await toolVersion('verilator'), models: models.map((m) => m.sha256), flags: ['-Wall', '-DSPIKEFORGE_ASSERT'] };
+  const key = { design: designKey(files, top), tool: await toolVersion('verilator'), models: models.map((m) => m.sha256), flags: ['-Wall', '-DSPIKEFORGE_ASSERT', '-DSPIKEFORGE_OBSERVE'] };
   await cachedCheck('lint', key, () => lintNow(files, top, models));
 }
 
 async function lintNow(files: GeneratedFile[], top: string, models: VendorModel[]): Promise<void> {
   await withRtlDir(files, async (dir, sv) => {
     if (models.length) writeFileSync(join(dir, 'vendor.vlt'), verilatorVendorConfig(models));
-    // Twice: as synthesis reads it, and with the co-simulation build's assertions
-    // (SPIKEFORGE_ASSERT) compiled in, so that code is held to -Wall too.
-    for (const defines of [[], ['-DSPIKEFORGE_ASSERT']]) {
+    // Twice: as synthesis reads it, and as the co-simulation builds it, with the design's
+    // assertions (SPIKEFORGE_ASSERT) and observation ports (SPIKEFORGE_OBSERVE) compiled in,
+    // so that code is held to -Wall too.
+    for (const defines of [[], ['-DSPIKEFORGE_ASSERT', '-DSPIKEFORGE_OBSERVE']]) {
       const r = await runTool('verilator', ['--lint-only', '-Wall', ...defines, '--top-module', top, ...verilatorVendorArgs(models, 'vendor.vlt'), ...sv], `linting ${top}`, {
         cwd: dir,
         timeoutSeconds: 300,
       });
       // -Wall warnings are errors here: no waivers.
-      if (/%Warning/.test(r.stderr)) throw new ToolFailedError('verilator', `linting ${top} (-Wall, no waivers${defines.length ? ', with SPIKEFORGE_ASSERT' : ''})`, r.stderr);
+      if (/%Warning/.test(r.stderr)) throw new ToolFailedError('verilator', `linting ${top} (-Wall, no waivers${defines.length ? ', with SPIKEFORGE_ASSERT and SPIKEFORGE_OBSERVE' : ''})`, r.stderr);
     }
   });
 }

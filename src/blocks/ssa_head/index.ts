@@ -9,6 +9,7 @@
  */
 import { toHex } from '../../base/bits.js';
 import { field, hexMatrix, hexMatrixToJson } from '../../io/vector-fields.js';
+import { jsonInteger } from '../lif_array/index.js';
 import type { BlockSpec } from '../types.js';
 import { oddTable } from '../logpe_bias/index.js';
 import { ssaHeadFuzz } from './fuzz.js';
@@ -16,7 +17,7 @@ import { ssaHeadResources } from './resources.js';
 import { deriveSsa, ssaCycleFormula, ssaCycles, ssaCyclesPerSequence, type SsaDerived } from './derive.js';
 import { ssaHeadModel, type SsaInputs, type SsaOutputs } from './model.js';
 
-type Outputs = Pick<SsaOutputs, 'spikes'> & Partial<Pick<SsaOutputs, 'scores' | 'av'>>;
+type Outputs = Pick<SsaOutputs, 'spikes'> & Partial<Pick<SsaOutputs, 'scores' | 'av' | 'membrane'>>;
 
 /** The top `<name>_ssa_head`. */
 export function ssaHeadModule(s: SsaDerived): string {
@@ -91,19 +92,23 @@ export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
       k: hexMatrix(field(json, 'k', where), `${where}.k`, s.timesteps, s.seqLen, s.width),
       v: hexMatrix(field(json, 'v', where), `${where}.v`, s.timesteps, s.seqLen, s.width),
     }),
-    // Scores and A·V sums are internal to the RTL: the co-simulation checks the spikes, the
-    // model checks all three (its score and A·V stages are the co-simulated blocks' models).
-    outputs: (s, _inputs, out) => ({
-      spikes: out.spikes.map((row) => row.map((v) => (v < 0n ? 'missing' : toHex(v, s.width)))),
-      ...(out.scores && s.heads === 1 ? { scores: out.scores[0], av: out.av![0] } : {}),
-      ...(out.scores && s.heads > 1 ? { scores: out.scores, av: out.av } : {}),
-    }),
+    // Scores, A·V sums and membranes are internal to the RTL: a co-simulation that observes
+    // them (SPIKEFORGE_OBSERVE, testbenches/ssa_head.ts) compares them too; one that cannot
+    // (the synthesised netlist) compares the spikes only.
+    outputs: (s, _inputs, out) => {
+      const membrane = out.membrane?.map((h) => h.map((rt) => rt.map((row) => row.map(jsonInteger))));
+      return {
+        spikes: out.spikes.map((row) => row.map((v) => (v < 0n ? 'missing' : toHex(v, s.width)))),
+        ...(out.scores && s.heads === 1 ? { scores: out.scores[0], av: out.av![0], ...(membrane ? { membrane: membrane[0] } : {}) } : {}),
+        ...(out.scores && s.heads > 1 ? { scores: out.scores, av: out.av, ...(membrane ? { membrane } : {}) } : {}),
+      };
+    },
     inputsToJson: (s, inputs) => ({
       q: hexMatrixToJson(inputs.q, s.width),
       k: hexMatrixToJson(inputs.k, s.width),
       v: hexMatrixToJson(inputs.v, s.width),
     }),
-    modelOnly: ['scores', 'av'],
+    modelOnly: ['scores', 'av', 'membrane'],
   },
   resources: ssaHeadResources,
   subjects: [

@@ -20,6 +20,8 @@ export interface SsaOutputs {
   /** Per head: T×N×N scores and T×N×D sums O (heads = 1 in vector files). */
   scores: number[][][][];
   av: number[][][][];
+  /** Per head: T×N×D membranes V after each step, units of 2^−F (neuron (i, c) at [t][i][c]). */
+  membrane: bigint[][][][];
 }
 
 function slice(rows: bigint[][], h: number, dim: number): bigint[][] {
@@ -45,6 +47,7 @@ export function ssaHeadModel(d: SsaDerived, inputs: SsaInputs): SsaOutputs {
   const spikes: bigint[][] = Array.from({ length: timesteps }, () => new Array<bigint>(n).fill(0n));
   const allScores: number[][][][] = [];
   const allAv: number[][][][] = [];
+  const allMembrane: bigint[][][][] = [];
   for (let h = 0; h < d.heads; h++) {
     const q = slice(inputs.q, h, dim);
     const k = slice(inputs.k, h, dim);
@@ -63,6 +66,7 @@ export function ssaHeadModel(d: SsaDerived, inputs: SsaInputs): SsaOutputs {
     });
     allScores.push(s);
     allAv.push(av);
+    allMembrane.push(run.membrane.map((row) => Array.from({ length: n }, (_, i) => row.slice(i * dim, (i + 1) * dim))));
   }
-  return { spikes, scores: allScores, av: allAv };
+  return { spikes, scores: allScores, av: allAv, membrane: allMembrane };
 }
