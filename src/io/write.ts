@@ -29,7 +29,7 @@ export function makeOutputDir(dir: string): string {
 }
 
 /** Writes one file atomically (temp file `<name>.tmp-<pid>-<machine>-<random>` + rename; src/base/cache-dir.ts). */
-export function writeFileAtomically(path: string, content: string): void {
+export function writeFileAtomically(path: string, content: string | Uint8Array): void {
   const target = resolve(path);
   const tmp = `${target}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`;
   try {
