@@ -20,6 +20,12 @@ import { checkExpectedShapes, modelOutputs, type VectorFile } from '../vectors/f
 export interface BoardRunOptions {
   /** How long a silent link may stay silent inside a response before the run gives up. */
   idleMs: number;
+  /**
+   * Wait this long first, throwing away what arrives: a board left mid-frame by an earlier,
+   * killed run flushes the frame after its time-out (config board.timeoutMs) and the
+   * leftovers of its answer are gone before the first frame is sent.
+   */
+  settleMs?: number;
   log?: (line: string) => void;
 }
 
@@ -39,6 +45,10 @@ export async function runBoard(vf: VectorFile, link: ByteLink, opts: BoardRunOpt
   const model = modelOutputs(vf);
   checkExpectedShapes(vf, model);
   const started = performance.now();
+  if (opts.settleMs) {
+    const stale = await link.read(Number.MAX_SAFE_INTEGER, opts.settleMs);
+    if (stale.length) opts.log?.(`threw away ${stale.length} byte(s) left over from an earlier run`);
+  }
   const report: BoardRunReport = { cases: 0, values: 0, bytesSent: 0, bytesReceived: 0, seconds: 0 };
   for (const [i, c] of vf.cases.entries()) {
     const frame = encodeFrame(s, b, c.inputs as SsaInputs);

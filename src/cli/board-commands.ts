@@ -1,5 +1,6 @@
 /** `board run` and `board build`: the head on a board (docs/board.md). */
 import { Option, type Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ArgumentError } from '../base/errors.js';
 import { buildBoard, runBoard } from '../app/board.js';
@@ -48,11 +49,14 @@ export function registerBoardCommands(program: Command, io: Io): void {
         io.err(`  model ${build.cacheHit ? 'from cache' : `built in ${build.seconds.toFixed(1)} s`}\n`);
         link = openSimulatedBoard(build, vf.design, { seed: opts.seed });
       } else {
+        if (!existsSync(opts.port!)) throw new ArgumentError('--port', `${opts.port}: no such device (the iCEBreaker's UART is usually the second FTDI port, e.g. /dev/ttyUSB1)`);
         link = await openSerial(opts.port!, s.board!.baud);
       }
       let report;
       try {
-        report = await runBoard(vf, link, { idleMs: opts.idleMs, log: (l) => io.err(`  ${l}\n`) });
+        // On a real port, first let a frame an earlier run left half-sent time out.
+        const settleMs = opts.sim ? 0 : s.board!.timeoutMs + 100;
+        report = await runBoard(vf, link, { idleMs: opts.idleMs, settleMs, log: (l) => io.err(`  ${l}\n`) });
       } catch (e) {
         await link.close().catch(() => {});
         throw e;
