@@ -95,6 +95,8 @@ export function renderBoard(s: SsaDerived, head: string, meta: RenderMeta): Gene
     header: header(top, [`Pin-level top for the ${b.title}: power-on reset, ${boardModule(s)}, LEDs.`], { Clock: `${b.clockHz / 1e6} MHz`, Pins: pcfName(s, b) }, meta),
     module: top,
     board: boardModule(s),
+    clockMHz: b.clockHz / 1e6,
+    pins: b.pins,
   });
   const pcf = renderTemplate('board/icebreaker.pcf.hbs', {
     top,
