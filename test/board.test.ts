@@ -20,6 +20,9 @@ import { buildBoardSim, openSimulatedBoard } from '../src/cosim/board.js';
 import { runBoard } from '../src/app/board.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { portabilityGate } from '../src/tools/portability.js';
+import { PassThrough } from 'node:stream';
+import { StreamLink } from '../src/tools/byte-link.js';
+import { sttyArgs } from '../src/tools/serial.js';
 import { mutate } from './helpers/design.js';
 import { runMain, ROOT } from './helpers/cli.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
@@ -112,6 +115,27 @@ describe('board: baud divider and frames', () => {
     const r = await runMain(['generate', cfg, '-o', join(dir, 'out')]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/error\[SF_PARAM_INVALID\]: .*config key "board.baud": value 2500000/);
+  });
+});
+
+describe('board: the byte link under the host script', () => {
+  it('reads exactly n bytes across chunks, keeps the rest, and returns short after a silence', async () => {
+    const fromBoard = new PassThrough();
+    const toBoard = new PassThrough();
+    const link = new StreamLink('test link', fromBoard, toBoard);
+    await link.write(Uint8Array.from([1, 2, 3]));
+    expect([...(toBoard.read() as Buffer)]).toEqual([1, 2, 3]);
+    fromBoard.write(Buffer.from([10, 11]));
+    setTimeout(() => fromBoard.write(Buffer.from([12, 13, 14])), 20);
+    expect([...(await link.read(4, 500))]).toEqual([10, 11, 12, 13]);
+    expect(link.pending()).toBe(1);
+    // One byte there, three asked for: the read gives up after 30 ms without news.
+    expect([...(await link.read(3, 30))]).toEqual([14]);
+    await link.close();
+  });
+
+  it('sets a port to raw 8N1 without flow control at the baud rate', () => {
+    expect(sttyArgs('/dev/ttyUSB1', 115200)).toEqual(expect.arrayContaining(['/dev/ttyUSB1', '115200', 'raw', 'cs8', '-parenb', '-cstopb', '-crtscts', '-ixon']));
   });
 });
 
