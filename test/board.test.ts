@@ -18,6 +18,7 @@ import { ssaHeadModel } from '../src/blocks/ssa_head/model.js';
 import { Rng } from '../src/base/rng.js';
 import { buildBoardSim, openSimulatedBoard } from '../src/cosim/board.js';
 import { runBoard } from '../src/app/board.js';
+import { resolveFold } from '../src/app/fit.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { portabilityGate } from '../src/tools/portability.js';
 import { PassThrough } from 'node:stream';
@@ -70,6 +71,13 @@ describe('board: baud divider and frames', () => {
       /config key "board.baud": value 2500000 is not allowed; allowed: a rate within 2% of 12 MHz \/ n .*divider 5 gives 2400000 baud, -4.00%/,
     );
     expect(() => derived({ ...SMALL, target: 'xc7' })).toThrow(/config key "target": value "xc7" is not allowed; allowed: "ice40" with board "icebreaker"/);
+  });
+
+  it('"fold": "auto" with a board is fitted for the board\'s device (UP5K), not the default HX8K', () => {
+    const { report } = resolveFold(resolveConfig({ ...SMALL, fold: 'auto' }, '.'), {});
+    expect(report!.device).toBe('up5k');
+    const { board: _b, ...noBoard } = SMALL;
+    expect(resolveFold(resolveConfig({ ...noBoard, fold: 'auto' }, '.'), {}).report!.device).toBe('hx8k');
   });
 
   it('a frame is S + per block N K/V beats then N Q beats, little-endian rows; a response decodes back', () => {

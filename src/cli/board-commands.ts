@@ -11,7 +11,7 @@ import type { ByteLink } from '../tools/byte-link.js';
 import { writeFileAtomically } from '../io/write.js';
 import { loadVectorFile } from '../vectors/file.js';
 import { designSource, FORCE_HELP } from './design-commands.js';
-import { intOption, type Io } from './options.js';
+import { fitOptions, intOption, type FitCliOptions, type Io } from './options.js';
 
 export function registerBoardCommands(program: Command, io: Io): void {
   const board = program
@@ -74,6 +74,9 @@ export function registerBoardCommands(program: Command, io: Io): void {
     .argument('<config>', 'design config with the board key (docs/config.md)')
     .option('-o, --out <dir>', 'output folder (default: rtl-out/<name>)')
     .option('--force', FORCE_HELP)
+    .addOption(fitOptions()[0]!)
+    .addOption(fitOptions()[1]!)
+    .addOption(fitOptions()[2]!)
     .addOption(intOption('--seed <n>', 'nextpnr seed', 1))
     .addOption(new Option('--json', 'print the place-and-route report as JSON'))
     .description(
@@ -82,8 +85,8 @@ export function registerBoardCommands(program: Command, io: Io): void {
         'misses the clock is an error), and pack <top>.bin with icepack, next to ' +
         '<top>-pnr.json in the folder.',
     )
-    .action(async (config: string, opts: { out?: string; force?: boolean; seed: number; json?: boolean }) => {
-      const src = designSource(config, { ...(opts.out !== undefined ? { out: opts.out } : {}), force: Boolean(opts.force) }, io);
+    .action(async (config: string, opts: { out?: string; force?: boolean; seed: number; json?: boolean } & FitCliOptions) => {
+      const src = designSource(config, opts, io);
       boardOf(src.design);
       const { bin, report, name } = await buildBoard(src.design, { seed: opts.seed, timeoutSeconds: 1800 });
       const binPath = join(src.dir, `${name}.bin`);
