@@ -7,6 +7,7 @@
  */
 import type { SsaDerived } from '../src/blocks/ssa_head/derive.js';
 import { baudText, FRAME_START, RESPONSE_START, type BoardDerived } from '../src/blocks/ssa_head/board.js';
+import { ssaObservePorts } from '../src/blocks/ssa_head/observe.js';
 import { indexWidth } from '../src/base/bits.js';
 import type { GeneratedFile, RenderMeta } from '../src/render/files.js';
 import { renderTemplate } from '../src/render/templates.js';
@@ -72,6 +73,8 @@ export function renderBoard(s: SsaDerived, head: string, meta: RenderMeta): Gene
       meta,
     ),
     module: boardModule(s),
+    // The head's observation ports exist in co-simulation builds only (SPIKEFORGE_OBSERVE).
+    obsPorts: ssaObservePorts(s),
     rowBits: b.rowBits,
     rowBytes: b.rowBytes,
     rowsPerBlock: b.rowsPerBlock,

@@ -18,7 +18,7 @@ import { lifParams, renderLifArray } from './lif_array.js';
 import { renderXnorAttention, xnorParams } from './xnor_attention.js';
 import { planRam } from '../src/parts/ram.js';
 import { ramModule, ramParams, renderRams } from './parts/ram.js';
-import { observedMemLanes, ssaObserveStreams } from '../src/blocks/ssa_head/observe.js';
+import { observedMemLanes, ssaObservePorts } from '../src/blocks/ssa_head/observe.js';
 import { renderBoard } from './board.js';
 
 function attnHeadModule(s: SsaDerived): string {
@@ -164,7 +164,7 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     width: s.portWidth,
     // The observation ports (SPIKEFORGE_OBSERVE) come from the harness's stream list, so the
     // two cannot disagree on a name or a width.
-    obsPorts: ssaObserveStreams(s).flatMap((st) => [{ name: `${st.name}_valid_o`, width: 0 }, ...st.fields.map((f) => ({ name: `${f.port}_o`, width: f.width }))]),
+    obsPorts: ssaObservePorts(s),
     obsEngines: Array.from({ length: s.fold.engines }, (_, e) => ({ e })),
   });
   return unique([

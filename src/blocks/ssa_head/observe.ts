@@ -25,6 +25,11 @@ export function observedMemGroups(s: SsaDerived): number {
   return s.dim / observedMemLanes(s);
 }
 
+/** The top's observation ports (`<stream>_valid_o`, `<field>_o`; width 0 is one bit), as the generators print them. */
+export function ssaObservePorts(s: SsaDerived): { name: string; width: number }[] {
+  return ssaObserveStreams(s).flatMap((st) => [{ name: `${st.name}_valid_o`, width: 0 }, ...st.fields.map((f) => ({ name: `${f.port}_o`, width: f.width }))]);
+}
+
 export function ssaObserveStreams(s: SsaDerived): StreamSpec[] {
   const x = s.xnor;
   const streams: StreamSpec[] = [];
