@@ -297,18 +297,24 @@ describe.skipIf(!FULL || !EXE)(`report.html in headless Chromium${!FULL ? FULL_O
     });
   });
 
+  /** Renders `results` into `name` beside the example's page and opens it with a clean log. */
+  async function openReport(results: SweepResults, name: string): Promise<string> {
+    const file = join(dir, name);
+    writeFileSync(file, report.renderReport(results));
+    page.errors.length = 0;
+    page.messages.length = 0;
+    page.requests.length = 0;
+    await page.goto(file);
+    return file;
+  }
+
   describe('every kind of point (estimated, failed, invalid; long category names)', () => {
     let file = '';
     let mixed: SweepResults;
 
     beforeAll(async () => {
-      file = join(dir, 'mixed.html');
       mixed = mixedVariant(example);
-      writeFileSync(file, report.renderReport(mixed));
-      page.errors.length = 0;
-      page.messages.length = 0;
-      page.requests.length = 0;
-      await page.goto(file);
+      file = await openReport(mixed, 'mixed.html');
     });
 
     it('draws the points each plot should hold, estimates hollow, turned labels clear of the rest', async () => {
@@ -339,13 +345,8 @@ describe.skipIf(!FULL || !EXE)(`report.html in headless Chromium${!FULL ? FULL_O
     let perCycle: SweepResults;
 
     beforeAll(async () => {
-      file = join(dir, 'per-cycle.html');
       perCycle = withoutPnr(example);
-      writeFileSync(file, report.renderReport(perCycle));
-      page.errors.length = 0;
-      page.messages.length = 0;
-      page.requests.length = 0;
-      await page.goto(file);
+      file = await openReport(perCycle, 'per-cycle.html');
     });
 
     it('draws the plots it has, one mark per point, and logs nothing', async () => {
