@@ -19,6 +19,7 @@ import { renderXnorAttention, xnorParams } from './xnor_attention.js';
 import { planRam } from '../src/parts/ram.js';
 import { ramModule, ramParams, renderRams } from './parts/ram.js';
 import { observedMemLanes, ssaObserveStreams } from '../src/blocks/ssa_head/observe.js';
+import { renderBoard } from './board.js';
 
 function attnHeadModule(s: SsaDerived): string {
   return `${s.name}_attn_head`;
@@ -174,6 +175,7 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     ...(attnLif ? [{ path: `${attnLifModule(s)}.sv`, content: attnLif, kind: 'sv' as const }] : []),
     { path: `${attnHeadModule(s)}.sv`, content: head, kind: 'sv' },
     { path: `${ssaHeadModule(s)}.sv`, content: top, kind: 'sv' },
+    ...renderBoard(s, ssaHeadModule(s), meta),
   ]);
 }
 

@@ -19,6 +19,7 @@ import { splitByCounts } from './streams.js';
 import type { StreamBeats, StreamSpec } from '../src/blocks/ports.js';
 import { jsonInteger } from '../src/blocks/lif_array/index.js';
 import { observedMemGroups, observedMemLanes, ssaObserveStreams } from '../src/blocks/ssa_head/observe.js';
+import { beatsPerSequence as beatsPerCase, groupBeat, rowsFromBeats, streamRows } from '../src/blocks/ssa_head/stream-order.js';
 
 function matrix(s: SsaDerived, row: (t: number, i: number) => bigint): bigint[][] {
   return Array.from({ length: s.timesteps }, (_, t) => Array.from({ length: s.seqLen }, (_, i) => row(t, i)));
@@ -69,23 +70,7 @@ function randomCase(s: SsaDerived, rng: Rng, density: { q: number; k: number; v:
   };
 }
 
-/** The beat of head group g: heads g·E … g·E + E − 1 of a full row, engine e at [e·D, (e+1)·D). */
-export function groupBeat(s: SsaDerived, row: bigint, g: number): bigint {
-  const E = s.fold.engines;
-  const shift = BigInt(g * E * s.dim);
-  return (row >> shift) & mask(E * s.dim);
-}
-
-/** The rows of one sequence in stream order: head groups, then timesteps, then tokens. */
-function streamRows(s: SsaDerived, rows: bigint[][]): bigint[] {
-  const out: bigint[] = [];
-  for (let g = 0; g < s.fold.headsPerEngine; g++) for (const rt of rows) for (const r of rt) out.push(groupBeat(s, r, g));
-  return out;
-}
-
-function beatsPerCase(s: SsaDerived): number {
-  return s.fold.headsPerEngine * s.timesteps * s.seqLen;
-}
+export { groupBeat };
 
 /** A T×N×W array of "missing" (per head): what the RTL has not shown yet. */
 function missing(s: SsaDerived, w: number): unknown[][][][] {
@@ -171,22 +156,7 @@ export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs
     splitByCounts(
       out['y']!,
       cases.map(() => beatsPerCase(s)),
-    ).map((beats) => {
-      const { timesteps: T, seqLen: N } = s;
-      const E = s.fold.engines;
-      const spikes = Array.from({ length: T }, () => new Array<bigint>(N).fill(0n));
-      for (let g = 0; g < s.fold.headsPerEngine; g++) {
-        for (let t = 0; t < T; t++) {
-          for (let i = 0; i < N; i++) {
-            const beat = beats[(g * T + t) * N + i]?.[0];
-            // A missing beat leaves the whole row missing, so the comparison names it.
-            if (beat === undefined || spikes[t]![i]! < 0n) spikes[t]![i] = -1n;
-            else spikes[t]![i]! |= (beat & mask(E * s.dim)) << BigInt(g * E * s.dim);
-          }
-        }
-      }
-      return { spikes };
-    }),
+    ).map((beats) => ({ spikes: rowsFromBeats(s, (n) => beats[n]?.[0]) })),
   stimulus: (s, rng, count) => {
     const all = mask(s.width);
     const cases: StimulusCase<SsaInputs>[] = [

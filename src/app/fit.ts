@@ -8,6 +8,7 @@
  * The estimate decides; place-and-route proves (`spikeforge synth --pnr`, docs/fpga.md).
  * Returns data; the CLI prints it.
  */
+import { BOARDS } from '../blocks/ssa_head/board.js';
 import type { FoldConfig, ResolvedConfig } from '../base/config.js';
 import { ConfigError } from '../base/errors.js';
 import { deriveDesign } from '../design/design.js';
@@ -177,5 +178,7 @@ export function resolveFold(cfg: ResolvedConfig, req: Partial<FitRequest>): { co
   if (req.device === undefined && cfg.fold !== 'auto') return { config: cfg, report: null };
   // Tops that do not fold ignore the key (docs/config.md); only an explicit --fit is an error.
   if (req.device === undefined && cfg.top !== 'ssa_head' && cfg.top !== 'lif_array') return { config: cfg, report: null };
-  return fitFold(cfg, { device: req.device ?? 'hx8k', sequencesPerSecond: req.sequencesPerSecond ?? null, clockMHz: req.clockMHz ?? null });
+  // A design with a board (docs/board.md) is fitted for the board's device unless told otherwise.
+  const device = req.device ?? (cfg.board ? BOARDS[cfg.board.name].device : 'hx8k');
+  return fitFold(cfg, { device, sequencesPerSecond: req.sequencesPerSecond ?? null, clockMHz: req.clockMHz ?? null });
 }

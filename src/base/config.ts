@@ -93,6 +93,19 @@ const foldShape = {
 };
 export const FOLD_ALLOWED = 'allowed: "auto" or an object with keys headsPerEngine, membranes, neuronLanes, memory';
 
+/**
+ * spikeforge addition: a board top around an ssa_head (docs/board.md): the head behind a
+ * UART, with the board's pin constraints. Only the iCEBreaker (iCE40 UP5K, 12 MHz) today.
+ */
+export const BOARD_NAMES = ['icebreaker'] as const;
+export type BoardName = (typeof BOARD_NAMES)[number];
+const boardShape = {
+  name: oneOf(BOARD_NAMES),
+  baud: int(300, 3_000_000).default(115200),
+  timeoutMs: int(1, 10_000).default(250),
+};
+export const BOARD_ALLOWED = 'allowed: null or an object with keys name, baud, timeoutMs';
+
 const PIPE_ALLOWED = 'allowed: "auto" or an integer from 0 to 16 (popcount logic levels per clock; 0 = combinational)';
 const rootShape = {
   /**
@@ -147,6 +160,8 @@ const rootShape = {
   fold: z
     .union([z.literal('auto', { error: FOLD_ALLOWED }), z.strictObject(foldShape, { error: FOLD_ALLOWED })], { error: FOLD_ALLOWED })
     .prefault({}),
+  /** spikeforge addition: a board top (UART + the head) and its pin constraints (docs/board.md). */
+  board: z.strictObject(boardShape, { error: BOARD_ALLOWED }).nullable().default(null),
   /** spikeforge addition (integration): target clock; writes clock constraints with the design. */
   clockMHz: z
     .number({ error: CLOCK_ALLOWED })
@@ -199,8 +214,15 @@ describeKeys(rootShape, {
     'spikeforge addition: attention heads of ssa_head. Rows are dim·heads bits, head h in bits [h·dim, (h+1)·dim); the heads run in lock-step (fold.headsPerEngine = 1) or share engines (docs/ssa_head.md, folded heads).',
   fold:
     'spikeforge addition: folding, throughput traded for area without changing a bit (docs/fpga.md). "auto": the commands pick the fold for the device named by --fit (default hx8k) and the rate named by --rate.',
+  board:
+    'spikeforge addition: null, or a board top around an ssa_head: <name>_board (UART receiver and transmitter, the frame protocol, the head) and <name>_icebreaker (the pins, power-on reset, LEDs) with <name>_icebreaker.pcf. docs/board.md.',
   clockMHz:
     'spikeforge addition: target frequency of clk_i in MHz. When set, the design folder gets <name>_clock.py (a nextpnr-ice40 --pre-pack script; synth --pnr uses it and reports whether the target is met), <name>.sdc and <name>.xdc (create_clock on clk_i). null: no constraint files, and synth --pnr times against 12 MHz. docs/integration.md.',
+});
+describeKeys(boardShape, {
+  name: 'The board: "icebreaker" (1BitSquared iCEBreaker: iCE40 UP5K in the SG48 package, 12 MHz oscillator, FTDI UART on pins 6 and 9).',
+  baud: 'UART bits per second, 8N1. The divider is round(clock / baud); a divider below 4 or an actual rate more than 2% off is refused, naming the actual rate.',
+  timeoutMs: 'A frame that stops arriving for this long is dropped: the board flushes the half-received frame and restarts the head, so a host can always resynchronise by waiting this long.',
 });
 describeKeys(foldShape, {
   headsPerEngine:

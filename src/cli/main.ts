@@ -14,6 +14,7 @@ import { VERSION } from '../base/version.js';
 import { registerDesignCommands } from './design-commands.js';
 import { registerVectorCommands } from './vector-commands.js';
 import { registerSweepCommands } from './sweep-commands.js';
+import { registerBoardCommands } from './board-commands.js';
 
 
 /** Help wraps to the terminal, at most 100 columns; 80 when not a terminal. */
@@ -41,6 +42,7 @@ export function createCli(io: Io = defaultIo): Command {
   registerDesignCommands(program, io);
   registerVectorCommands(program, io);
   registerSweepCommands(program, io);
+  registerBoardCommands(program, io);
   return program;
 }
 

@@ -59,6 +59,10 @@ export const READ_BY: Record<string, ReadBy> = {
   'fold.membranes': { tops: NEURONS },
   'fold.neuronLanes': { tops: ['ssa_head'] },
   'fold.memory': { tops: NEURONS, when: 'when membranes is "memory"' },
+  board: { tops: ['ssa_head'], when: 'adds the board top and its PCF; read by board build and board run' },
+  'board.name': { tops: ['ssa_head'] },
+  'board.baud': { tops: ['ssa_head'] },
+  'board.timeoutMs': { tops: ['ssa_head'] },
   clockMHz: { tops: ALL, when: 'writes the clock constraint files; read by synth --pnr' },
 };
 

@@ -76,48 +76,35 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
     host: await verilatorHost(),
     binary: join('obj', 'Vsim'),
     compile: async (tmp, svPaths) => {
-      const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-      if (await hasTool('ccache')) {
-        // Verilator's runtime library is the same for every design: ccache makes the
-        // second and later builds of a session (and of a CI run) much cheaper.
-        env['OBJCACHE'] = 'ccache';
-        env['CCACHE_DIR'] = join(CACHE_DIR, 'ccache');
-        env['CCACHE_BASEDIR'] = tmp;
-        env['CCACHE_NOHASHDIR'] = '1';
-      }
       if (models.length) writeFileSync(join(tmp, 'vendor.vlt'), verilatorVendorConfig(models));
-      await runTool(
-        'verilator',
-        [
-          '--cc',
-          '--exe',
-          '--build',
-          '-j',
-          String(Math.max(1, cpus().length)),
-          '--Mdir',
-          'obj',
-          '--top-module',
-          spec.top,
-          // A fixed class name: Verilator mangles some identifiers (e.g. a double underscore)
-          // in the class it names after the top module.
-          '--prefix',
-          'Vtop',
-          '-o',
-          'Vsim',
-          ...waveFlags(VERILATOR_FLAGS, wave),
-          ...extraFlags,
-          '-CFLAGS',
-          '-O1',
-          ...verilatorVendorArgs(models, 'vendor.vlt'),
-          ...svPaths,
-          'tb.cpp',
-        ],
-        `building the co-simulation model of ${spec.top}`,
-        { cwd: tmp, timeoutSeconds, env },
-      );
+      await compileVerilatorModel(tmp, spec.top, [...waveFlags(VERILATOR_FLAGS, wave), ...extraFlags, ...verilatorVendorArgs(models, 'vendor.vlt')], svPaths, `building the co-simulation model of ${spec.top}`, timeoutSeconds);
     },
   });
   return { ...built, waveExt: wave === 'none' ? null : wave };
+}
+
+/**
+ * Verilator builds the harness `tb.cpp` and the design in `tmp` into `obj/Vsim` (every
+ * Verilator model: co-simulation, netlist, the simulated board).
+ */
+export async function compileVerilatorModel(tmp: string, top: string, flags: readonly string[], svPaths: readonly string[], what: string, timeoutSeconds: number): Promise<void> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  if (await hasTool('ccache')) {
+    // Verilator's runtime library is the same for every design: ccache makes the
+    // second and later builds of a session (and of a CI run) much cheaper.
+    env['OBJCACHE'] = 'ccache';
+    env['CCACHE_DIR'] = join(CACHE_DIR, 'ccache');
+    env['CCACHE_BASEDIR'] = tmp;
+    env['CCACHE_NOHASHDIR'] = '1';
+  }
+  const args = [
+    '--cc', '--exe', '--build', '-j', String(Math.max(1, cpus().length)), '--Mdir', 'obj', '--top-module', top,
+    // A fixed class name: Verilator mangles some identifiers (e.g. a double underscore)
+    // in the class it names after the top module.
+    '--prefix', 'Vtop', '-o', 'Vsim',
+    ...flags, '-CFLAGS', '-O1', ...svPaths, 'tb.cpp',
+  ];
+  await runTool('verilator', args, what, { cwd: tmp, timeoutSeconds, env });
 }
 
 /** Verilator with VCD waveforms: the build a failing run is repeated on for its waveform. */

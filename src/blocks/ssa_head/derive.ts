@@ -3,6 +3,7 @@
  * own derive(): the XNOR engine's widths (deriveXnor), the LIF array's (deriveLifCore with
  * the scale folded into threshold and reset value). Only the A·V widths are new here.
  */
+import { deriveBoard, type BoardDerived } from './board.js';
 import { bitlen, clog2, indexWidth } from '../../base/bits.js';
 import { ConfigError } from '../../base/errors.js';
 import { deriveLifCore, foldStorage, type LifDerived } from '../lif_array/derive.js';
@@ -63,6 +64,8 @@ export interface SsaDerived {
    * step, spike-row register).
    */
   tailLatency: number;
+  /** The board top (config key `board`), or null: the head alone. */
+  board: BoardDerived | null;
 }
 
 function divisors(n: number): number[] {
@@ -155,6 +158,7 @@ export function deriveSsa(cfg: ResolvedConfig): SsaDerived {
     beatWidth: indexWidth(xnor.beats),
     groupWidth: indexWidth(fold.groupsPerRow),
     tailLatency: lifMem ? fold.groupsPerRow + 4 : 3,
+    board: deriveBoard(cfg, { portWidth: d * fold.engines, seqLen: n, timesteps: xnor.timesteps, fold: effective }),
   };
 }
 

@@ -16,6 +16,7 @@ import { ssaHeadFuzz } from './fuzz.js';
 import { ssaHeadResources } from './resources.js';
 import { deriveSsa, ssaCycleFormula, ssaCycles, ssaCyclesPerSequence, type SsaDerived } from './derive.js';
 import { ssaHeadModel, type SsaInputs, type SsaOutputs } from './model.js';
+import { baudText } from './board.js';
 
 type Outputs = Pick<SsaOutputs, 'spikes'> & Partial<Pick<SsaOutputs, 'scores' | 'av' | 'membrane'>>;
 
@@ -68,6 +69,11 @@ export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
     cyclesOneSequenceFromReset: ssaCycles(s, 1),
     cycleFormula: ssaCycleFormula(s),
     latencyCycles: s.xnor.latency + s.tailLatency,
+    ...(s.board
+      ? {
+          board: `${s.board.title}: top ${s.name}_${s.board.name}, pins ${s.name}_${s.board.name}.pcf; UART ${baudText(s.board)}; frame ${s.board.frameBytes} bytes, response ${s.board.responseBytes} bytes (docs/board.md)`,
+        }
+      : {}),
     ...(s.lif.warnings.length ? { warnings: s.lif.warnings.join(' | ') } : {}),
   }),
   model: ssaHeadModel,
