@@ -11,6 +11,8 @@ import { GENERATOR, VERSION } from '../base/version.js';
 import { CONFIG_FORMAT } from '../base/config-format.js';
 import { renderTemplate } from '../render/templates.js';
 import { constraintFiles } from './constraints.js';
+import { designAxisPlan, withAxis } from './axis.js';
+import { interfacePage, interfacePageName } from './interface-page.js';
 
 export interface Design {
   config: ResolvedConfig;
@@ -34,7 +36,10 @@ export function configForManifest(cfg: ResolvedConfig): unknown {
 }
 
 export function deriveDesign(cfg: ResolvedConfig): { block: AnyBlock; derived: unknown } {
-  const block = blockFor(cfg.top);
+  // With `axis` the block's face is the AXI4-Stream wrapper: every consumer of the design
+  // (manifest, co-simulation, synthesis) then works on the wrapper as the top.
+  const core = blockFor(cfg.top);
+  const block = cfg.axis ? withAxis(core) : core;
   return { block, derived: block.derive(cfg) };
 }
 
@@ -61,7 +66,12 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     }),
     kind: 'meta',
   };
-  const files = [...rtl, filelist, core, ...constraintFiles(cfg, topModule, hash, VERSION)];
+  const page: GeneratedFile = {
+    path: interfacePageName(cfg.name),
+    content: interfacePage({ name: cfg.name, configHash: hash, version: VERSION, block, derived, axis: designAxisPlan(blockFor(cfg.top), derived, cfg.axis) }),
+    kind: 'meta',
+  };
+  const files = [...rtl, filelist, core, page, ...constraintFiles(cfg, topModule, hash, VERSION)];
   const manifest = {
     generator: GENERATOR,
     version: VERSION,
