@@ -58,6 +58,15 @@ export function harnessView(spec: TopPorts): HarnessView {
   };
 }
 
+/**
+ * Flags of every Verilator co-simulation build: randomised X state, assertions on. Waveform
+ * support (`--trace`, `--trace-fst`) is a build of its own (src/cosim/verilator.ts): it makes
+ * the C++ larger and the build slower, and a run needs it only when it writes a waveform.
+ */
+// SPIKEFORGE_ASSERT turns on the design's own assertions (docs/sv-style.md, assertions).
+// SPIKEFORGE_OBSERVE adds the observation streams (docs/verification.md, observation).
+export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '-DSPIKEFORGE_OBSERVE', '-Wno-fatal'];
+
 /** Waveforms a Verilator build can write: none (the default build), VCD (`--trace`) or FST (`--trace-fst`, compressed). */
 export type WaveFormat = 'none' | 'vcd' | 'fst';
 

@@ -19,16 +19,9 @@ import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { vendorLibraries } from '../render/files.js';
 import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from '../tools/vendor.js';
 import { buildCachedSim, harnessArgs, readFlags, simKey, verilatorHost, type CachedSim, type FlagChange } from './cache.js';
-import { verilatorHarness, type WaveFormat } from '../../testbenches/generic.js';
+import { VERILATOR_FLAGS, verilatorHarness, type WaveFormat } from '../../testbenches/generic.js';
 
-/**
- * Flags of every co-simulation build: randomised X state, assertions on. Waveform support
- * (`--trace`, `--trace-fst`) is a build of its own (WAVE_FLAGS): it makes the C++ larger and
- * the build slower, and a run needs it only when it writes a waveform.
- */
-// SPIKEFORGE_ASSERT turns on the design's own assertions (docs/sv-style.md, assertions).
-// SPIKEFORGE_OBSERVE adds the observation streams (docs/verification.md, observation).
-export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '-DSPIKEFORGE_OBSERVE', '-Wno-fatal'];
+export { VERILATOR_FLAGS };
 /** Harness exit status: an assertion of the design failed (its message is on stdout). */
 export const STATUS_ASSERTION = 6;
 

@@ -13,6 +13,7 @@ import { renderTemplate } from '../render/templates.js';
 import { constraintFiles } from './constraints.js';
 import { designAxisPlan, withAxis } from './axis.js';
 import { interfacePage, interfacePageName } from './interface-page.js';
+import { testbenchFiles, type TestbenchRequest } from './testbench.js';
 
 export interface Design {
   config: ResolvedConfig;
@@ -43,7 +44,12 @@ export function deriveDesign(cfg: ResolvedConfig): { block: AnyBlock; derived: u
   return { block, derived: block.derive(cfg) };
 }
 
-export function generateDesign(cfg: ResolvedConfig): Design {
+export interface GenerateOptions {
+  /** Also write the co-simulation testbench as files (`generate --testbench`, src/design/testbench.ts). */
+  testbench?: TestbenchRequest;
+}
+
+export function generateDesign(cfg: ResolvedConfig, opts: GenerateOptions = {}): Design {
   const { block, derived } = deriveDesign(cfg);
   const hash = configHash(cfg);
   const meta: RenderMeta = { generator: GENERATOR, version: VERSION, configHash: hash };
@@ -72,6 +78,7 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     kind: 'meta',
   };
   const files = [...rtl, filelist, core, page, ...constraintFiles(cfg, topModule, hash, VERSION)];
+  if (opts.testbench) files.push(...testbenchFiles({ name: cfg.name, configHash: hash, version: VERSION, block, derived, request: opts.testbench }));
   const manifest = {
     generator: GENERATOR,
     version: VERSION,
@@ -82,6 +89,7 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     logPeTable: cfg.logPe.table ? { source: cfg.logPe.tableSource ?? 'inline', sha256: sha256(canonicalJson(cfg.logPe.table)) } : null,
     derived: block.describe(derived),
     ports,
+    ...(opts.testbench ? { testbench: opts.testbench } : {}),
     // Third-party primitive models the RTL needs beside its own files (simulation only;
     // every synthesis flow for the family knows the primitives): file inside Yosys's data
     // directory (`yosys-config --datdir`), and which of our files instantiate them.
