@@ -42,8 +42,13 @@ export function renderAxis(plan: AxisPlan, meta: RenderMeta): GeneratedFile {
     ports.push([validPort(s.core, 'out'), `${s.name}_tvalid_o`], [readyPort(s.core, 'out'), `${s.name}_tready_i`]);
     for (const f of s.fields) ports.push([fieldPort(f, 'out'), `${s.name}_data[${f.offset} +: ${f.width}]`]);
   }
-  const pad = Math.max(...ports.map(([a]) => a.length));
-  const connections = ports.map(([a, b], i) => `.${a.padEnd(pad)} (${b})${i === ports.length - 1 ? '' : ','}`);
+  // Observation ports of the core (SPIKEFORGE_OBSERVE builds only): through, same names.
+  const obsPorts = plan.observe.flatMap((s) => [{ name: `${s.name}_valid_o`, width: 1 }, ...s.fields.map((f) => ({ name: `${f.port}_o`, width: f.width }))]);
+  const pad = Math.max(...ports.map(([a]) => a.length), ...obsPorts.map((o) => o.name.length));
+  const conn = ([a, b]: [string, string], last: boolean) => `.${a.padEnd(pad)} (${b})${last ? '' : ','}`;
+  const headConnections = ports.slice(0, 2).map((p) => conn(p, false));
+  const obsConnections = obsPorts.map((o) => conn([o.name, o.name], false));
+  const connections = ports.slice(2).map((p, i, all) => conn(p, i === all.length - 1));
   const all = [...plan.inputs, ...plan.outputs];
   const context = {
     header: header(
@@ -68,6 +73,10 @@ export function renderAxis(plan: AxisPlan, meta: RenderMeta): GeneratedFile {
     inputs: plan.inputs.map(streamView),
     outputs: plan.outputs.map(streamView),
     errorTerms: plan.inputs.length ? plan.inputs.map((s) => `${s.name}_early || ${s.name}_missing`).join(' || ') : "1'b0",
+    headConnections,
+    obsConnections,
+    hasObs: obsPorts.length > 0,
+    obsPorts: obsPorts.map((o) => ({ ...o, wide: o.width > 1 })),
     connections,
     errorDoc: AXIS_ERROR_FLAG.doc,
   };

@@ -52,6 +52,8 @@ export function fromAxisBeats(plan: AxisPlan, out: StreamBeats): { beats: Stream
 /** `inner` driven through the wrapper that `plan(d)` describes. */
 export function axisHarness<D, I, O>(inner: BlockHarness<D, I, O>, plan: (d: D) => AxisPlan): BlockHarness<D, I, O> {
   return {
+    // The wrapper passes the core's observation ports through unchanged (generators/axis.ts).
+    ...(inner.observe ? { observe: inner.observe } : {}),
     encode: (d, cases) => toAxisBeats(plan(d), inner.encode(d, cases)),
     expectedBeats: (d, cases) => inner.expectedBeats(d, cases),
     outputBeats: (d, cases, outputs) => {

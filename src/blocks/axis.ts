@@ -44,6 +44,11 @@ export interface AxisPlan {
   outputs: AxisStream[];
   /** The wrapper's ports: what a user instantiates and the co-simulation drives. */
   ports: TopPorts;
+  /**
+   * The core's observation streams (SPIKEFORGE_OBSERVE builds only, docs/verification.md),
+   * passed through the wrapper under the same macro with the same port names.
+   */
+  observe: StreamSpec[];
 }
 
 export const AXIS_ERROR_FLAG: FlagPort = {
@@ -92,7 +97,7 @@ function axisStream(s: StreamSpec, dir: 'in' | 'out', frames: StreamFrames): Axi
   };
 }
 
-export function axisPlan(core: TopPorts, frames: StreamFrames): AxisPlan {
+export function axisPlan(core: TopPorts, frames: StreamFrames, observe: StreamSpec[] = []): AxisPlan {
   const inputs = core.inputs.map((s) => axisStream(s, 'in', frames));
   const outputs = core.outputs.map((s) => axisStream(s, 'out', frames));
   const module = axisModule(core.top);
@@ -101,6 +106,7 @@ export function axisPlan(core: TopPorts, frames: StreamFrames): AxisPlan {
     core,
     inputs,
     outputs,
+    observe,
     ports: {
       top: module,
       inputs: inputs.map((s) => s.spec),

@@ -11,7 +11,7 @@ import { axisPlan, type AxisPlan } from '../blocks/axis.js';
 import type { AnyBlock } from './types.js';
 
 export function withAxis(block: AnyBlock): AnyBlock {
-  const plan = (d: unknown): AxisPlan => axisPlan(block.ports(d), block.frames(d));
+  const plan = (d: unknown): AxisPlan => axisPlan(block.ports(d), block.frames(d), block.harness.observe?.streams(d) ?? []);
   return {
     ...block,
     ports: (d) => plan(d).ports,
