@@ -59,7 +59,7 @@ describe('generate', () => {
     expect(a.exitCode).toBe(0);
     expect(b.exitCode).toBe(0);
     const files = readdirSync(join(dir, 'a')).sort();
-    expect(files).toEqual(['det.core', 'det.f', 'det_gray_code.mem', 'det_gray_code.sv', 'det_gray_rom.sv', 'manifest.json']);
+    expect(files).toEqual(['det.core', 'det.f', 'det_gray_code.mem', 'det_gray_code.sv', 'det_gray_rom.sv', 'det_interface.md', 'manifest.json']);
     for (const f of files) expect(readFileSync(join(dir, 'b', f), 'utf8')).toBe(readFileSync(join(dir, 'a', f), 'utf8'));
     const manifest = JSON.parse(readFileSync(join(dir, 'a', 'manifest.json'), 'utf8'));
     expect(manifest.config.lanes).toBe(1); // defaults filled in

@@ -112,6 +112,7 @@ describe('docs/config.md (generated from the config schema)', () => {
     'fold.memory': ['spram'],
     clockMHz: [48],
     board: [{ name: 'icebreaker' }, { name: 'icebreaker', baud: 3_000_000, timeoutMs: 5 }],
+    axis: [true],
   };
 
   function withKey(base: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {

@@ -548,7 +548,7 @@ describe('output folders', () => {
     expect(f.exitCode, f.stderr).toBe(0);
     const after = snapshot(work);
     expect(after).toMatchObject(before);
-    expect(Object.keys(after).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.mem', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
+    expect(Object.keys(after).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray_code.mem', 'mine_gray_code.sv', 'mine_gray_rom.sv', 'mine_interface.md'].sort());
 
     // Now the folder has a manifest: a regeneration replaces only what spikeforge wrote. The
     // logic implementation has no ROM image but the shared Gray-code function part: the .mem
@@ -557,7 +557,7 @@ describe('output folders', () => {
     const g = await run(['generate', cfg, '-o', '.'], { cwd: work });
     expect(g.exitCode, g.stderr).toBe(0);
     expect(g.stdout).toMatch(/1 removed/);
-    expect(Object.keys(snapshot(work)).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray.sv', 'mine_gray_code.sv', 'mine_gray_rom.sv'].sort());
+    expect(Object.keys(snapshot(work)).sort()).toEqual([...Object.keys(before), 'manifest.json', 'mine.core', 'mine.f', 'mine_gray.sv', 'mine_gray_code.sv', 'mine_gray_rom.sv', 'mine_interface.md'].sort());
     expect(snapshot(work)).toMatchObject(before);
     expect(readdirSync(work).filter((e) => e.includes('.tmp') || e.includes('lock'))).toEqual([]);
   });

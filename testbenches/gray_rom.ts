@@ -13,6 +13,7 @@ const EXHAUSTIVE_LIMIT = 1 << 16;
 export const grayRomHarness: BlockHarness<GrayDerived, GrayRomInputs, GrayRomOutputs> = {
   encode: (_g, cases) => ({ pos: cases.flatMap((c) => c.positions.map((p) => [BigInt(p)])) }),
   expectedBeats: (_g, cases) => ({ code: cases.reduce((n, c) => n + c.positions.length, 0) }),
+  outputBeats: (_g, _cases, outputs) => ({ code: outputs.flatMap((o) => o.codes.map((c) => [BigInt(c)])) }),
   decode: (_g, cases, out) =>
     splitByCounts(
       out['code']!,

@@ -46,6 +46,22 @@ export const lifArrayHarness: BlockHarness<LifDerived, LifArrayInputs, LifArrayO
 
   expectedBeats: (d, cases) => ({ spk: cases.length * beatsPerCase(d) }),
 
+  outputBeats: (d, _cases, outputs) => ({
+    spk: outputs.flatMap((o) =>
+      o.spikes.flatMap((s, t) =>
+        Array.from({ length: d.groups }, (_, g) => {
+          let spk = 0n;
+          let mem = 0n;
+          for (let l = 0; l < d.lanes; l++) {
+            spk |= BigInt(s[g * d.lanes + l]!) << BigInt(l);
+            mem |= toUnsigned(o.membrane[t]![g * d.lanes + l]!, d.width) << BigInt(l * d.width);
+          }
+          return [spk, mem];
+        }),
+      ),
+    ),
+  }),
+
   decode: (d, cases, out) => {
     const beats = out['spk']!;
     const W = BigInt(d.width);

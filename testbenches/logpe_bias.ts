@@ -13,6 +13,7 @@ const EXHAUSTIVE_LIMIT = 1 << 16;
 export const logPeBiasHarness: BlockHarness<LogPeDerived, LogPeBiasInputs, LogPeBiasOutputs> = {
   encode: (_l, cases) => ({ pair: cases.flatMap((c) => c.pairs.map(([i, j]) => [BigInt(i), BigInt(j)])) }),
   expectedBeats: (_l, cases) => ({ bias: cases.reduce((n, c) => n + c.pairs.length, 0) }),
+  outputBeats: (_l, _cases, outputs) => ({ bias: outputs.flatMap((o) => o.bias.map((b) => [BigInt(b)])) }),
   decode: (_l, cases, out) =>
     splitByCounts(
       out['bias']!,

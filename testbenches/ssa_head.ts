@@ -152,6 +152,7 @@ export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs
     q: cases.flatMap((c) => streamRows(s, c.q).map((q) => [q])),
   }),
   expectedBeats: (s, cases) => ({ y: cases.length * beatsPerCase(s) }),
+  outputBeats: (s, _cases, outputs) => ({ y: outputs.flatMap((o) => streamRows(s, o.spikes.map((rowsT) => [...rowsT]))).map((r) => [r]) }),
   decode: (s, cases, out) =>
     splitByCounts(
       out['y']!,

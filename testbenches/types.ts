@@ -17,6 +17,11 @@ export interface BlockHarness<D, I, O> {
   encode(d: D, cases: I[]): StreamBeats;
   /** The number of beats each output stream must deliver for these cases. */
   expectedBeats(d: D, cases: I[]): Record<string, number>;
+  /**
+   * The output beats the model's outputs arrive as (decode()'s inverse): the expected
+   * stream files of an exported testbench (`generate --testbench`).
+   */
+  outputBeats(d: D, cases: I[], outputs: O[]): StreamBeats;
   /** Splits the captured output beats back into one output per case. */
   decode(d: D, cases: I[], out: StreamBeats): O[];
   /**
@@ -35,4 +40,9 @@ export interface BlockHarness<D, I, O> {
     streams(d: D): StreamSpec[];
     decode(d: D, cases: I[], obs: StreamBeats): Record<string, unknown>[];
   };
+  /**
+   * A fault in the captured beats that decode() cannot show as a wrong value (the AXI4-Stream
+   * wrapper's tlast), or null. Optional: most harnesses put every fault into the values.
+   */
+  fault?(d: D, cases: I[], out: StreamBeats): string | null;
 }

@@ -82,6 +82,21 @@ export const xnorAttentionHarness: BlockHarness<XnorDerived, XnorInputs, XnorOut
     q: cases.flatMap((c) => c.q.flatMap((rowsT) => rowsT.map((r) => [r]))),
   }),
   expectedBeats: (d, cases) => ({ score: cases.length * beatsPerCase(d) }),
+  outputBeats: (d, _cases, outputs) => ({
+    score: outputs.flatMap((o) =>
+      o.scores.flatMap((rowsT) =>
+        rowsT.flatMap((row, i) =>
+          Array.from({ length: d.beats }, (_, kb) => {
+            const j0 = kb * d.lanes;
+            const real = Math.min(d.lanes, d.seqLen - j0);
+            let data = 0n;
+            for (let l = 0; l < real; l++) data |= BigInt(row[j0 + l] as number) << BigInt(l * d.scoreWidth);
+            return [data, mask(real), kb === d.beats - 1 ? 1n : 0n, BigInt(i), BigInt(j0)];
+          }),
+        ),
+      ),
+    ),
+  }),
   decode: (d, cases, out) =>
     splitByCounts(
       out['score'] ?? [],

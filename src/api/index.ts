@@ -39,6 +39,8 @@ export interface GenerateOptions {
   force?: boolean;
   /** Where relative paths inside an object config resolve (default: the current folder). */
   baseDir?: string;
+  /** Also render the testbench as files (`generate --testbench`): random cases on top of the corners, and their seed. */
+  testbench?: { cases: number; seed?: number };
 }
 
 export interface GeneratedDesign extends Design {
@@ -52,7 +54,8 @@ function loadConfig(config: ConfigInput, baseDir?: string) {
 
 /** Validates the config and renders the design (SystemVerilog, ROM images, filelist, FuseSoC core, manifest); writes it when `out` is given. */
 export function generate(config: ConfigInput, opts: GenerateOptions = {}): GeneratedDesign {
-  const design = generateDesign(loadConfig(config, opts.baseDir));
+  const tb = opts.testbench ? { testbench: { cases: opts.testbench.cases, seed: opts.testbench.seed ?? 1 } } : {};
+  const design = generateDesign(loadConfig(config, opts.baseDir), tb);
   const written = opts.out !== undefined ? writeDesignFolder(resolve(opts.out), design.files, { force: Boolean(opts.force) }) : null;
   return { ...design, written };
 }

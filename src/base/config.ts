@@ -168,6 +168,8 @@ const rootShape = {
     .refine((v) => Number.isFinite(v) && v > 0 && v <= 2000, { error: CLOCK_ALLOWED })
     .nullable()
     .default(null),
+  /** spikeforge addition (integration): the AXI4-Stream wrapper as the design's top. */
+  axis: z.boolean({ error: 'allowed: true or false' }).default(false),
 };
 
 export const ConfigSchema = z.strictObject(rootShape, { error: 'allowed: a JSON object' });
@@ -218,6 +220,8 @@ describeKeys(rootShape, {
     'spikeforge addition: null, or a board top around an ssa_head: <name>_board (UART receiver and transmitter, the frame protocol, the head) and <name>_icebreaker (the pins, power-on reset, LEDs) with <name>_icebreaker.pcf. docs/board.md.',
   clockMHz:
     'spikeforge addition: target frequency of clk_i in MHz. When set, the design folder gets <name>_clock.py (a nextpnr-ice40 --pre-pack script; synth --pnr uses it and reports whether the target is met), <name>.sdc and <name>.xdc (create_clock on clk_i). null: no constraint files, and synth --pnr times against 12 MHz. docs/integration.md.',
+  axis:
+    'spikeforge addition: true wraps the top module in <top module>_axis, an AXI4-Stream face (tdata/tvalid/tready/tlast per stream, tlast on the last beat of every frame: a timestep of rows, or every beat for gray_rom and logpe_bias) with a sticky error_o for an input tlast on the wrong beat; the wrapper becomes the top. docs/integration.md.',
 });
 describeKeys(boardShape, {
   name: 'The board: "icebreaker" (1BitSquared iCEBreaker: iCE40 UP5K in the SG48 package, 12 MHz oscillator, FTDI UART on pins 6 and 9).',

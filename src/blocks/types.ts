@@ -8,6 +8,7 @@
  *   describe()   derived parameters in words, for the manifest and the RTL header
  *   model()      the golden model: pure, bit-exact, no I/O
  *   ports()      the top module's streams
+ *   frames()     beats per frame (timestep) of each stream: where tlast goes
  *   cycles()     full-throughput cycle count (the formula the co-simulation measures)
  *   vectors      the block's inputs and outputs in a vector file (docs/vectors.md)
  *   resources    the analytic resource model the estimator and sweeps use
@@ -17,7 +18,7 @@
 import type * as FastCheck from 'fast-check';
 import type { BlockName, ResolvedConfig } from '../base/config.js';
 import type { BlockResourceModel } from '../targets/cost.js';
-import type { TopPorts } from './ports.js';
+import type { StreamFrames, TopPorts } from './ports.js';
 
 export interface BlockVectors<D, I, O> {
   /** Validates and converts a vector file case's `inputs`; throws InputFileError naming the place. */
@@ -60,6 +61,12 @@ export interface BlockSpec<D, I, O> {
   describe(d: D): Record<string, string | number | boolean>;
   model(d: D, inputs: I): O;
   ports(d: D): TopPorts;
+  /**
+   * Beats per frame of every stream of ports(): a timestep's rows where the block has
+   * timesteps, else 1 (every beat stands alone). The AXI4-Stream wrapper's tlast marks the
+   * last beat of each frame (docs/integration.md).
+   */
+  frames(d: D): StreamFrames;
   /** Clock cycles from reset release to the last output beat for these cases back to back, with no gaps and no back-pressure. */
   cycles(d: D, cases: I[]): number;
   vectors: BlockVectors<D, I, O>;

@@ -8,7 +8,7 @@ import { describeRtl, loadDesignFolder, type OnDiskDesign } from '../design/on-d
 import { verifyDesign } from '../app/verify.js';
 import { netlistSimulator } from '../cosim/netlist.js';
 import { ICE40_DEVICES } from '../targets/ice40.js';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { loadConfigFile } from '../io/config-file.js';
 import { writeDesignFolder } from '../io/design-folder.js';
 import { writeFileAtomically } from '../io/write.js';
@@ -74,6 +74,13 @@ export function registerDesignCommands(program: Command, io: Io): void {
     .argument('<config>', 'design config, JSON or YAML (every key: docs/config.md; JSON Schema: `spikeforge schema`)')
     .option('-o, --out <dir>', 'output folder (default: rtl-out/<name>)')
     .option('--force', FORCE_HELP)
+    .addOption(
+      new Option('--testbench [cases]', 'also write testbench/: both harnesses, stream and expected files and run.sh (cases: random ones on top of the corners, default 8)').argParser((v: string) => {
+        if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`"${v}" is not a non-negative integer`);
+        return Number(v);
+      }),
+    )
+    .addOption(intOption('-s, --seed <s>', 'with --testbench: seed of the random cases', 1))
     .addOption(fitOptions()[0]!)
     .addOption(fitOptions()[1]!)
     .addOption(fitOptions()[2]!)
@@ -84,11 +91,13 @@ export function registerDesignCommands(program: Command, io: Io): void {
         'Only the files spikeforge wrote (those its manifest lists) are replaced, each atomically; ' +
         'files you added beside them are kept. A non-empty folder without a spikeforge manifest, ' +
         'or generated files edited since, are refused (exit 2) unless --force. ' +
-        'Output is byte-identical for the same config.',
+        'Output is byte-identical for the same config. --testbench adds testbench/, the ' +
+        'co-simulation as files, to rerun with plain iverilog or verilator (docs/integration.md).',
     )
-    .action((config: string, opts: { out?: string; force?: boolean } & FitCliOptions) => {
+    .action((config: string, opts: { out?: string; force?: boolean; testbench?: number | true; seed: number } & FitCliOptions) => {
       const cfg = applyFit(loadConfigFile(config, warner(io)), opts, io);
-      const design = generateDesign(cfg);
+      const testbench = opts.testbench === undefined ? undefined : { cases: opts.testbench === true ? 8 : opts.testbench, seed: opts.seed };
+      const design = generateDesign(cfg, testbench ? { testbench } : {});
       const dir = outputDir(opts.out, cfg.name);
       const w = writeDesignFolder(dir, design.files, { force: Boolean(opts.force) });
       io.out(

@@ -64,6 +64,7 @@ export const READ_BY: Record<string, ReadBy> = {
   'board.baud': { tops: ['ssa_head'] },
   'board.timeoutMs': { tops: ['ssa_head'] },
   clockMHz: { tops: ALL, when: 'writes the clock constraint files; read by synth --pnr' },
+  axis: { tops: ALL, when: 'the wrapper becomes the top' },
 };
 
 interface Node {

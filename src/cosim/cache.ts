@@ -206,7 +206,28 @@ export function harnessArgs(
     args.push(`+out_${s.name}=${join(runDir, `out_${s.name}.txt`)}`, `+expect_${s.name}=${expected[s.name] ?? 0}`);
   }
   for (const s of spec.observe ?? []) args.push(`+obs_${s.name}=${join(runDir, `obs_${s.name}.txt`)}`);
+  for (const f of spec.flags ?? []) args.push(`+flag_${f.port}=${join(runDir, `flag_${f.port}.txt`)}`);
   if (run.tracePath) args.push(`+trace=${run.tracePath}`);
   if (run.tracePath && run.traceWindow) args.push(`+trace_from=${run.traceWindow.from}`, `+trace_to=${run.traceWindow.to}`);
   return args;
+}
+
+/** One change of a flag output (TopPorts.flags): the cycle it was first seen with this value. */
+export interface FlagChange {
+  cycle: number;
+  value: bigint;
+}
+
+/** The flag files a run wrote (`<cycle> <hex value>` per change, the value after reset being 0). */
+export function readFlags(runDir: string, spec: TopPorts): Record<string, FlagChange[]> {
+  const flags: Record<string, FlagChange[]> = {};
+  for (const f of spec.flags ?? []) {
+    const lines = readFileSync(join(runDir, `flag_${f.port}.txt`), 'utf8').split('\n').filter(Boolean);
+    flags[f.port] = lines.map((line) => {
+      const [cycle, hex] = line.split(' ');
+      // X/Z (Icarus) reads as all ones: an undefined flag is no more trustworthy than a raised one.
+      return { cycle: Number(cycle), value: /[xz]/i.test(hex ?? '') ? -1n : BigInt(`0x${hex}`) };
+    });
+  }
+  return flags;
 }

@@ -111,6 +111,11 @@ export async function cosimCompare(
   else if (Object.keys(sim.extraBeats).length) {
     fault = `the design sent more beats than the cases call for (duplicated output): ${JSON.stringify(sim.extraBeats)}`;
   }
+  // A flag output (the AXI4-Stream wrapper's error_o) must stay 0 in a correct run.
+  for (const [port, changes] of Object.entries(sim.run.flags ?? {})) {
+    if (!fault && changes.length) fault = `flag ${port} went to ${changes[0]!.value < 0n ? 'X' : changes[0]!.value} at cycle ${changes[0]!.cycle} (${flagDoc(design, port)})`;
+  }
+  if (!fault) fault = design.block.harness.fault?.(design.derived, inputs, sim.run.out) ?? null;
   let mismatch: CosimCheck['mismatch'] = null;
   const modelOnly = new Set(design.block.vectors.modelOnly ?? []);
   const observedKeys = new Set<string>();
@@ -126,6 +131,10 @@ export async function cosimCompare(
     if (m) mismatch = { caseName: cases[i]!.name, mismatch: m };
   }
   return { settings, run: sim.run, build: sim.build, mismatch, fault, simulator: simulator.name, observed: [...observedKeys] };
+}
+
+function flagDoc(design: Design, port: string): string {
+  return design.block.ports(design.derived).flags?.find((f) => f.port === port)?.doc ?? 'a status output';
 }
 
 /**

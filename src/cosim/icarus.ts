@@ -20,9 +20,9 @@ import { CACHE_DIR } from '../base/paths.js';
 import { cacheTempDir, inCache } from '../base/cache-dir.js';
 import { ToolFailedError } from '../base/errors.js';
 import { runTool, toolVersion } from '../tools/run.js';
-import { renderTemplate } from '../render/templates.js';
 import { readObservation, type BuiltSim, type RunOutcome, type RunSettings } from './verilator.js';
-import { buildCachedSim, harnessArgs, icarusHost, simKey } from './cache.js';
+import { buildCachedSim, harnessArgs, icarusHost, readFlags, simKey } from './cache.js';
+import { icarusTbModule, icarusTestbench } from '../../testbenches/generic.js';
 import { vendorLibraries } from '../render/files.js';
 import { vendorModels } from '../tools/vendor.js';
 
@@ -35,33 +35,7 @@ async function vendorFlags(files: GeneratedFile[]): Promise<string[]> {
 // SPIKEFORGE_OBSERVE adds the observation streams (docs/verification.md, observation).
 export const ICARUS_FLAGS = ['-g2012', '-DSPIKEFORGE_OBSERVE'];
 
-/** Module name of the generated testbench (design modules always carry the config's name prefix plus a piece). */
-export function icarusTbModule(spec: TopPorts): string {
-  return `spikeforge_icarus_tb__${spec.top}`;
-}
-
-/** The SV testbench for a top module's streams. */
-export function icarusTestbench(spec: TopPorts): string {
-  const words = (width: number) => Math.ceil(width / 32);
-  const inputs = spec.inputs.map((s) => ({ name: s.name, fields: s.fields.map((f) => ({ ...f, words: words(f.width) })) }));
-  const randomWidth = 32 * Math.max(1, ...spec.inputs.flatMap((s) => s.fields.map((f) => words(f.width))));
-  const connections = [
-    'clk_i',
-    'rst_ni',
-    ...spec.inputs.flatMap((s) => [`${s.name}_valid_i`, `${s.name}_ready_o`, ...s.fields.map((f) => `${f.port}_i`)]),
-    ...spec.outputs.flatMap((s) => [`${s.name}_valid_o`, `${s.name}_ready_i`, ...s.fields.map((f) => `${f.port}_o`)]),
-    ...(spec.observe ?? []).flatMap((s) => [`${s.name}_valid_o`, ...s.fields.map((f) => `${f.port}_o`)]),
-  ];
-  return renderTemplate('harness/icarus_tb.sv.hbs', {
-    top: spec.top,
-    tbModule: icarusTbModule(spec),
-    inputs,
-    outputs: spec.outputs,
-    observe: spec.observe ?? [],
-    connections,
-    randomWidth,
-  });
-}
+export { icarusTbModule, icarusTestbench };
 
 /**
  * Compiles the design and its testbench with iverilog (cached). The returned model's
@@ -149,7 +123,7 @@ export async function runIcarusModel(
       messages.push(...observed.undefined);
     }
     const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
-    return { status, message: messages.join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds };
+    return { status, message: messages.join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds, flags: readFlags(runDir, spec) };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

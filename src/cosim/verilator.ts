@@ -18,31 +18,22 @@ import { cacheTempDir, inCache } from '../base/cache-dir.js';
 import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { vendorLibraries } from '../render/files.js';
 import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from '../tools/vendor.js';
-import { renderTemplate } from '../render/templates.js';
-import { buildCachedSim, harnessArgs, simKey, verilatorHost, type CachedSim } from './cache.js';
+import { buildCachedSim, harnessArgs, readFlags, simKey, verilatorHost, type CachedSim, type FlagChange } from './cache.js';
+import { VERILATOR_FLAGS, verilatorHarness, type WaveFormat } from '../../testbenches/generic.js';
 
-/**
- * Flags of every co-simulation build: randomised X state, assertions on. Waveform support
- * (`--trace`, `--trace-fst`) is a build of its own (WAVE_FLAGS): it makes the C++ larger and
- * the build slower, and a run needs it only when it writes a waveform.
- */
-// SPIKEFORGE_ASSERT turns on the design's own assertions (docs/sv-style.md, assertions).
-// SPIKEFORGE_OBSERVE adds the observation streams (docs/verification.md, observation).
-export const VERILATOR_FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '-DSPIKEFORGE_OBSERVE', '-Wno-fatal'];
+export { VERILATOR_FLAGS };
 /** Harness exit status: an assertion of the design failed (its message is on stdout). */
 export const STATUS_ASSERTION = 6;
 
 /** A compiled simulation (either simulator), as the build cache returns it. */
 export type BuiltSim = CachedSim;
 
-/** Waveforms a Verilator build can write: none (the default build), VCD (`--trace`) or FST (`--trace-fst`, compressed). */
-export type WaveFormat = 'none' | 'vcd' | 'fst';
+export type { WaveFormat };
 
 const WAVE_FLAGS: Record<WaveFormat, string[]> = { none: [], vcd: ['--trace'], fst: ['--trace-fst'] };
-const TRACE_CLASS: Record<WaveFormat, string> = { none: '', vcd: 'VerilatedVcdC', fst: 'VerilatedFstC' };
 
 export function harnessSource(spec: TopPorts, wave: WaveFormat = 'none'): string {
-  return renderTemplate('harness/verilator_tb.cpp.hbs', { ...spec, observe: spec.observe ?? [], waves: wave === 'none' ? '' : wave, traceClass: TRACE_CLASS[wave] });
+  return verilatorHarness(spec, wave);
 }
 
 /** The build flags for a waveform format. */
@@ -138,6 +129,8 @@ export interface RunOutcome {
   obsCycles?: Record<string, number[]>;
   cycles: number;
   seconds: number;
+  /** Every change of each flag output of the top (TopPorts.flags), in order; absent without flags. */
+  flags?: Record<string, FlagChange[]>;
 }
 
 /**
@@ -199,7 +192,8 @@ export async function runSim(
     const cycles = Math.max(0, ...Object.values(outCycles).map((c) => (c.length ? c[c.length - 1]! + 1 : 0)));
     // Verilator prints a failed assertion ("%Error: file:line: Assertion failed in …") on stdout.
     const asserted = r.exitCode === STATUS_ASSERTION ? String(r.stdout).split('\n').filter((l) => /Assertion failed|%Error/.test(l)).join('\n') : '';
-    return { status: r.exitCode, message: [asserted, r.stderr.trim()].filter(Boolean).join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds };
+    const flags = readFlags(runDir, spec);
+    return { status: r.exitCode, message: [asserted, r.stderr.trim()].filter(Boolean).join('\n'), out, outCycles, obs: observed.beats, obsCycles: observed.cycles, cycles, seconds: r.seconds, flags };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

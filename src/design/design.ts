@@ -11,6 +11,9 @@ import { GENERATOR, VERSION } from '../base/version.js';
 import { CONFIG_FORMAT } from '../base/config-format.js';
 import { renderTemplate } from '../render/templates.js';
 import { constraintFiles } from './constraints.js';
+import { designAxisPlan, withAxis } from './axis.js';
+import { interfacePage, interfacePageName } from './interface-page.js';
+import { testbenchFiles, type TestbenchRequest } from './testbench.js';
 
 export interface Design {
   config: ResolvedConfig;
@@ -34,11 +37,19 @@ export function configForManifest(cfg: ResolvedConfig): unknown {
 }
 
 export function deriveDesign(cfg: ResolvedConfig): { block: AnyBlock; derived: unknown } {
-  const block = blockFor(cfg.top);
+  // With `axis` the block's face is the AXI4-Stream wrapper: every consumer of the design
+  // (manifest, co-simulation, synthesis) then works on the wrapper as the top.
+  const core = blockFor(cfg.top);
+  const block = cfg.axis ? withAxis(core) : core;
   return { block, derived: block.derive(cfg) };
 }
 
-export function generateDesign(cfg: ResolvedConfig): Design {
+export interface GenerateOptions {
+  /** Also write the co-simulation testbench as files (`generate --testbench`, src/design/testbench.ts). */
+  testbench?: TestbenchRequest;
+}
+
+export function generateDesign(cfg: ResolvedConfig, opts: GenerateOptions = {}): Design {
   const { block, derived } = deriveDesign(cfg);
   const hash = configHash(cfg);
   const meta: RenderMeta = { generator: GENERATOR, version: VERSION, configHash: hash };
@@ -61,7 +72,13 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     }),
     kind: 'meta',
   };
-  const files = [...rtl, filelist, core, ...constraintFiles(cfg, topModule, hash, VERSION)];
+  const page: GeneratedFile = {
+    path: interfacePageName(cfg.name),
+    content: interfacePage({ name: cfg.name, configHash: hash, version: VERSION, block, derived, axis: designAxisPlan(blockFor(cfg.top), derived, cfg.axis) }),
+    kind: 'meta',
+  };
+  const files = [...rtl, filelist, core, page, ...constraintFiles(cfg, topModule, hash, VERSION)];
+  if (opts.testbench) files.push(...testbenchFiles({ name: cfg.name, configHash: hash, version: VERSION, block, derived, request: opts.testbench }));
   const manifest = {
     generator: GENERATOR,
     version: VERSION,
@@ -72,6 +89,7 @@ export function generateDesign(cfg: ResolvedConfig): Design {
     logPeTable: cfg.logPe.table ? { source: cfg.logPe.tableSource ?? 'inline', sha256: sha256(canonicalJson(cfg.logPe.table)) } : null,
     derived: block.describe(derived),
     ports,
+    ...(opts.testbench ? { testbench: opts.testbench } : {}),
     // Third-party primitive models the RTL needs beside its own files (simulation only;
     // every synthesis flow for the family knows the primitives): file inside Yosys's data
     // directory (`yosys-config --datdir`), and which of our files instantiate them.

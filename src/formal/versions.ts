@@ -26,7 +26,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TopPorts } from '../blocks/ports.js';
+import { readyPort, validPort, type TopPorts } from '../blocks/ports.js';
 import type { GeneratedFile } from '../render/files.js';
 import { runTool } from '../tools/run.js';
 import { withRtlDir } from '../tools/workdir.js';
@@ -69,13 +69,13 @@ export function versionsMiter(ports: TopPorts, gold: string, gate: string, domai
   const inPorts: { name: string; width: number }[] = [{ name: 'rst_ni', width: 1 }];
   const outs: string[] = [];
   for (const s of ports.inputs) {
-    inPorts.push({ name: `${s.name}_valid_i`, width: 1 });
+    inPorts.push({ name: validPort(s, 'in'), width: 1 });
     for (const f of s.fields) inPorts.push({ name: `${f.port}_i`, width: fieldWidths[`${f.port}_i`] ?? f.width });
-    outs.push(`${s.name}_ready_o`);
+    outs.push(readyPort(s, 'in'));
   }
   for (const s of ports.outputs) {
-    inPorts.push({ name: `${s.name}_ready_i`, width: 1 });
-    outs.push(`${s.name}_valid_o`);
+    inPorts.push({ name: readyPort(s, 'out'), width: 1 });
+    outs.push(validPort(s, 'out'));
   }
   const lines = ['// Formal miter (src/formal/versions.ts): two versions of one design, same inputs.', 'module sf_versions_miter (', '  input  logic clk_i,'];
   for (const p of inPorts) lines.push(`  input  logic [${p.width}-1:0] x_${p.name},`);
@@ -99,7 +99,7 @@ export function versionsMiter(ports: TopPorts, gold: string, gate: string, domai
   const checks = outs.map((o) => `(g_${o} == a_${o})`);
   for (const s of ports.outputs) {
     const fields = s.fields.map((f) => `(g_${f.port}_o == a_${f.port}_o)`).join(' && ');
-    checks.push(`(!g_${s.name}_valid_o || (${fields}))`);
+    checks.push(`(!g_${validPort(s, 'out')} || (${fields}))`);
   }
   lines.push(`  assign ok_o = ${checks.join(' && ')};`, '', 'endmodule', '');
   return lines.join('\n');
@@ -185,7 +185,7 @@ export async function proveVersionsEquivalent(opts: {
     // Temporal induction on "outputs agree and corresponding registers are equal". The
     // base case (only it: Yosys applies -set-at there, not to the induction step) starts
     // from a common power-up state with reset asserted and no input valid in the first cycle.
-    const quiet = ['x_rst_ni', ...opts.ports.inputs.map((s) => `x_${s.name}_valid_i`)].map((w) => `-set-at 1 ${w} 1'b0`).join(' ');
+    const quiet = ['x_rst_ni', ...opts.ports.inputs.map((s) => `x_${validPort(s, 'in')}`)].map((w) => `-set-at 1 ${w} 1'b0`).join(' ');
     const script = [...elaborate, `tee -o proof.txt sat -tempinduct -maxsteps ${maxSteps} -prove ok_o 1 ${eq('-prove')} ${eq('-set-at 1')} ${quiet} sf_versions_miter`].join('\n');
     writeFileSync(join(dir, 'prove.ys'), script);
     await runTool('yosys', ['-q', '-s', 'prove.ys'], 'proving two design versions equivalent', { cwd: dir, timeoutSeconds });

@@ -17,7 +17,9 @@
  *     only when unedited (an edited one is kept even with `force`);
  *   - anything else in the folder (the user's Makefile, test benches, synth-*.json
  *     reports, waveforms) is never touched;
- *   - the manifest is written last, so a reader that trusts it sees a complete design.
+ *   - the manifest is written last, so a reader that trusts it sees a complete design;
+ *   - a listed file is in the folder or in one subfolder of it (`testbench/`, written by
+ *     `generate --testbench`); a manifest entry that would leave the folder is ignored.
  *
  * Writers of one folder are serialised by a lock file (`.spikeforge-lock`, holding the
  * writer's pid; a lock whose process is gone is taken over), so concurrent runs end with
@@ -26,7 +28,7 @@
 import { mkdirs } from '../base/mkdirs.js';
 import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describeErrno, errnoOf, OutputError } from '../base/errors.js';
 import { sha256 } from '../base/hash.js';
 import { processAlive as alive } from '../base/cache-dir.js';
@@ -90,7 +92,9 @@ function isListing(v: unknown): v is ManifestListing {
 
 /** A listed path must stay inside the folder (a manifest is user-editable data). */
 function safeName(name: string): boolean {
-  return name.length > 0 && !name.includes('/') && !name.includes('\\') && name !== '.' && name !== '..';
+  // A file of the folder or of one subfolder of it (testbench/): never a path that leaves it.
+  const parts = name.split('/');
+  return parts.length <= 2 && parts.every((p) => p.length > 0 && !p.includes('\\') && p !== '.' && p !== '..');
 }
 
 function fail(target: string, e: unknown, what = 'cannot write'): never {
@@ -187,7 +191,8 @@ function shown(target: string): string {
 
 function writeOne(target: string, name: string, content: string): void {
   const path = join(target, name);
-  const tmp = join(target, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  // Beside the file, so a file in a subfolder (testbench/) is renamed within its own folder.
+  const tmp = join(dirname(path), `.${basename(name)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     mkdirs(dirname(path));
     const fd = openSync(tmp, 'w');
@@ -254,7 +259,9 @@ function writeLocked(target: string, files: DesignFile[], force: boolean): Write
         'SF_OUTPUT_EDITED',
       );
     }
-    const foreign = body.filter((f) => !listed.has(f.path) && state.entries.includes(f.path) && readIfFile(join(target, f.path))?.toString('utf8') !== f.content).map((f) => f.path);
+    // A file in a subfolder (testbench/) is foreign when it exists there with other content.
+    const present = (path: string) => (path.includes('/') ? existsSync(join(target, path)) : state.entries.includes(path));
+    const foreign = body.filter((f) => !listed.has(f.path) && present(f.path) && readIfFile(join(target, f.path))?.toString('utf8') !== f.content).map((f) => f.path);
     if (foreign.length) {
       throw new OutputError(
         `refusing to overwrite ${list(foreign)} in ${shown(target)}: spikeforge did not write ${foreign.length === 1 ? 'it' : 'them'} (not in its ${MANIFEST_FILE}), ` +

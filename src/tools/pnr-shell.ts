@@ -12,7 +12,7 @@
  * one flip-flop per port bit and one 2:1 mux per output bit, both off the design's own
  * critical paths. Built from the block's TopPorts only, so it works for every block.
  */
-import type { TopPorts } from '../blocks/ports.js';
+import { fieldPort, readyPort, validPort, type TopPorts } from '../blocks/ports.js';
 
 export interface PortBit {
   port: string;
@@ -33,15 +33,16 @@ export function portsOf(spec: TopPorts): { inputs: PortBit[]; outputs: PortBit[]
   const inputs: PortBit[] = [];
   const outputs: PortBit[] = [];
   for (const s of spec.inputs) {
-    inputs.push({ port: `${s.name}_valid_i`, width: 1 });
-    for (const f of s.fields) inputs.push({ port: `${f.port}_i`, width: f.width });
-    outputs.push({ port: `${s.name}_ready_o`, width: 1 });
+    inputs.push({ port: validPort(s, 'in'), width: 1 });
+    for (const f of s.fields) inputs.push({ port: fieldPort(f, 'in'), width: f.width });
+    outputs.push({ port: readyPort(s, 'in'), width: 1 });
   }
   for (const s of spec.outputs) {
-    outputs.push({ port: `${s.name}_valid_o`, width: 1 });
-    for (const f of s.fields) outputs.push({ port: `${f.port}_o`, width: f.width });
-    inputs.push({ port: `${s.name}_ready_i`, width: 1 });
+    outputs.push({ port: validPort(s, 'out'), width: 1 });
+    for (const f of s.fields) outputs.push({ port: fieldPort(f, 'out'), width: f.width });
+    inputs.push({ port: readyPort(s, 'out'), width: 1 });
   }
+  for (const f of spec.flags ?? []) outputs.push({ port: f.port, width: 1 });
   return { inputs, outputs };
 }
 

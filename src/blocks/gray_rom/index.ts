@@ -45,9 +45,11 @@ export const grayRom: BlockSpec<GrayDerived, GrayRomInputs, GrayRomOutputs> = {
   model: grayRomModel,
   ports: (g) => ({
     top: grayRomModule(g),
-    inputs: [{ name: 'pos', fields: [{ port: 'pos', width: g.posWidth }] }],
-    outputs: [{ name: 'code', fields: [{ port: 'code', width: g.bits }] }],
+    inputs: [{ name: 'pos', fields: [{ port: 'pos', width: g.posWidth, doc: 'position p (unsigned)' }] }],
+    outputs: [{ name: 'code', fields: [{ port: 'code', width: g.bits, doc: 'Gray-PE code of p' }] }],
   }),
+  // Lookups have no timesteps: every beat is a frame of its own (tlast on every beat).
+  frames: () => ({ pos: { beats: 1, what: 'one lookup' }, code: { beats: 1, what: 'one code' } }),
   cycles,
   vectors: {
     inputs: (g, json, where) => ({

@@ -68,16 +68,20 @@ export const lifArray: BlockSpec<LifDerived, LifArrayInputs, LifArrayOutputs> = 
   model: lifArrayModel,
   ports: (d) => ({
     top: lifArrayModule(d),
-    inputs: [{ name: 'cur', fields: [{ port: 'cur', width: d.lanes * d.input.bits }] }],
+    inputs: [{ name: 'cur', fields: [{ port: 'cur', width: d.lanes * d.input.bits, signed: d.input.signed, doc: `${d.lanes} current(s) of ${d.input.bits} bits: lane l (bits [l·${d.input.bits}, (l+1)·${d.input.bits})) drives neuron g·${d.lanes} + l of group g` }] }],
     outputs: [
       {
         name: 'spk',
         fields: [
-          { port: 'spk', width: d.lanes },
-          { port: 'mem', width: d.lanes * d.width },
+          { port: 'spk', width: d.lanes, doc: `bit l: neuron g·${d.lanes} + l of group g spiked` },
+          { port: 'mem', width: d.lanes * d.width, signed: true, doc: `${d.lanes} membrane(s) of ${d.width} bits after the step, lane l at bits [l·${d.width}, (l+1)·${d.width})` },
         ],
       },
     ],
+  }),
+  frames: (d) => ({
+    cur: { beats: d.groups, what: `one timestep: ${d.groups} beat(s) of ${d.lanes} currents` },
+    spk: { beats: d.groups, what: `one timestep: ${d.groups} beat(s) of ${d.lanes} neurons` },
   }),
   cycles: (d, cases) => lifCycles(d, cases.length),
   vectors: {

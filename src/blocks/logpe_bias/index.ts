@@ -58,13 +58,15 @@ export const logPeBias: BlockSpec<LogPeDerived, LogPeBiasInputs, LogPeBiasOutput
       {
         name: 'pair',
         fields: [
-          { port: 'qi', width: l.idxWidth },
-          { port: 'kj', width: l.idxWidth },
+          { port: 'qi', width: l.idxWidth, doc: 'query index i (unsigned)' },
+          { port: 'kj', width: l.idxWidth, doc: 'key index j (unsigned)' },
         ],
       },
     ],
-    outputs: [{ name: 'bias', fields: [{ port: 'bias', width: l.biasWidth }] }],
+    outputs: [{ name: 'bias', fields: [{ port: 'bias', width: l.biasWidth, doc: 'Log-PE bias of (i, j) (unsigned)' }] }],
   }),
+  // Pairs have no timesteps: every beat is a frame of its own (tlast on every beat).
+  frames: () => ({ pair: { beats: 1, what: 'one (i, j) pair' }, bias: { beats: 1, what: 'one bias' } }),
   // One pair per clock plus the output register.
   cycles: (_l, cases) => cases.reduce((n, c) => n + c.pairs.length, 0) + 1,
   vectors: {

@@ -51,6 +51,14 @@ export function ssaParams(s: SsaDerived): Record<string, string | number> {
   };
 }
 
+/** A spike row field of the head's streams: bit order, heads and folding. */
+function rowDoc(s: SsaDerived, what: string): string {
+  const E = s.fold.engines;
+  const heads = E === 1 ? '' : `, head e of the beat at bits [e·${s.dim}, (e+1)·${s.dim})`;
+  const fold = s.fold.headsPerEngine > 1 ? ` (folded: a beat carries ${E} of the ${s.heads} heads, head group by head group)` : '';
+  return `${what} spike row: bit c of a head is feature c (D = ${s.dim})${heads}${fold}`;
+}
+
 export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
   name: 'ssa_head',
   summary: 'Spiking self-attention head: XNOR scores with Gray-PE/Log-PE, A·V, LIF (SPEC §6)',
@@ -83,13 +91,20 @@ export const ssaHead: BlockSpec<SsaDerived, SsaInputs, Outputs> = {
       {
         name: 'kv',
         fields: [
-          { port: 'k', width: s.portWidth },
-          { port: 'v', width: s.portWidth },
+          { port: 'k', width: s.portWidth, doc: rowDoc(s, 'key') },
+          { port: 'v', width: s.portWidth, doc: rowDoc(s, 'value') },
         ],
       },
-      { name: 'q', fields: [{ port: 'q', width: s.portWidth }] },
+      { name: 'q', fields: [{ port: 'q', width: s.portWidth, doc: rowDoc(s, 'query') }] },
     ],
-    outputs: [{ name: 'y', fields: [{ port: 'y', width: s.portWidth }] }],
+    outputs: [{ name: 'y', fields: [{ port: 'y', width: s.portWidth, doc: rowDoc(s, 'output') }] }],
+  }),
+  // Folded heads stream head group by head group, each with all T timesteps: a frame is the
+  // N rows of one timestep of one head group either way.
+  frames: (s) => ({
+    kv: { beats: s.seqLen, what: `one timestep (of one head group when folded): the ${s.seqLen} K/V rows` },
+    q: { beats: s.seqLen, what: `one timestep (of one head group when folded): the ${s.seqLen} query rows` },
+    y: { beats: s.seqLen, what: `one timestep (of one head group when folded): the ${s.seqLen} output spike rows` },
   }),
   cycles: (s, cases) => ssaCycles(s, cases.length),
   vectors: {

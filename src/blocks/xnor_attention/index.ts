@@ -54,21 +54,26 @@ export const xnorAttention: BlockSpec<XnorDerived, XnorInputs, XnorOutputs> = {
   ports: (d) => ({
     top: xnorAttentionModule(d),
     inputs: [
-      { name: 'k', fields: [{ port: 'k', width: d.dim }] },
-      { name: 'q', fields: [{ port: 'q', width: d.dim }] },
+      { name: 'k', fields: [{ port: 'k', width: d.dim, doc: `key spike row k_j: bit c is feature c (D = ${d.dim})` }] },
+      { name: 'q', fields: [{ port: 'q', width: d.dim, doc: `query spike row q_i: bit c is feature c (D = ${d.dim})` }] },
     ],
     outputs: [
       {
         name: 'score',
         fields: [
-          { port: 'score', width: d.lanes * d.scoreWidth },
-          { port: 'score_keep', width: d.lanes },
-          { port: 'score_last', width: 1 },
-          { port: 'score_qi', width: d.idxWidth },
-          { port: 'score_kj', width: d.idxWidth },
+          { port: 'score', width: d.lanes * d.scoreWidth, doc: `${d.lanes} score lane(s) of ${d.scoreWidth} bits: lane l (bits [l·${d.scoreWidth}, (l+1)·${d.scoreWidth})) is S[qi][kj + l]` },
+          { port: 'score_keep', width: d.lanes, doc: 'bit l: lane l holds a real score (0 past N − 1 in the last beat of a row)' },
+          { port: 'score_last', width: 1, doc: 'last beat of a score row' },
+          { port: 'score_qi', width: d.idxWidth, doc: 'query row i of this beat' },
+          { port: 'score_kj', width: d.idxWidth, doc: 'key index of lane 0' },
         ],
       },
     ],
+  }),
+  frames: (d) => ({
+    k: { beats: d.seqLen, what: `one timestep: the ${d.seqLen} key rows` },
+    q: { beats: d.seqLen, what: `one timestep: the ${d.seqLen} query rows` },
+    score: { beats: d.seqLen * d.beats, what: `one timestep: ${d.seqLen} score rows of ${d.beats} beat(s)` },
   }),
   cycles: (d, cases) => engineCycles(d, cases.length * d.timesteps),
   vectors: {
