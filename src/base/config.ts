@@ -100,7 +100,8 @@ export const FOLD_ALLOWED = 'allowed: "auto" or an object with keys headsPerEngi
 export const BOARD_NAMES = ['icebreaker'] as const;
 export type BoardName = (typeof BOARD_NAMES)[number];
 const boardShape = {
-  name: oneOf(BOARD_NAMES),
+  // The only board so far is the default: `"board": {}` is the iCEBreaker at 115200 baud.
+  name: oneOf(BOARD_NAMES).default('icebreaker'),
   baud: int(300, 3_000_000).default(115200),
   timeoutMs: int(1, 10_000).default(250),
 };
@@ -224,7 +225,7 @@ describeKeys(rootShape, {
     'spikeforge addition: true wraps the top module in <top module>_axis, an AXI4-Stream face (tdata/tvalid/tready/tlast per stream, tlast on the last beat of every frame: a timestep of rows, or every beat for gray_rom and logpe_bias) with a sticky error_o for an input tlast on the wrong beat; the wrapper becomes the top. docs/integration.md.',
 });
 describeKeys(boardShape, {
-  name: 'The board: "icebreaker" (1BitSquared iCEBreaker: iCE40 UP5K in the SG48 package, 12 MHz oscillator, FTDI UART on pins 6 and 9).',
+  name: 'The board (default "icebreaker"): "icebreaker" (1BitSquared iCEBreaker: iCE40 UP5K in the SG48 package, 12 MHz oscillator, FTDI UART on pins 6 and 9).',
   baud: 'UART bits per second, 8N1. The divider is round(clock / baud); a divider below 4 or an actual rate more than 2% off is refused, naming the actual rate.',
   timeoutMs: 'A frame that stops arriving for this long is dropped: the board flushes the half-received frame and restarts the head, so a host can always resynchronise by waiting this long.',
 });

@@ -81,7 +81,9 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
 
 /** The first issue of a failed parse as key, value and allowed; `root` names the whole value. */
 export function firstIssue(schema: z.ZodType, raw: unknown, error: z.ZodError, root: string): IssueReport {
-  let issue = error.issues[0]!;
+  // An unknown key first: it is most often a misspelt one, and then the key it should have
+  // been is "missing" too (board: {"nmae": …} is better named as nmae than as name missing).
+  let issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0]!;
   // A union (fold: "auto" or an object) reports only that no branch matched; when the value
   // is a plain object, the object branch's own first issue says what is wrong inside it. (An
   // array keeps the union's own message: it says what shape the whole value must have.)
