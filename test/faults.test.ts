@@ -683,7 +683,9 @@ describe('the build cache under concurrency', () => {
     await expectBitExact(d, 2);
   });
 
-  it('two concurrent check --rtl processes on the same new design both pass and leave one entry', async () => {
+  // The next two build new models every run; test/cache.test.ts's SIGKILL test covers both
+  // (several processes on one new model, a killed build) in make test.
+  it.runIf(FULL)(`two concurrent check --rtl processes on the same new design both pass and leave one entry${FULL ? '' : FULL_ONLY}`, async () => {
     const dir = tmp();
     const vf = vectorFile('pub_gray.json');
     vf.config.name = `race_p_${process.pid}_${Date.now() % 100000}`;
@@ -703,7 +705,7 @@ describe('the build cache under concurrency', () => {
     expect(cacheEntries('icarus', mi.key)).toEqual([mi.key]);
   });
 
-  it('a build killed half-way leaves no usable-looking entry, and the next run builds and passes', async () => {
+  it.runIf(FULL)(`a build killed half-way leaves no usable-looking entry, and the next run builds and passes${FULL ? '' : FULL_ONLY}`, async () => {
     const dir = tmp();
     const cfg = join(dir, 'cfg.json');
     const name = `killed_${process.pid}_${Date.now() % 100000}`;
