@@ -98,6 +98,7 @@ export const lifArrayHarness: BlockHarness<LifDerived, LifArrayInputs, LifArrayO
     const matrix = (f: (t: number, i: number) => bigint) =>
       Array.from({ length: T }, (_, t) => Array.from({ length: M }, (_, i) => onPort(f(t, i))));
     const theta = d.thetaFx;
+    const firstStepCurrent = (h: bigint) => (d.decayInput ? (h - d.vResetFx) << BigInt(d.tauLog2) : h - d.vResetFx);
 
     const cases: StimulusCase<LifArrayInputs>[] = [
       { name: 'max_current', inputs: { currents: matrix(() => hi) } },
@@ -109,6 +110,10 @@ export const lifArrayHarness: BlockHarness<LifDerived, LifArrayInputs, LifArrayO
       // Around the threshold: H lands on θ_fx − 1, θ_fx, θ_fx + 1 for τ = 1 and close by otherwise.
       { name: 'near_threshold', inputs: { currents: matrix((t, i) => theta + BigInt(((t + i) % 3) - 1)) } },
       { name: 'ramp', inputs: { currents: matrix((t, i) => lo + ((hi - lo) * BigInt(t * M + i)) / BigInt(Math.max(1, T * M - 1))) } },
+      // The first step's H exactly on θ_fx − 1, θ_fx, θ_fx + 1 for every τ: from V = Vr,
+      // H = Vr + (X >>> k) with the input decayed and Vr + X without. A threshold one unit off
+      // (or > for >=) is seen here; near_threshold lands exactly only for k = 0.
+      { name: 'first_step_at_threshold', inputs: { currents: matrix((t, i) => (t === 0 ? firstStepCurrent(theta + BigInt((i % 3) - 1)) : 0n)) } },
     ];
     for (let n = 0; n < count; n++) {
       const style = n % 3;

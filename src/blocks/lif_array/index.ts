@@ -105,8 +105,14 @@ export const lifArray: BlockSpec<LifDerived, LifArrayInputs, LifArrayOutputs> = 
     { neurons: 4, lanes: 2, timesteps: 4, lif: { tauLog2: 1, reset: 'soft', threshold: 0.5 } },
     { neurons: 3, lanes: 1, timesteps: 3, lif: { tauLog2: 2, decayInput: false, reset: 'hard', vReset: -0.25, threshold: 1.25, fracBits: 10, width: 14 } },
     // Membranes in RAM: block RAM with a narrow stored width and an offset; single-port banks.
-    { neurons: 4, lanes: 2, timesteps: 3, fold: { membranes: 'memory' }, lif: { tauLog2: 1, decayInput: false, vReset: -0.25, threshold: 1.25, inputWidth: 10 } },
-    { neurons: 6, lanes: 2, timesteps: 4, fold: { membranes: 'memory', memory: 'spram' }, lif: { tauLog2: 1, threshold: 0.5, inputWidth: 10 } },
+    // 13-bit currents: the membrane settles at Vr + 2·X, up to 1.75, so θ = 1.25 is reached
+    // (with 10-bit currents it settled near 0 and this subject never spiked either).
+    { neurons: 4, lanes: 2, timesteps: 3, fold: { membranes: 'memory' }, lif: { tauLog2: 1, decayInput: false, vReset: -0.25, threshold: 1.25, inputWidth: 13 } },
+    // θ = 0.0625 (256 in units of 2^−12): reachable with 10-bit currents (at most 511; with
+    // the input decayed the membrane tends to the current). With θ = 0.5 this subject never
+    // spiked, so a mutant that tied its spike output to 0 could not be seen (mutation run of
+    // 2026-11-30).
+    { neurons: 6, lanes: 2, timesteps: 4, fold: { membranes: 'memory', memory: 'spram' }, lif: { tauLog2: 1, threshold: 0.0625, inputWidth: 10 } },
   ],
   fuzz: lifArrayFuzz,
 };
