@@ -179,6 +179,10 @@ describe('ssa_head observation (SPIKEFORGE_OBSERVE): the membranes catch what th
     const moved = { ...obs, obs_score_e1: obs['obs_score_e1']!.map((b, k) => (k === x.beats ? [0n, ...b.slice(1)] : b)) };
     const got = decode(s, inputs, moved)[0] as { scores: unknown[][][][] };
     expect(got.scores[1]![0]![1]![0]).toBe('missing');
+    // A keep mask that marks a lane past the last key (N = 5, 2 lanes: the last beat keeps 1)
+    // is named at the beat's first key.
+    const wide = { ...obs, obs_score_e0: obs['obs_score_e0']!.map((b, k) => (k === x.beats - 1 ? [b[0]!, b[1]!, 3n, b[3]!] : b)) };
+    expect((decode(s, inputs, wide)[0] as { scores: unknown[][][][] }).scores[0]![0]![0]![4]).toMatch(/keep marks lane 1 \(key 5\), past the last key 4/);
     // A dropped O row shifts the rest of the case's rows up and leaves the last one missing.
     const dropped = { ...obs, obs_av_e0: obs['obs_av_e0']!.filter((_, k) => k !== 3) };
     const av = (decode(s, inputs, dropped)[1] as { av: unknown[][][][] }).av;

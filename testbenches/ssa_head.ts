@@ -111,7 +111,14 @@ function decodeObserved(s: SsaDerived, cases: SsaInputs[], obs: StreamBeats): Re
         const i = Number(qi);
         for (let l = 0; l < x.lanes; l++) {
           const j = Number(kj) + l;
-          if (!((keep! >> BigInt(l)) & 1n) || i >= N || j >= N) continue;
+          const kept = ((keep! >> BigInt(l)) & 1n) === 1n;
+          if (kept && j >= N && i < N && Number(kj) < N) {
+            // A lane past the last key marked valid (the engine's keep mask is wrong on a
+            // ragged last beat): named at the beat's first key, which is in range.
+            per[c]!.scores[h]![t]![i]![Number(kj)] = `beat ${k}: keep marks lane ${l} (key ${j}), past the last key ${N - 1}`;
+            break;
+          }
+          if (!kept || i >= N || j >= N) continue;
           per[c]!.scores[h]![t]![i]![j] = Number((bus! >> BigInt(l * x.scoreWidth)) & mask(x.scoreWidth));
         }
       });
