@@ -15,10 +15,11 @@ import { renderTemplate } from '../render/templates.js';
 import { toolVersion } from '../tools/run.js';
 import { StreamLink, type ByteLink } from '../tools/byte-link.js';
 import { buildCachedSim, verilatorHost, type CachedSim } from './cache.js';
-import { compileVerilatorModel } from './verilator.js';
+import { compileVerilatorModel, VERILATOR_FLAGS } from './verilator.js';
 
 /** The build flags: randomised initial state and the design's assertions, as in every co-simulation. */
-const FLAGS = ['--x-assign', 'unique', '--x-initial', 'unique', '--assert', '-DSPIKEFORGE_ASSERT', '-Wno-fatal'];
+// Every co-simulation flag but the observation streams: the board harness drives pins only.
+const FLAGS = VERILATOR_FLAGS.filter((f) => f !== '-DSPIKEFORGE_OBSERVE');
 
 /** The board settings of a design, or a config error naming the key. */
 export function boardOf(design: Design): { s: SsaDerived; top: string } {

@@ -12,35 +12,21 @@
  * compiler builds its own entry instead of loading one that would not run.
  */
 import { mkdirs } from '../base/mkdirs.js';
-import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { report } from 'node:process';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
 import { inCache, removeAbandoned, TEMP_OWNER, tempOwner } from '../base/cache-dir.js';
-import { probeTool, toolVersion } from '../tools/run.js';
+import { probeTool, toolPath, toolVersion } from '../tools/run.js';
 
 const BUILD_TEMP = new RegExp(`^\\.[0-9a-f]+\\.tmp-${TEMP_OWNER}[0-9a-f]+$`);
 
 /** Removes temporary build folders whose owner is gone (src/base/cache-dir.ts); returns their names. */
 export function removeStaleBuilds(root: string): string[] {
   return removeAbandoned(root, BUILD_TEMP);
-}
-
-/** The absolute path of `tool` on PATH (as the shell would run it), or the name when not found. */
-export function toolPath(tool: string): string {
-  if (tool.includes('/')) return tool;
-  for (const d of (process.env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-    try {
-      accessSync(join(d, tool), constants.X_OK);
-      return join(d, tool);
-    } catch {
-      // not here
-    }
-  }
-  return tool;
 }
 
 /** The C runtime the process runs on (`glibc 2.36`, or `unknown` elsewhere). */

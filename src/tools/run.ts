@@ -37,20 +37,29 @@ export interface RunResult {
 
 const found = new Map<string, boolean>();
 
+/** The executable `tool` names as the shell would find it (PATH lookup; a path is taken as it is), or null. */
+function findOnPath(tool: string): string | null {
+  const dirs = tool.includes('/') ? [''] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
+  for (const d of dirs) {
+    const p = d ? join(d, tool) : tool;
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** The absolute path of `tool` on PATH (as the shell would run it), or the name when not found. */
+export function toolPath(tool: string): string {
+  return tool.includes('/') ? tool : (findOnPath(tool) ?? tool);
+}
+
 /** Whether `tool` is an executable on PATH (or a path to one); looked up once per tool, without spawning. */
 export async function hasTool(tool: string): Promise<boolean> {
-  if (!found.has(tool)) {
-    const dirs = tool.includes('/') ? [''] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
-    const ok = dirs.some((d) => {
-      try {
-        accessSync(d ? join(d, tool) : tool, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    found.set(tool, ok);
-  }
+  if (!found.has(tool)) found.set(tool, findOnPath(tool) !== null);
   return found.get(tool)!;
 }
 
@@ -178,15 +187,11 @@ export async function probeTool(tool: string, args: string[], what: string): Pro
 
 /** The real path of the executable `tool` names (PATH lookup, symlinks resolved). */
 function resolveTool(tool: string): string {
-  const dirs = tool.includes('/') ? [''] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
-  for (const d of dirs) {
-    const p = d ? join(d, tool) : tool;
-    try {
-      accessSync(p, constants.X_OK);
-      return realpathSync(p);
-    } catch {
-      // not here
-    }
+  const p = findOnPath(tool);
+  if (p === null) return tool;
+  try {
+    return realpathSync(p);
+  } catch {
+    return tool;
   }
-  return tool;
 }
