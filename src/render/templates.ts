@@ -5,26 +5,34 @@
  * `{{` survives into the output.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
+import type HandlebarsNs from 'handlebars';
 import { TEMPLATES_DIR } from '../base/paths.js';
 
-const hb = Handlebars.create();
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
-let partialsLoaded = false;
+const compiled = new Map<string, HandlebarsNs.TemplateDelegate>();
+let hbEnv: typeof HandlebarsNs | null = null;
 
-function loadPartials(): void {
-  if (partialsLoaded) return;
+/**
+ * A Handlebars environment of our own with the partials registered, made on the first
+ * render. Handlebars (a CommonJS package) is required here, not imported at the top: the
+ * commands that render nothing (check, verify --design, sweep merges, --help) start
+ * without its forty-odd modules.
+ */
+function handlebars(): typeof HandlebarsNs {
+  if (hbEnv) return hbEnv;
+  const hb = (createRequire(import.meta.url)('handlebars') as typeof HandlebarsNs).create();
   const dir = join(TEMPLATES_DIR, 'partials');
   for (const file of readdirSync(dir)) {
     if (file.endsWith('.hbs')) hb.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(join(dir, file), 'utf8'));
   }
-  partialsLoaded = true;
+  hbEnv = hb;
+  return hb;
 }
 
 /** Renders `templates/<relPath>` with `context`. */
 export function renderTemplate(relPath: string, context: object): string {
-  loadPartials();
+  const hb = handlebars();
   let template = compiled.get(relPath);
   if (!template) {
     const source = readFileSync(join(TEMPLATES_DIR, relPath), 'utf8');

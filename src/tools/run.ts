@@ -16,7 +16,7 @@ import { CACHE_DIR } from '../base/paths.js';
 import { writeCacheFile } from '../base/cache-dir.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
 import { mkdirs } from '../base/mkdirs.js';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { ToolFailedError, ToolMissingError, ToolTimeoutError } from '../base/errors.js';
 import { interrupted, stopSignal, throwIfStopped } from '../base/interrupt.js';
 
@@ -85,8 +85,18 @@ export function killRunningTools(signal: NodeJS.Signals = 'SIGKILL'): void {
 
 process.once('exit', () => killRunningTools('SIGKILL'));
 
+/**
+ * execa, loaded on first use: it is a hundred modules, a quarter of a second of every CLI
+ * start, and commands that run no tool (generate, check, golden, --help) never need it.
+ */
+export async function loadExeca(): Promise<typeof import('execa')> {
+  return import('execa');
+}
+
 export async function runTool(tool: string, args: string[], what: string, opts: RunOptions): Promise<RunResult> {
   await requireTool(tool);
+  const { execa } = await loadExeca();
+  // After the last await before the spawn: a stop requested meanwhile starts nothing.
   throwIfStopped(what);
   const started = performance.now();
   const child: ResultPromise = execa(tool, args, {

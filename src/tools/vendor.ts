@@ -13,10 +13,9 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { ToolFailedError } from '../base/errors.js';
 import { VENDOR_LIBRARY_FILES, type VendorLibrary } from '../render/files.js';
-import { requireTool } from './run.js';
+import { loadExeca, requireTool } from './run.js';
 
 export interface VendorModel {
   library: VendorLibrary;
@@ -36,6 +35,7 @@ async function yosysDatdir(): Promise<string> {
   if (datdir) return datdir;
   const env = process.env['SPIKEFORGE_YOSYS_DATDIR'];
   if (env) return (datdir = env);
+  const { execa } = await loadExeca();
   const cfg = await execa('yosys-config', ['--datdir'], { reject: false });
   if (cfg.exitCode === 0 && String(cfg.stdout).trim()) return (datdir = String(cfg.stdout).trim());
   await requireTool('yosys');
