@@ -17,6 +17,7 @@ import { verilatorSimKey } from '../src/cosim/verilator.js';
 import { writeFileAtomically } from '../src/io/write.js';
 import { ROOT } from './helpers/cli.js';
 import { design } from './helpers/design.js';
+import { FULL, FULL_ONLY } from './helpers/tier.js';
 
 const BIN = join(ROOT, 'bin', 'spikeforge.js');
 const tmp = () => mkdtempSync(join(tmpdir(), 'sf-cache-'));
@@ -109,7 +110,9 @@ describe('model keys', () => {
 });
 
 describe('several processes on one shared cache', () => {
-  it('a build SIGKILLed mid-way blocks and corrupts nothing: concurrent processes build and pass, one entry remains, the dead build is cleaned up, another machine\'s build is left alone', async () => {
+  // A signal test with several real builds (about 30 s): full tier. `make test` keeps the
+  // in-process race of two builds of one new model (test/faults.test.ts).
+  it.skipIf(!FULL)(`a build SIGKILLed mid-way blocks and corrupts nothing: concurrent processes build and pass, one entry remains, the dead build is cleaned up, another machine's build is left alone${FULL ? '' : FULL_ONLY}`, async () => {
     const dir = tmp();
     const cache = join(dir, 'cache');
     const env = { SPIKEFORGE_CACHE_DIR: cache };

@@ -404,6 +404,7 @@ describe('lif_array RTL: co-simulation and portability', () => {
   });
 });
 
+// One mutant per storage in `make test`, all in `make test-full` (each is a Verilator build).
 describe('lif_array co-simulation catches broken RTL', () => {
   it('fails when the saturation is dropped', async () => {
     const d = design({ ...base, name: 'lif_nosat', neurons: 2, timesteps: 4, lif: { tauLog2: 1, threshold: 0.5, fracBits: 4, width: 8, inputWidth: 10 } });
@@ -414,13 +415,13 @@ describe('lif_array co-simulation catches broken RTL', () => {
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model: case "max_current"/);
   });
 
-  it('fails when the arithmetic shift becomes a logical one', async () => {
+  it.skipIf(!FULL)(`fails when the arithmetic shift becomes a logical one${FULL ? '' : FULL_ONLY}`, async () => {
     const d = design({ ...base, name: 'lif_lsr', neurons: 2, timesteps: 4, lif: { tauLog2: 2, threshold: 0.5, inputWidth: 8 } });
     const broken = mutate(d, 'lif_lsr_lif_neuron.sv', (sv) => sv.replace('(d_c >>> TauLog2)', '(d_c >> TauLog2)'));
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model/);
   });
 
-  it('fails when t = 0 reads the stored state instead of Vr (back-to-back sequences)', async () => {
+  it.skipIf(!FULL)(`fails when t = 0 reads the stored state instead of Vr (back-to-back sequences)${FULL ? '' : FULL_ONLY}`, async () => {
     const d = design({ ...base, name: 'lif_seq', neurons: 2, timesteps: 3, lif: { tauLog2: 1, threshold: 0.5, inputWidth: 8 } });
     const broken = mutate(d, 'lif_seq_lif_array.sv', (sv) =>
       sv.replace('assign v_prev = first_step ? {Lanes{VReset}} : state_q[group_q];', 'assign v_prev = state_q[group_q];'),
@@ -479,7 +480,7 @@ describe('lif_array with membranes in RAM: co-simulation and portability', () =>
 });
 
 describe('lif_array with membranes in RAM: broken RTL fails', () => {
-  it('fails when t = 0 uses the stored membranes instead of Vr', async () => {
+  it.skipIf(!FULL)(`fails when t = 0 uses the stored membranes instead of Vr${FULL ? '' : FULL_ONLY}`, async () => {
     const d = design({ ...base, name: 'lifm_t0', neurons: 4, lanes: 2, timesteps: 3, fold: { membranes: 'memory' }, lif: { threshold: 0.5, inputWidth: 8 } });
     const broken = mutate(d, 'lifm_t0_lif_array.sv', (sv) => sv.replace('first1_q ? VReset : v_back', 'v_back').replace('.re_i   (accept && !first_step)', '.re_i   (accept)'));
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model/);

@@ -322,7 +322,7 @@ describe.concurrent('logpe_bias co-simulation catches broken RTL', () => {
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/RTL differs from the golden model: .*expected 4, got 5/);
   });
 
-  rtlIt('fails when the stage ignores back-pressure', async () => {
+  rtlItFull('fails when the stage ignores back-pressure', async () => {
     const d = design({ ...base, name: 'lp_bp', seqLen: 12, logPe: { impl: 'distance-rom' } });
     const broken = mutate(d, 'lp_bp_logpe_bias.sv', (sv) => sv.replace('assign pair_ready_o = !valid_q || bias_ready_i;', "assign pair_ready_o = 1'b1;"));
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/stalled beat|differs|more beats/);

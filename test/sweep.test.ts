@@ -119,7 +119,10 @@ describe('sweep file', () => {
 });
 
 describe('running a sweep', () => {
-  it('resumes after being killed halfway without redoing finished points', async () => {
+  // Sweeps with kills, shards and merges run many processes and synthesis runs: the full
+  // tier holds them (issue 15 §5). `make test` keeps one small sweep with every kind of
+  // point result, a SIGTERM, top-K and the sweep file's errors.
+  it.skipIf(!FULL)(`resumes after being killed halfway without redoing finished points${FULL ? '' : FULL_ONLY}`, async () => {
     const dir = tmp();
     const out = join(dir, 'out');
     const sweep = writeSweep(dir, {
@@ -200,7 +203,7 @@ describe('running a sweep', () => {
     expect(readdirSync(join(out, 'points'))).toHaveLength(ok);
   });
 
-  it(`Ctrl-C and SIGTERM to the process group at random moments keep every finished point, record the rest as not run and resume exactly them (2 signals)`, async () => {
+  it.skipIf(!FULL)(`Ctrl-C and SIGTERM to the process group at random moments keep every finished point, record the rest as not run and resume exactly them (2 signals)${FULL ? '' : FULL_ONLY}`, async () => {
     await interruptRounds(2, { seqLen: [5, 17, 65, 257] }, { target: 'ice40' }, 0, [0.6, 2.5], 1);
   });
 
@@ -251,7 +254,7 @@ describe('running a sweep', () => {
     expect(results(out).summary.counts).toMatchObject({ ok: 3, invalid: 1, timeout: 0 });
   });
 
-  it('gives the same results in shards joined by merge as in one piece', async () => {
+  it.skipIf(!FULL)(`gives the same results in shards joined by merge as in one piece${FULL ? '' : FULL_ONLY}`, async () => {
     const dir = tmp();
     const sweep = writeSweep(dir, {
       name: 'sharded',
@@ -452,7 +455,7 @@ function shardWork(): { work: string; env: Record<string, string> } {
 }
 
 describe('shards: one folder per shard, --shard auto errors, merge --complete (the array runs are in test/cluster.test.ts)', () => {
-  it('refuses a second shard in a folder that holds another one, and merge --complete names the missing shard and points', async () => {
+  it.skipIf(!FULL)(`refuses a second shard in a folder that holds another one, and merge --complete names the missing shard and points${FULL ? '' : FULL_ONLY}`, async () => {
     const { work, env } = shardWork();
     const sf = (args: string[], extra: Record<string, string> = {}) =>
       execa(process.execPath, [join(ROOT, 'bin', 'spikeforge.js'), ...args], { cwd: work, env: { ...env, ...extra }, reject: false, extendEnv: false });
