@@ -74,9 +74,34 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
   return { ...built, waveExt: wave === 'none' ? null : wave };
 }
 
+/** The model's own C++ files, as Verilator lists them in `<prefix>_classes.mk`. */
+export function modelClasses(classesMk: string): string[] {
+  const out: string[] = [];
+  for (const list of ['VM_CLASSES_FAST', 'VM_CLASSES_SLOW', 'VM_SUPPORT_FAST', 'VM_SUPPORT_SLOW']) {
+    const m = new RegExp(`^${list} \\+= \\\\\n((?:\\t\\S+ \\\\\n)*)`, 'm').exec(classesMk);
+    if (!m) throw new Error(`${list} is not in the Verilator class list (an unknown Verilator version?)`);
+    for (const line of m[1]!.split('\n')) {
+      const name = line.replace(/\\$/, '').trim();
+      if (name) out.push(name);
+    }
+  }
+  return out;
+}
+
+/** Make variables that empty the model's class lists: the unity file compiles those classes. */
+const NO_MODEL_CLASSES = ['VM_CLASSES_FAST=', 'VM_CLASSES_SLOW=', 'VM_SUPPORT_FAST=', 'VM_SUPPORT_SLOW='];
+
 /**
  * Verilator builds the harness `tb.cpp` and the design in `tmp` into `obj/Vsim` (every
  * Verilator model: co-simulation, netlist, the simulated board).
+ *
+ * One translation unit per build: `unity.cpp` includes the model's classes and then the
+ * harness, and Verilator's own makefile links it with its runtime (verilated.cpp and
+ * friends, the same for every design, from ccache). Verilator's `--build` would compile
+ * the model (Vtop__ALL.cpp) and the harness apart, each parsing verilated.h and the C++
+ * library again: measured here, 3.85 s of CPU per new design against 2.6 s this way.
+ * The makefile still supplies every compiler flag, define and library, so nothing of
+ * Verilator's build is written down twice.
  */
 export async function compileVerilatorModel(tmp: string, top: string, flags: readonly string[], svPaths: readonly string[], what: string, timeoutSeconds: number): Promise<void> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
@@ -88,14 +113,20 @@ export async function compileVerilatorModel(tmp: string, top: string, flags: rea
     env['CCACHE_BASEDIR'] = tmp;
     env['CCACHE_NOHASHDIR'] = '1';
   }
+  // Verilator needs the user file to exist; its content is written once the classes are known.
+  writeFileSync(join(tmp, 'unity.cpp'), '');
   const args = [
-    '--cc', '--exe', '--build', '-j', String(Math.max(1, cpus().length)), '--Mdir', 'obj', '--top-module', top,
+    '--cc', '--exe', '--Mdir', 'obj', '--top-module', top,
     // A fixed class name: Verilator mangles some identifiers (e.g. a double underscore)
     // in the class it names after the top module.
     '--prefix', 'Vtop', '-o', 'Vsim',
-    ...flags, '-CFLAGS', '-O1', ...svPaths, 'tb.cpp',
+    ...flags, '-CFLAGS', '-O1', ...svPaths, 'unity.cpp',
   ];
   await runTool('verilator', args, what, { cwd: tmp, timeoutSeconds, env });
+  const classes = modelClasses(readFileSync(join(tmp, 'obj', 'Vtop_classes.mk'), 'utf8'));
+  // The classes are found on the makefile's include path (-I. in obj); tb.cpp beside unity.cpp.
+  writeFileSync(join(tmp, 'unity.cpp'), `${[...classes.map((c) => `#include "${c}.cpp"`), '#include "tb.cpp"'].join('\n')}\n`);
+  await runTool('make', ['-C', 'obj', '-f', 'Vtop.mk', '-j', String(Math.max(1, cpus().length)), ...NO_MODEL_CLASSES, 'Vsim'], what, { cwd: tmp, timeoutSeconds, env });
 }
 
 /** Verilator with VCD waveforms: the build a failing run is repeated on for its waveform. */
