@@ -22,6 +22,7 @@ import { SIMULATORS } from '../src/cosim/simulators.js';
 import { verilatorSimKey } from '../src/cosim/verilator.js';
 import { design, expectBitExact, mutate, VECTORS_DIR } from './helpers/design.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
+import { runMain } from './helpers/cli.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'spikeforge.js');
 const tmp = (tag = 'sf-faults-') => mkdtempSync(join(tmpdir(), tag));
@@ -30,6 +31,16 @@ const NO_TRACE = /\n\s+at \S+ \(|internal error/;
 async function run(args: string[], opts: Options = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const r = await execa(process.execPath, [BIN, ...args], { reject: false, timeout: 300_000, cwd: PACKAGE_ROOT, ...opts });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * The same command through the CLI's main() in this process: the malformed-file cases check
+ * messages and exit codes, which main() decides; one real process (bad JSON, below) shows
+ * the launcher passes them through. Each spawn costs about half a second of start-up.
+ */
+async function inProcess(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const r = await runMain(args);
+  return { exitCode: r.code, stdout: r.out, stderr: r.err };
 }
 
 function vectorFile(name: string): Record<string, any> {
@@ -78,7 +89,7 @@ describe('malformed vector files exit 2 naming the place', () => {
       [{ ...base, config: { ...base.config, seqLen: 0 } }, /config: config key "seqLen": value 0/],
     ];
     for (const [vf, message] of variants) {
-      const r = await run(['check', writeVectors(dir, vf)]);
+      const r = await inProcess(['check', writeVectors(dir, vf)]);
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(NO_TRACE);
@@ -95,7 +106,7 @@ describe('malformed vector files exit 2 naming the place', () => {
       [{ ...base, cases: [{ name: 'a', inputs: { positions: [1] }, expected: [3] }] }, /cases\[0\]: "expected" must be an object/],
     ];
     for (const [vf, message] of variants) {
-      const r = await run(['check', writeVectors(dir, vf)]);
+      const r = await inProcess(['check', writeVectors(dir, vf)]);
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
     }
@@ -118,7 +129,7 @@ describe('malformed vector files exit 2 naming the place', () => {
       [edit((c) => (c.expected.codes[7] = null)), /expected\.codes\[7\]: must be a number .*\(got null\)/],
     ];
     for (const [vf, message] of variants) {
-      const r = await run(['check', writeVectors(dir, vf)]);
+      const r = await inProcess(['check', writeVectors(dir, vf)]);
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/error\[SF_VECTORS_INVALID\]/);
       expect(r.stderr).toMatch(message);
@@ -131,12 +142,12 @@ describe('malformed vector files exit 2 naming the place', () => {
     const vf = vectorFile('pub_gray.json');
     for (const c of vf.cases) delete c.expected;
     const path = writeVectors(dir, vf);
-    const r = await run(['check', path]);
+    const r = await inProcess(['check', path]);
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/v\.json: no expected values: the file checks nothing/);
     const empty = writeVectors(dir, { ...vf, cases: vf.cases.map((c: any) => ({ ...c, expected: {} })) }, 'empty.json');
-    expect((await run(['check', empty])).exitCode).toBe(2);
-    const rtl = await run(['check', path, '--rtl', '--trace-dir', dir]);
+    expect((await inProcess(['check', empty])).exitCode).toBe(2);
+    const rtl = await inProcess(['check', path, '--rtl', '--trace-dir', dir]);
     expect(rtl.exitCode, rtl.stderr).toBe(0);
     expect(rtl.stdout).toMatch(/no expected values in the file; the RTL under verilator matches the golden model/);
   });
@@ -145,7 +156,7 @@ describe('malformed vector files exit 2 naming the place', () => {
     const dir = tmp();
     const vf = vectorFile('pub_gray.json');
     vf.cases[1].expected = { ...vf.cases[1].expected, scores: [1] };
-    const r = await run(['check', writeVectors(dir, vf)]);
+    const r = await inProcess(['check', writeVectors(dir, vf)]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/case "positions_1": expected key "scores" is not an output of gray_rom \(outputs: codes\)/);
   });
@@ -169,7 +180,7 @@ describe('malformed vector files exit 2 naming the place', () => {
       [edit((c) => (c.inputs.q[0][0] = 5)), new RegExp(`${at}\\.q\\[0\\]\\[0\\]: must be a hex string of 3 digits`)],
     ];
     for (const [vf, message] of variants) {
-      const r = await run(['check', writeVectors(dir, vf)]);
+      const r = await inProcess(['check', writeVectors(dir, vf)]);
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(NO_TRACE);
@@ -181,12 +192,12 @@ describe('malformed vector files exit 2 naming the place', () => {
     const base = vectorFile('pub_lif_k2_soft.json');
     const tooMany = JSON.parse(JSON.stringify(base));
     tooMany.cases[0].inputs.currents[0].push(0);
-    let r = await run(['check', writeVectors(dir, tooMany)]);
+    let r = await inProcess(['check', writeVectors(dir, tooMany)]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/cases\[0\] \("[^"]+"\): inputs\.currents\[0\]: must have 8 entries, has 9/);
     const huge = JSON.parse(JSON.stringify(base));
     huge.cases[0].inputs.currents[1][2] = 1e30;
-    r = await run(['check', writeVectors(dir, huge)]);
+    r = await inProcess(['check', writeVectors(dir, huge)]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/inputs\.currents\[1\]\[2\]: must be an integer from/);
   });
