@@ -238,11 +238,12 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
       [['synth', '--design', dir], /--design .*: the folder holds no spikeforge manifest\.json/],
       [['verify', '--design', join(dir, 'nothing')], /--design .*nothing: no such folder/],
     ];
+    // Argument checks are main()'s: in-process (a process per case costs half a second each).
     for (const [args, message] of cases) {
-      const r = await cli(args);
-      expect(r.exitCode, args.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const r = await runMain(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
     }
   });
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandPoints, inShard, parseSweep, timeoutFor } from '../src/sweep/spec.js';
 import { paretoFront, type PointResult } from '../src/sweep/results.js';
-import { cli, ROOT } from './helpers/cli.js';
+import { cli, ROOT, runMain } from './helpers/cli.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
 import { Rng } from '../src/base/rng.js';
 
@@ -106,15 +106,16 @@ describe('sweep file', () => {
     expect(r.stderr).toMatch(/bad\.yaml: sweep key "axes\.lanez"/);
     expect(existsSync(join(dir, 'o'))).toBe(false);
     const good = writeSweep(dir, { base: GRAY_BASE, axes: { seqLen: [4] } });
-    const s = await cli(['sweep', good, '--shard', '3/2', '-o', join(dir, 'o')]);
-    expect(s.exitCode).toBe(2);
-    expect(s.stderr).toMatch(/option --shard: value "3\/2" is not allowed; allowed: K\/N/);
-    const k = await cli(['sweep', good, '--synth', 'best', '-o', join(dir, 'o')]);
-    expect(k.exitCode).toBe(2);
-    expect(k.stderr).toMatch(/option --synth: value "best".*top-K/);
-    const y = await cli(['sweep', writeSweep(dir, 'axes: [1, 2', 'broken.yaml')]);
-    expect(y.exitCode).toBe(2);
-    expect(y.stderr).toMatch(/broken\.yaml is not valid YAML/);
+    // The option checks are main()'s: in-process.
+    const s = await runMain(['sweep', good, '--shard', '3/2', '-o', join(dir, 'o')]);
+    expect(s.code).toBe(2);
+    expect(s.err).toMatch(/option --shard: value "3\/2" is not allowed; allowed: K\/N/);
+    const k = await runMain(['sweep', good, '--synth', 'best', '-o', join(dir, 'o')]);
+    expect(k.code).toBe(2);
+    expect(k.err).toMatch(/option --synth: value "best".*top-K/);
+    const y = await runMain(['sweep', writeSweep(dir, 'axes: [1, 2', 'broken.yaml')]);
+    expect(y.code).toBe(2);
+    expect(y.err).toMatch(/broken\.yaml is not valid YAML/);
   });
 });
 
