@@ -18,6 +18,8 @@ import { verifyDesign } from '../src/app/verify.js';
 import { SIMULATORS, type Simulator } from '../src/cosim/simulators.js';
 import { lifStep } from '../src/blocks/lif_array/model.js';
 import type { Design } from '../src/design/design.js';
+import { subjectsFor } from '../src/mutation/subjects.js';
+import type { SsaInputs } from '../src/blocks/ssa_head/model.js';
 
 const base = {
   top: 'ssa_head',
@@ -461,6 +463,20 @@ describe('ssa_head stimulus lands near the threshold', () => {
       expect(y, name).toBeLessThanOrEqual(0.8);
     });
   }
+
+  it('the first case after reset sets every Q, K and V bit, so every score of the first row counts in its sum', () => {
+    // State that comes out of reset wrong (the A·V stage's read-beat counter not at 0) spoils
+    // only the first row after reset: a beat dropped or added there must change that row's
+    // sums, which an all-zero first case would hide (its sums are 0 either way).
+    for (const { design: d } of subjectsFor('ssa_head')) {
+      const s = d.derived as SsaDerived;
+      const first = d.block.harness.stimulus(s, new Rng(1), 0)[0]! as { inputs: SsaInputs };
+      const all = (1n << BigInt(s.width)) - 1n;
+      for (const m of [first.inputs.q, first.inputs.k, first.inputs.v]) expect(m.flat().every((row) => row === all), d.config.name).toBe(true);
+      const out = d.block.model(s, first.inputs) as { scores: number[][][][] };
+      for (const head of out.scores) expect(head[0]![0]!.every((score) => score > 0), d.config.name).toBe(true);
+    }
+  });
 
   it('verify prints the output spike rate with the stimulus rates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sf-rate-'));

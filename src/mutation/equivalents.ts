@@ -177,22 +177,6 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
       'Under Verilator the assertion "a V bank is read only while busy" kills it (seeds 1–10 checked on a one-lane ' +
       'head); Icarus runs compile without the assertions',
   },
-  {
-    blocks: ['ssa_head'],
-    file: '<name>_attn_v.sv',
-    op: "fill->'1",
-    mutated: "rbeat_q <= '1;",
-    subject: 'mut_ssa_head_5',
-    owner: 'ssa_head (the task that observes the head\'s internals in co-simulation)',
-    reason:
-      'the A·V stage\'s read-beat counter comes out of reset at its last value instead of 0 in the folded subject with ' +
-      'membranes in single-port banks. Found when the folded subjects joined the sample; it passes verify at seeds 1–3 ' +
-      'with 20 random cases under Verilator. Analysed with the A·V sums observed (SPIKEFORGE_OBSERVE): only the ' +
-      'first row after reset is summed wrongly (its first beat reads the last V word and does not restart the sum, ' +
-      'the wrapped counter restarts it at the next beat), and the first case after reset is always the all_zero ' +
-      'corner, whose V rows are all zero, so that row is 0 either way; it survives on every subject with the beat ' +
-      'counter (seeds 1–3, Icarus). Needed: a first case with V set, or a reset between cases',
-  },
 ];
 
 /** The known test gap a surviving mutant belongs to (with its owner), or null. */
