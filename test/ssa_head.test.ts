@@ -96,6 +96,25 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     // The observed membranes name it at the first step that carries charge (before, the spikes of a near-threshold case did).
     for (const seed of [1, 2, 3]) await expect(expectBitExact(broken, 8, seed)).rejects.toThrow(/case "[^"]+": membrane\[[1-9]\d*\]\[\d+\]\[\d+\]: expected -?\d+, got -?\d+/);
   });
+  it('back-pressure reaches inside the head at every seed: the LIF array\'s single-port hazard tested the wrong way fails at seed 1', async () => {
+    // Membranes in single-port banks, engine-bound: the first beat of a timestep meets the
+    // last beat of the one before (the hazard) only while the output holds the head up.
+    // With a ready of 30–90% per clock that took a seed drawing it below about 0.5 (this
+    // mutant survived seeds 1 and 3); paced to the output rate (pacedBackPressure) it is
+    // reached in every run. Icarus: one build of well under a second.
+    const sp = design({ top: 'ssa_head', name: 'ssa_haz', seqLen: 4, dim: 4, timesteps: 3, lanes: 1, fold: { membranes: 'memory', neuronLanes: 2, memory: 'spram' }, similarity: 'and', scale: 0.0625, lif: { threshold: 0.5 } });
+    const broken = mutate(sp, 'ssa_haz_lif_array.sv', (sv) => sv.replace('(step_q[0] != parity1_q)', '(step_q[0] == parity1_q)'));
+    const log: string[] = [];
+    await expect(verifyDesign(broken, { vectors: 8, seed: 1, trace: false, traceDir: traceDir(), failureWaveform: false, simulator: 'icarus', log: (l) => log.push(l) })).rejects.toThrow(
+      // Under Icarus the membrane read from the bank being written is X (Verilator: a wrong
+      // membrane), in the back-pressure run (seed 2 = seed + 1).
+      /undefined value \(X\/Z\) under icarus: harness: stream y [\s\S]*obs_mem_e0_v_o[\s\S]*run: seed 2, /,
+    );
+    // A row leaves every 4 clocks at best: the ready is scaled to about a quarter of its draw.
+    const pReady = Number(/back-pressure: pValid [\d.]+, pReady ([\d.]+)/.exec(log.join('\n'))?.[1]);
+    expect(pReady).toBeGreaterThan(0);
+    expect(pReady).toBeLessThan(0.3);
+  });
   it('fails when a row does not restart its sum', async () => {
     const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("(s1_first_q ? '0 : acc_q[c*OW +: OW])", 'acc_q[c*OW +: OW]'));
     await expect(expectBitExact(broken, 4)).rejects.toThrow(/RTL differs from the golden model: case "[^"]+": av\[/);

@@ -150,6 +150,9 @@ function decodeObserved(s: SsaDerived, cases: SsaInputs[], obs: StreamBeats): Re
 
 export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs, 'spikes'>> = {
   observe: { streams: ssaObserveStreams, decode: decodeObserved },
+  // A spike row leaves every ceil(N / lanes) clocks at best: unscaled back-pressure would
+  // rarely reach the A·V stage, the engine or the LIF array's single-port hazard.
+  pacedBackPressure: true,
   encode: (s, cases) => ({
     kv: cases.flatMap((c) => {
       const k = streamRows(s, c.k);
