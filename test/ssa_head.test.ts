@@ -88,6 +88,18 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     expect(broken.files.find((f) => f.path === 'ssa_bank_attn_v.sv')!.content).toContain('row_done ||');
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/assertion failed: .*V bank \d read after it was freed/);
   });
+  it.runIf(FULL)(`an assertion (SPIKEFORGE_ASSERT) catches V holding back a key the engine would take: the V buffer cut to two banks${FULL ? '' : FULL_ONLY}`, async () => {
+    // With two banks V of t + 2 needs t's bank, which the last beats of t still hold when the
+    // engine frees their key bank: the design waits correctly, but the premise of the
+    // argued equivalence of v_ready_o tied high (src/mutation/equivalents.ts) is broken.
+    // A Verilator build of its own, hence the full tier.
+    const one = design({ ...base, name: 'ssa_two', lanes: 1 });
+    const broken = mutate(one, 'ssa_two_attn_v.sv', (sv) =>
+      sv.replace("wbank_q <= (wbank_q == 2'd2) ? 2'd0 : wbank_q + 2'd1;", "wbank_q <= (wbank_q == 2'd1) ? 2'd0 : wbank_q + 2'd1;").replace("rbank_q <= (rbank_q == 2'd2) ? 2'd0 : rbank_q + 2'd1;", "rbank_q <= (rbank_q == 2'd1) ? 2'd0 : rbank_q + 2'd1;"),
+    );
+    expect(broken.files.find((f) => f.path === 'ssa_two_attn_v.sv')!.content).toContain("rbank_q == 2'd1");
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/assertion failed: .*V holds back a key row the engine would take/);
+  });
   it('fails when the head\'s LIF neurons drop the decay (named at the observed membranes, seeds 1-3)', async () => {
     // This mutant survived while the stimulus made the paper's head fire on nearly every V bit.
     const dk = design({ ...base, name: 'ssa_decay', scale: 0.125, lif: { threshold: 0.5 } });

@@ -104,6 +104,25 @@ export const EQUIVALENTS: Equivalent[] = [
   },
   {
     blocks: ['ssa_head'],
+    file: '<name>_attn_v.sv',
+    op: /^(v_ready_o=1|tie1)$/,
+    mutated: /^assign v_ready_o = (1'b1|'1);$/,
+    // Every subject with N·ceil(N / lanes) ≥ the engine's latency; not mut_ssa_head_3
+    // (N = 2, one beat per row, latency 3), where V really waits and the mutant is killed.
+    subject: /^mut_ssa_head_[01245]$/,
+    reason:
+      'V never has to wait in these subjects: a timestep has N·ceil(N / lanes) ≥ (engine latency) score beats, and ' +
+      'the engine takes the keys of timestep t only after issuing the last beat of t − 2, when every beat of t − 3 ' +
+      'has left its pipeline and been read by the A·V stage, which frees the V bank of t − 3, the one V of t goes to. ' +
+      'So v_ready_o is high whenever the engine could take a key, and tying it high changes nothing (the third V bank ' +
+      'only keeps pace). Checked in every Verilator co-simulation of these designs by the assertion "V holds back a ' +
+      'key row the engine would take" (attn_head, SPIKEFORGE_ASSERT, generated only where N·ceil(N / lanes) ≥ ' +
+      'latency); it fires when the V buffer is cut to two banks, and on mut_ssa_head_3 with the condition forced. ' +
+      'The induction proof cannot show it: it needs that invariant, which relates the engine\'s key banks to the ' +
+      'V buffer\'s',
+  },
+  {
+    blocks: ['ssa_head'],
     file: '<name>_xnor_attention.sv',
     op: "fill->'1",
     mutated: "count_q <= (side_pc[0] && !LastKeep[l]) ? '1 : count;",
