@@ -141,6 +141,11 @@ export function renderSsaHead(s: SsaDerived, meta: RenderMeta): GeneratedFile[] 
     lifMem,
     lifStage: attnLifModule(s),
     neuronLanes: s.fold.neuronLanes,
+    // A timestep's score beats (N * ceil(N / lanes)) at least fill the engine's pipeline: V
+    // never holds a key back (checked under SPIKEFORGE_ASSERT). Not so for tiny N (N = 2,
+    // one beat per row, latency 3), where the engine can issue all of t + 1 while the last
+    // beat of t is still in the A·V stage, and V of t + 3 really waits for t's bank.
+    vNeverWaits: s.seqLen * x.beats >= x.latency,
   });
   const top = renderTemplate('ssa_head/ssa_head.sv.hbs', {
     header: header(

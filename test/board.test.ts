@@ -184,10 +184,10 @@ describe('board: the whole board top co-simulated over its serial line', () => {
   it('a half-sent frame is flushed after the time-out, and the next frames pass', async () => {
     const vf = loadVectorFile(file);
     const link = openSimulatedBoard(await buildBoardSim(vf.design), vf.design, { seed: 2 });
-    // A frame one byte short, all ones: kept, the next frame's start byte would complete it
-    // and the first case would get the spikes of all-ones inputs.
+    // A frame one byte short, all zeros: kept, the next frame's start byte would complete it
+    // and the first case (all ones) would get the spikes of all-zero inputs.
     const b = (vf.design.derived as SsaDerived).board!;
-    await link.write(Uint8Array.from([FRAME_START, ...new Array<number>(b.frameBytes - 2).fill(0xff)]));
+    await link.write(Uint8Array.from([FRAME_START, ...new Array<number>(b.frameBytes - 2).fill(0x00)]));
     // The head answers the rows it could compute (all but the last). The host's settle time
     // throws that away while the simulation runs past the 12,000-clock time-out.
     const log: string[] = [];
@@ -200,7 +200,7 @@ describe('board: the whole board top co-simulated over its serial line', () => {
   it('a host sending 25% slow (5 clocks per bit for 4) gets no valid answer, and the board reports lost bytes', async () => {
     const vf = loadVectorFile(file);
     const link = openSimulatedBoard(await buildBoardSim(vf.design), vf.design, { seed: 1, rxDivider: 5 });
-    await expect(runBoard(vf, link, { idleMs: 300 })).rejects.toThrow(/board: case "all_zero": spikes\[0\]\[0\]: expected .*, got "missing" \(received \d+ of 33 bytes from the simulated board/);
+    await expect(runBoard(vf, link, { idleMs: 300 })).rejects.toThrow(/board: case "all_one": spikes\[0\]\[0\]: expected .*, got "missing" \(received \d+ of 33 bytes from the simulated board/);
     await expect(link.close()).rejects.toThrow(/the simulated board lit its red LED: a received byte was lost or had a bad stop bit/);
   });
 

@@ -18,6 +18,8 @@ import { verifyDesign } from '../src/app/verify.js';
 import { SIMULATORS, type Simulator } from '../src/cosim/simulators.js';
 import { lifStep } from '../src/blocks/lif_array/model.js';
 import type { Design } from '../src/design/design.js';
+import { subjectsFor } from '../src/mutation/subjects.js';
+import type { SsaInputs } from '../src/blocks/ssa_head/model.js';
 
 const base = {
   top: 'ssa_head',
@@ -86,6 +88,18 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     expect(broken.files.find((f) => f.path === 'ssa_bank_attn_v.sv')!.content).toContain('row_done ||');
     await expect(expectBitExact(broken, 2)).rejects.toThrow(/assertion failed: .*V bank \d read after it was freed/);
   });
+  it.runIf(FULL)(`an assertion (SPIKEFORGE_ASSERT) catches V holding back a key the engine would take: the V buffer cut to two banks${FULL ? '' : FULL_ONLY}`, async () => {
+    // With two banks V of t + 2 needs t's bank, which the last beats of t still hold when the
+    // engine frees their key bank: the design waits correctly, but the premise of the
+    // argued equivalence of v_ready_o tied high (src/mutation/equivalents.ts) is broken.
+    // A Verilator build of its own, hence the full tier.
+    const one = design({ ...base, name: 'ssa_two', lanes: 1 });
+    const broken = mutate(one, 'ssa_two_attn_v.sv', (sv) =>
+      sv.replace("wbank_q <= (wbank_q == 2'd2) ? 2'd0 : wbank_q + 2'd1;", "wbank_q <= (wbank_q == 2'd1) ? 2'd0 : wbank_q + 2'd1;").replace("rbank_q <= (rbank_q == 2'd2) ? 2'd0 : rbank_q + 2'd1;", "rbank_q <= (rbank_q == 2'd1) ? 2'd0 : rbank_q + 2'd1;"),
+    );
+    expect(broken.files.find((f) => f.path === 'ssa_two_attn_v.sv')!.content).toContain("rbank_q == 2'd1");
+    await expect(expectBitExact(broken, 2)).rejects.toThrow(/assertion failed: .*V holds back a key row the engine would take/);
+  });
   it('fails when the head\'s LIF neurons drop the decay (named at the observed membranes, seeds 1-3)', async () => {
     // This mutant survived while the stimulus made the paper's head fire on nearly every V bit.
     const dk = design({ ...base, name: 'ssa_decay', scale: 0.125, lif: { threshold: 0.5 } });
@@ -93,6 +107,25 @@ describe('ssa_head co-simulation catches broken RTL', () => {
     expect(broken.files.find((f) => f.path === 'ssa_decay_lif_neuron.sv')!.content).toContain("assign u_c = '0;");
     // The observed membranes name it at the first step that carries charge (before, the spikes of a near-threshold case did).
     for (const seed of [1, 2, 3]) await expect(expectBitExact(broken, 8, seed)).rejects.toThrow(/case "[^"]+": membrane\[[1-9]\d*\]\[\d+\]\[\d+\]: expected -?\d+, got -?\d+/);
+  });
+  it('back-pressure reaches inside the head at every seed: the LIF array\'s single-port hazard tested the wrong way fails at seed 1', async () => {
+    // Membranes in single-port banks, engine-bound: the first beat of a timestep meets the
+    // last beat of the one before (the hazard) only while the output holds the head up.
+    // With a ready of 30–90% per clock that took a seed drawing it below about 0.5 (this
+    // mutant survived seeds 1 and 3); paced to the output rate (pacedBackPressure) it is
+    // reached in every run. Icarus: one build of well under a second.
+    const sp = design({ top: 'ssa_head', name: 'ssa_haz', seqLen: 4, dim: 4, timesteps: 3, lanes: 1, fold: { membranes: 'memory', neuronLanes: 2, memory: 'spram' }, similarity: 'and', scale: 0.0625, lif: { threshold: 0.5 } });
+    const broken = mutate(sp, 'ssa_haz_lif_array.sv', (sv) => sv.replace('(step_q[0] != parity1_q)', '(step_q[0] == parity1_q)'));
+    const log: string[] = [];
+    await expect(verifyDesign(broken, { vectors: 8, seed: 1, trace: false, traceDir: traceDir(), failureWaveform: false, simulator: 'icarus', log: (l) => log.push(l) })).rejects.toThrow(
+      // Under Icarus the membrane read from the bank being written is X (Verilator: a wrong
+      // membrane), in the back-pressure run (seed 2 = seed + 1).
+      /undefined value \(X\/Z\) under icarus: harness: stream y [\s\S]*obs_mem_e0_v_o[\s\S]*run: seed 2, /,
+    );
+    // A row leaves every 4 clocks at best: the ready is scaled to about a quarter of its draw.
+    const pReady = Number(/back-pressure: pValid [\d.]+, pReady ([\d.]+)/.exec(log.join('\n'))?.[1]);
+    expect(pReady).toBeGreaterThan(0);
+    expect(pReady).toBeLessThan(0.3);
   });
   it('fails when a row does not restart its sum', async () => {
     const broken = mutate(d, 'ssa_mut_attn_v.sv', (sv) => sv.replace("(s1_first_q ? '0 : acc_q[c*OW +: OW])", 'acc_q[c*OW +: OW]'));
@@ -461,6 +494,20 @@ describe('ssa_head stimulus lands near the threshold', () => {
       expect(y, name).toBeLessThanOrEqual(0.8);
     });
   }
+
+  it('the first case after reset sets every Q, K and V bit, so every score of the first row counts in its sum', () => {
+    // State that comes out of reset wrong (the A·V stage's read-beat counter not at 0) spoils
+    // only the first row after reset: a beat dropped or added there must change that row's
+    // sums, which an all-zero first case would hide (its sums are 0 either way).
+    for (const { design: d } of subjectsFor('ssa_head')) {
+      const s = d.derived as SsaDerived;
+      const first = d.block.harness.stimulus(s, new Rng(1), 0)[0]! as { inputs: SsaInputs };
+      const all = (1n << BigInt(s.width)) - 1n;
+      for (const m of [first.inputs.q, first.inputs.k, first.inputs.v]) expect(m.flat().every((row) => row === all), d.config.name).toBe(true);
+      const out = d.block.model(s, first.inputs) as { scores: number[][][][] };
+      for (const head of out.scores) expect(head[0]![0]!.every((score) => score > 0), d.config.name).toBe(true);
+    }
+  });
 
   it('verify prints the output spike rate with the stimulus rates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sf-rate-'));

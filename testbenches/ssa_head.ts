@@ -150,6 +150,9 @@ function decodeObserved(s: SsaDerived, cases: SsaInputs[], obs: StreamBeats): Re
 
 export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs, 'spikes'>> = {
   observe: { streams: ssaObserveStreams, decode: decodeObserved },
+  // A spike row leaves every ceil(N / lanes) clocks at best: unscaled back-pressure would
+  // rarely reach the A·V stage, the engine or the LIF array's single-port hazard.
+  pacedBackPressure: true,
   encode: (s, cases) => ({
     kv: cases.flatMap((c) => {
       const k = streamRows(s, c.k);
@@ -168,9 +171,12 @@ export const ssaHeadHarness: BlockHarness<SsaDerived, SsaInputs, Pick<SsaOutputs
   stimulus: (s, rng, count) => {
     const all = mask(s.width);
     const cases: StimulusCase<SsaInputs>[] = [
-      { name: 'all_zero', inputs: { q: matrix(s, () => 0n), k: matrix(s, () => 0n), v: matrix(s, () => 0n) } },
-      // Largest scores and sums: the widest O and the fastest-charging neurons.
+      // Largest scores and sums: the widest O and the fastest-charging neurons. First, so
+      // the first row after reset has every score and every V bit set: state that comes out
+      // of reset wrong (a read-beat counter not at 0) spoils that row's sum, where an
+      // all-zero first case would sum to 0 either way.
       { name: 'all_one', inputs: { q: matrix(s, () => all), k: matrix(s, () => all), v: matrix(s, () => all) } },
+      { name: 'all_zero', inputs: { q: matrix(s, () => 0n), k: matrix(s, () => 0n), v: matrix(s, () => 0n) } },
       { name: 'q_one_k_zero_v_one', inputs: { q: matrix(s, () => all), k: matrix(s, () => 0n), v: matrix(s, () => all) } },
       { name: 'alternating', inputs: { q: matrix(s, (t, i) => ((i + t) % 2 ? all : 0n)), k: matrix(s, (_t, i) => (i % 2 ? 0n : all)), v: matrix(s, (_t, i) => (i % 3 ? all : 0n)) } },
     ];

@@ -41,6 +41,15 @@ export interface BlockHarness<D, I, O> {
     decode(d: D, cases: I[], obs: StreamBeats): Record<string, unknown>[];
   };
   /**
+   * Set for a block whose output delivers a beat only every few clocks (the head: one spike
+   * row per ceil(N / lanes) score beats, or per dim / neuronLanes neuron beats). A ready
+   * that is high on 30–90% of the clocks then almost never holds such an output up, so the
+   * stall logic inside (the A·V stage, the LIF array's hazard, the engine's pipeline) would
+   * be reached only by luck. verify's back-pressure run scales its output ready probability
+   * by the output beats per clock of its full-throughput run instead (src/app/verify.ts).
+   */
+  pacedBackPressure?: boolean;
+  /**
    * A fault in the captured beats that decode() cannot show as a wrong value (the AXI4-Stream
    * wrapper's tlast), or null. Optional: most harnesses put every fault into the values.
    */

@@ -52,6 +52,21 @@ export interface VerifyReport {
   spikeRates: Record<string, number>;
 }
 
+/**
+ * The back-pressure run's output ready probability for a block whose output is slow
+ * (harness.pacedBackPressure): p times the output beats per clock the full-throughput run
+ * delivered (its busiest output stream). The output then takes beats at p times the rate the
+ * design can deliver them, so every buffer inside fills and every stall path is taken in
+ * every run, whatever the seed. (An unscaled p of 0.3–0.9 against a head that offers a row
+ * every 3 or 4 clocks stalled the A·V stage, the engine and the LIF array only at the
+ * seeds that drew p below about 0.5.)
+ */
+function pacedReady(p: number, design: Design, cases: StimulusCase<unknown>[], fullCycles: number): number {
+  const beats = Math.max(...Object.values(design.block.harness.expectedBeats(design.derived, cases.map((c) => c.inputs))));
+  const rate = Math.min(1, beats / Math.max(1, fullCycles));
+  return Number((p * rate).toPrecision(3));
+}
+
 function countValues(v: unknown): number {
   return Array.isArray(v) ? v.reduce((n: number, x) => n + countValues(x), 0) : 1;
 }
@@ -90,6 +105,7 @@ export async function verifyDesign(design: Design, opts: VerifyOptions): Promise
   let tracePath: string | null = null;
   let observed: string[] = [];
   for (const s of settings) {
+    if (s.label === 'back-pressure' && block.harness.pacedBackPressure) s.pReady = pacedReady(s.pReady, design, cases, runs[0]!.cycles);
     log(`simulating (${s.label}: pValid ${s.pValid}, pReady ${s.pReady}, seed ${s.seed})...`);
     const { label, ...run } = s;
     const check = await cosimCompare(design, cases, expected, run, build, sim);

@@ -104,6 +104,25 @@ export const EQUIVALENTS: Equivalent[] = [
   },
   {
     blocks: ['ssa_head'],
+    file: '<name>_attn_v.sv',
+    op: /^(v_ready_o=1|tie1)$/,
+    mutated: /^assign v_ready_o = (1'b1|'1);$/,
+    // Every subject with N·ceil(N / lanes) ≥ the engine's latency; not mut_ssa_head_3
+    // (N = 2, one beat per row, latency 3), where V really waits and the mutant is killed.
+    subject: /^mut_ssa_head_[01245]$/,
+    reason:
+      'V never has to wait in these subjects: a timestep has N·ceil(N / lanes) ≥ (engine latency) score beats, and ' +
+      'the engine takes the keys of timestep t only after issuing the last beat of t − 2, when every beat of t − 3 ' +
+      'has left its pipeline and been read by the A·V stage, which frees the V bank of t − 3, the one V of t goes to. ' +
+      'So v_ready_o is high whenever the engine could take a key, and tying it high changes nothing (the third V bank ' +
+      'only keeps pace). Checked in every Verilator co-simulation of these designs by the assertion "V holds back a ' +
+      'key row the engine would take" (attn_head, SPIKEFORGE_ASSERT, generated only where N·ceil(N / lanes) ≥ ' +
+      'latency); it fires when the V buffer is cut to two banks, and on mut_ssa_head_3 with the condition forced. ' +
+      'The induction proof cannot show it: it needs that invariant, which relates the engine\'s key banks to the ' +
+      'V buffer\'s',
+  },
+  {
+    blocks: ['ssa_head'],
     file: '<name>_xnor_attention.sv',
     op: "fill->'1",
     mutated: "count_q <= (side_pc[0] && !LastKeep[l]) ? '1 : count;",
@@ -176,22 +195,6 @@ export const KNOWN_GAPS: (Equivalent & { owner: string })[] = [
       'needs a directed run where the next V rows arrive while the last query row of a timestep is still summed. ' +
       'Under Verilator the assertion "a V bank is read only while busy" kills it (seeds 1–10 checked on a one-lane ' +
       'head); Icarus runs compile without the assertions',
-  },
-  {
-    blocks: ['ssa_head'],
-    file: '<name>_attn_v.sv',
-    op: "fill->'1",
-    mutated: "rbeat_q <= '1;",
-    subject: 'mut_ssa_head_5',
-    owner: 'ssa_head (the task that observes the head\'s internals in co-simulation)',
-    reason:
-      'the A·V stage\'s read-beat counter comes out of reset at its last value instead of 0 in the folded subject with ' +
-      'membranes in single-port banks. Found when the folded subjects joined the sample; it passes verify at seeds 1–3 ' +
-      'with 20 random cases under Verilator. Analysed with the A·V sums observed (SPIKEFORGE_OBSERVE): only the ' +
-      'first row after reset is summed wrongly (its first beat reads the last V word and does not restart the sum, ' +
-      'the wrapped counter restarts it at the next beat), and the first case after reset is always the all_zero ' +
-      'corner, whose V rows are all zero, so that row is 0 either way; it survives on every subject with the beat ' +
-      'counter (seeds 1–3, Icarus). Needed: a first case with V set, or a reset between cases',
   },
 ];
 
