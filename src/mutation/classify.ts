@@ -18,7 +18,7 @@
  *                      KNOWN_GAPS) or unexplained.
  */
 import type { BlockName } from '../base/config.js';
-import { ToolTimeoutError } from '../base/errors.js';
+import { ToolFailedError, ToolTimeoutError } from '../base/errors.js';
 import type { Design } from '../design/design.js';
 import type { GrayDerived } from '../blocks/gray_rom/derive.js';
 import type { LogPeDerived } from '../blocks/logpe_bias/derive.js';
@@ -79,6 +79,11 @@ export async function neuronChain(design: Design, mutant: GeneratedFile[], site:
     : null;
 }
 
+/** The first line of a tool's output that says ERROR (else the message's first line). */
+function firstError(message: string): string {
+  return message.split('\n').find((l) => /ERROR/.test(l))?.trim() ?? message.split('\n')[0]!;
+}
+
 /** Classifies a mutant that passed the co-simulation. */
 export async function classifySurvivor(block: BlockName, design: Design, mutant: GeneratedFile[], site: MutationSite, opts: ClassifyOptions): Promise<SurvivorClass> {
   const prefix = design.config.name;
@@ -114,8 +119,12 @@ export async function classifySurvivor(block: BlockName, design: Design, mutant:
       };
     }
   } catch (e) {
-    if (!(e instanceof ToolTimeoutError)) throw e;
-    opts.log?.(`induction proof of ${site.file}:${site.line} ran out of time`);
+    // A proof that cannot run proves nothing: out of time, or a mutant Yosys refuses to
+    // elaborate into the miter (a constant pushed a part-select out of range, leaving an
+    // output port tied to constants). The survivor stays a survivor, with the reason logged.
+    if (e instanceof ToolTimeoutError) opts.log?.(`induction proof of ${site.file}:${site.line} ran out of time`);
+    else if (e instanceof ToolFailedError) opts.log?.(`induction proof of ${site.file}:${site.line} not run: ${firstError(e.message)}`);
+    else throw e;
   }
   const why = explainEquivalent(block, prefix, site);
   if (why) return { outcome: 'equivalent', how: 'argued', detail: `${why} (argued, not proved)` };
