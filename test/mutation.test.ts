@@ -244,7 +244,7 @@ describe(`mutation sample (${PER_BLOCK} mutants per block, ${SAMPLE_SIM})`, () =
 });
 
 describe('survivors are sorted: not covered, proved equivalent, or a gap', () => {
-  const mutantOf = (block: 'logpe_bias' | 'xnor_attention' | 'ssa_head', subject: number, file: string, op: string, mutated: string) => {
+  const mutantOf = (block: 'gray_rom' | 'logpe_bias' | 'xnor_attention' | 'ssa_head', subject: number, file: string, op: string, mutated: string) => {
     const s = subjectsFor(block)[subject]!;
     const site = enumerateSites(s.design.files).find((x) => x.file.endsWith(file) && x.op === op && x.mutated.trim() === mutated);
     if (!site) throw new Error(`no site ${file} ${op} ${mutated}`);
@@ -271,6 +271,13 @@ describe('survivors are sorted: not covered, proved equivalent, or a gap', () =>
     expect(c.detail).toMatch(/temporal induction .* within the block's input domain/);
     const narrow = mutantOf('logpe_bias', 0, '_logpe_lanes.sv', 'const-1', 'localparam int IdxW = 3;');
     expect(await classifySurvivor('logpe_bias', narrow.design, narrow.files, narrow.site, opts)).toEqual({ outcome: 'survived', detail: '' });
+  });
+
+  it('a mutant Yosys cannot elaborate into the proof stays a survivor instead of ending the run', async () => {
+    // Subject 1 (a 4 x 5 grid): one more row bit pushes the row's part-select of code_o past its
+    // top bit; Yosys refuses the miter (an output port tied to constants). Found by make mutation.
+    const m = mutantOf('gray_rom', 1, '_gray_code.sv', 'const+1', 'localparam int RowBits = 3;');
+    expect(await classifySurvivor('gray_rom', m.design, m.files, m.site, opts)).toEqual({ outcome: 'survived', detail: '' });
   });
 
   it("the head's threshold one LSB low is proved equivalent over T neuron steps; one LSB high is not", async () => {
