@@ -17,7 +17,7 @@ import { blocks } from '../src/design/registry.js';
 import { BLOCK_NAMES } from '../src/base/config.js';
 import { applySite, enumerateSites, isWidthOnly, memSites, svSites, tokenize, type MutationSite } from '../src/mutation/operators.js';
 import { mutationMarkdown } from '../src/mutation/report.js';
-import { drawOrder, mutateBlock, summarize, verifyMutant, type MutantResult } from '../src/mutation/run.js';
+import { drawOrder, lintGate, mutateBlock, summarize, verifyMutant, type MutantResult } from '../src/mutation/run.js';
 import { subjectsFor } from '../src/mutation/subjects.js';
 import { classifySurvivor, neuronChain } from '../src/mutation/classify.js';
 import { notElaborated } from '../src/mutation/equivalence.js';
@@ -271,6 +271,15 @@ describe('survivors are sorted: not covered, proved equivalent, or a gap', () =>
     expect(c.detail).toMatch(/temporal induction .* within the block's input domain/);
     const narrow = mutantOf('logpe_bias', 0, '_logpe_lanes.sv', 'const-1', 'localparam int IdxW = 3;');
     expect(await classifySurvivor('logpe_bias', narrow.design, narrow.files, narrow.site, opts)).toEqual({ outcome: 'survived', detail: '' });
+  });
+
+  it('a survivor that fails verilator -Wall is killed by the lint gate; a clean one stays a survivor', async () => {
+    // Subject 1 (4 x 5 grid): the code port one bit narrower leaves the row's part-select past
+    // its top bit. The values survive the co-simulation; -Wall (SELRANGE) does not.
+    const m = mutantOf('gray_rom', 1, '_gray_code.sv', 'const-1', 'localparam int Bits = 4');
+    const killed = await lintGate({ ...m.design, files: m.files }, { outcome: 'survived', detail: '' });
+    expect(killed).toEqual({ outcome: 'killed', detail: expect.stringMatching(/^lint gate \(verilator --lint-only -Wall\): %Warning-SELRANGE: .*_gray_code\.sv:\d+/) });
+    expect(await lintGate(m.design, { outcome: 'survived', detail: '' })).toEqual({ outcome: 'survived', detail: '' });
   });
 
   it('a mutant Yosys cannot elaborate into the proof stays a survivor instead of ending the run', async () => {

@@ -24,6 +24,7 @@ import { cacheDir } from '../base/cache-dir.js';
 import { Rng } from '../base/rng.js';
 import { verifyDesign } from '../app/verify.js';
 import type { SimulatorName } from '../cosim/simulators.js';
+import { lintVerilator } from '../tools/portability.js';
 import { classifySurvivor, type EquivalenceHow } from './classify.js';
 import { clopperPearson } from './stats.js';
 import { applySite, enumerateSites, MUTATION_CLASSES, type MutationClass, type MutationSite } from './operators.js';
@@ -156,6 +157,25 @@ export async function verifyMutant(
   }
 }
 
+/**
+ * A mutant the co-simulation passes but `verilator --lint-only -Wall` rejects is killed by
+ * the lint gate: every design the tests generate must lint clean with no waivers
+ * (src/tools/portability.ts), so a generator that emitted it would fail them. These are
+ * width mutants (a localparam one bit off: a port narrower than its connection, a
+ * part-select past the top bit) whose values happen to survive the simulation.
+ */
+export async function lintGate(mutant: Design, r: { outcome: 'killed' | 'survived' | 'stillborn'; detail: string }): Promise<{ outcome: 'killed' | 'survived' | 'stillborn'; detail: string }> {
+  if (r.outcome !== 'survived') return r;
+  try {
+    await lintVerilator(mutant.files, mutant.topModule);
+    return r;
+  } catch (e) {
+    if (!(e instanceof ToolFailedError)) throw e;
+    const warning = e.message.split('\n').find((l) => l.includes('%Warning')) ?? firstLine(e);
+    return { outcome: 'killed', detail: `lint gate (verilator --lint-only -Wall): ${warning.trim().slice(0, 200)}` };
+  }
+}
+
 const siteKey = (c: Candidate) => `${c.subject.label}|${c.site.file}|${c.site.line}|${c.site.op}|${c.site.mutated}`;
 
 export async function mutateBlock(block: BlockName, opts: MutationOptions): Promise<BlockMutationReport> {
@@ -203,7 +223,7 @@ export async function mutateBlock(block: BlockName, opts: MutationOptions): Prom
         await baseline(subject, seed);
         const t0 = performance.now();
         const mutant: Design = { ...subject.design, files: applySite(subject.design.files, site) };
-        const r = await verifyMutant(mutant, opts, traceRoot, seed);
+        const r = await lintGate(mutant, await verifyMutant(mutant, opts, traceRoot, seed));
         const prefix = subject.design.config.name;
         const result: MutantResult = { block, subject: subject.label, prefix, site, seed, outcome: r.outcome, detail: r.detail, seconds: 0 };
         if (r.outcome === 'survived') {
