@@ -1,6 +1,6 @@
 /** docs/mutation.md: the kill rate per block, every mutant, every survivor with its explanation. */
 import { cpus, loadavg } from 'node:os';
-import type { BlockMutationReport, MutantResult, MutationOptions } from './run.js';
+import { LINT_GATE, type BlockMutationReport, type MutantResult, type MutationOptions } from './run.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** Markdown table cell: no pipes or newlines, long text cut. */
@@ -44,7 +44,9 @@ export function mutationMarkdown(reports: BlockMutationReport[], ctx: ReportCont
     'a small design with one plausible bug (src/mutation/operators.ts); it is re-verified with',
     '`verifyDesign` exactly as `spikeforge verify` does (corner, exhaustive where small, and',
     `${o.vectors} random cases; full throughput, then random input gaps and back-pressure; randomised`,
-    'initial state). A mutant the verification rejects is **killed**. This file is written by',
+    'initial state). A mutant the verification rejects is **killed**; so is one the co-simulation',
+    'passes but `verilator --lint-only -Wall` rejects (the lint gate every generated design must',
+    'pass; counted and listed apart below). This file is written by',
     '`make mutation`; `make test` runs a bounded sample of the same machinery (test/mutation.test.ts).',
     '',
     `- date: ${ctx.date}; machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), shared with other work (load average ${loadavg()[0]!.toFixed(1)} at the end)`,
@@ -73,7 +75,7 @@ export function mutationMarkdown(reports: BlockMutationReport[], ctx: ReportCont
     const ok = r.killRate >= ctx.target && r.unexplained <= (ctx.maxUnexplained ?? 0) ? '' : ' **below target**';
     const proved = r.equivalentBy.netlist + r.equivalentBy['neuron-chain'] + r.equivalentBy.induction;
     lines.push(
-      `| ${r.block} | ${r.subjects.length} | ${sites} | ${r.killed + r.survived + r.equivalent + r.notCovered} | ${r.killed} | ${r.survived}${r.unexplained ? ` (${r.unexplained} unexplained)` : ''} | **${pct(r.killRate)}**${ok} | ${pct(r.killRateLower)} – ${pct(r.killRateUpper)} | ${r.equivalent} (${proved} / ${r.equivalentBy.argued}) | ${r.notCovered} | ${r.stillborn} | ${Math.round(r.seconds)} s |`,
+      `| ${r.block} | ${r.subjects.length} | ${sites} | ${r.killed + r.survived + r.equivalent + r.notCovered} | ${r.killed}${r.killedByLint ? ` (${r.killedByLint} by lint)` : ''} | ${r.survived}${r.unexplained ? ` (${r.unexplained} unexplained)` : ''} | **${pct(r.killRate)}**${ok} | ${pct(r.killRateLower)} – ${pct(r.killRateUpper)} | ${r.equivalent} (${proved} / ${r.equivalentBy.argued}) | ${r.notCovered} | ${r.stillborn} | ${Math.round(r.seconds)} s |`,
     );
   }
   lines.push('', 'Per seed (killed / survived / equivalent / not covered):', '', `| block | ${o.seeds.map((x) => `seed ${x}`).join(' | ')} |`, `|---|${o.seeds.map(() => '---').join('|')}|`);
@@ -84,6 +86,12 @@ export function mutationMarkdown(reports: BlockMutationReport[], ctx: ReportCont
   for (const r of reports) {
     const s = r.sites;
     lines.push(`| ${r.block} | ${s.operator} | ${s.constant} | ${s['rom-bit']} | ${s.tie} | ${s['ignore-ready']} | ${s['hold-register']} |`);
+  }
+
+  const byLint = reports.flatMap((r) => r.mutants.filter((m) => m.outcome === 'killed' && m.detail.startsWith(LINT_GATE)));
+  if (byLint.length) {
+    lines.push('', '## Killed by the lint gate only', '', 'These passed the co-simulation; `verilator --lint-only -Wall` rejects their RTL.', '');
+    for (const m of byLint) lines.push(`- **${m.block}** (seed ${m.seed}), ${m.site.file}:${m.site.line} (${m.site.cls} \`${m.site.op}\`): ${code(m.site.original.trim())} → ${code(m.site.mutated.trim())}: ${m.detail.slice(LINT_GATE.length)}`);
   }
 
   lines.push('', '## Survivors', '');

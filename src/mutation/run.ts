@@ -64,6 +64,8 @@ export interface BlockMutationReport {
   sites: Record<MutationClass, number>;
   mutants: MutantResult[];
   killed: number;
+  /** Of the killed: passed the co-simulation, rejected by the lint gate (lintGate). */
+  killedByLint: number;
   survived: number;
   /** Survivors that are neither equivalent nor a known gap reported to the block owner. */
   unexplained: number;
@@ -157,6 +159,9 @@ export async function verifyMutant(
   }
 }
 
+/** How a lint-gate kill's detail starts (the report counts and lists them apart). */
+export const LINT_GATE = 'lint gate (verilator --lint-only -Wall): ';
+
 /**
  * A mutant the co-simulation passes but `verilator --lint-only -Wall` rejects is killed by
  * the lint gate: every design the tests generate must lint clean with no waivers
@@ -172,7 +177,7 @@ export async function lintGate(mutant: Design, r: { outcome: 'killed' | 'survive
   } catch (e) {
     if (!(e instanceof ToolFailedError)) throw e;
     const warning = e.message.split('\n').find((l) => l.includes('%Warning')) ?? firstLine(e);
-    return { outcome: 'killed', detail: `lint gate (verilator --lint-only -Wall): ${warning.trim().slice(0, 200)}` };
+    return { outcome: 'killed', detail: `${LINT_GATE}${warning.trim().slice(0, 200)}` };
   }
 }
 
@@ -266,6 +271,7 @@ export function summarize(block: BlockName, subjects: string[], sites: Record<Mu
     sites,
     mutants: results,
     killed,
+    killedByLint: results.filter((r) => r.outcome === 'killed' && r.detail.startsWith(LINT_GATE)).length,
     survived,
     unexplained: results.filter((r) => r.outcome === 'survived' && !r.detail).length,
     equivalent,
