@@ -177,7 +177,7 @@ describe('Log-PE config errors name the key and the place', () => {
 /** A test that builds or synthesises RTL: runs under twoAtATime. */
 const rtlIt = (name: string, body: () => Promise<void>) => it(name, () => twoAtATime(body));
 /** The same, in the full tier only (`make test-full`): the issue's large sizes. */
-const rtlItFull = (name: string, body: () => Promise<void>) => it.skipIf(!FULL)(`${name}${FULL_ONLY}`, () => twoAtATime(body));
+const rtlItFull = (name: string, body: () => Promise<void>) => it.skipIf(!FULL)(`${name}${FULL ? '' : FULL_ONLY}`, () => twoAtATime(body));
 
 /** A deterministic table that is a function of neither |i - j| nor (|dr|, |dc|). */
 function scrambled(n: number, seed: number): number[][] {
