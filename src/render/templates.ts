@@ -16,8 +16,8 @@ let hbEnv: typeof HandlebarsNs | null = null;
 /**
  * A Handlebars environment of our own with the partials registered, made on the first
  * render. Handlebars (a CommonJS package) is required here, not imported at the top: the
- * commands that render nothing (check, verify --design, sweep merges, --help) start
- * without its forty-odd modules.
+ * commands that render nothing (a model-only check, golden, merge, --help, --version)
+ * start without its forty-odd modules.
  */
 function handlebars(): typeof HandlebarsNs {
   if (hbEnv) return hbEnv;
