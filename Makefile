@@ -25,9 +25,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# dist/ is compiled again only when a TypeScript source, the tsconfig or the packages changed
-# (a warm `make test` skips the 7 s compile).
-TS_SOURCES := $(shell find src generators testbenches bin -name '*.ts' 2>/dev/null) tsconfig.json package.json
+# dist/ is compiled again only when a TypeScript source, the tsconfig or the packages
+# (node_modules/.installed) changed: a warm `make test` skips the 7 s compile.
+TS_SOURCES := $(shell find src generators testbenches -name '*.ts') tsconfig.json
 build: dist/.built
 dist/.built: node_modules/.installed $(TS_SOURCES)
 	@$(NODE_BIN)/tsc -p tsconfig.json

@@ -74,10 +74,13 @@ export async function buildSim(files: GeneratedFile[], spec: TopPorts, timeoutSe
   return { ...built, waveExt: wave === 'none' ? null : wave };
 }
 
+/** The make variables in `<prefix>_classes.mk` that list the model's own C++ files. */
+const MODEL_CLASS_LISTS = ['VM_CLASSES_FAST', 'VM_CLASSES_SLOW', 'VM_SUPPORT_FAST', 'VM_SUPPORT_SLOW'];
+
 /** The model's own C++ files, as Verilator lists them in `<prefix>_classes.mk`. */
 export function modelClasses(classesMk: string): string[] {
   const out: string[] = [];
-  for (const list of ['VM_CLASSES_FAST', 'VM_CLASSES_SLOW', 'VM_SUPPORT_FAST', 'VM_SUPPORT_SLOW']) {
+  for (const list of MODEL_CLASS_LISTS) {
     const m = new RegExp(`^${list} \\+= \\\\\n((?:\\t\\S+ \\\\\n)*)`, 'm').exec(classesMk);
     if (!m) throw new Error(`${list} is not in the Verilator class list (an unknown Verilator version?)`);
     for (const line of m[1]!.split('\n')) {
@@ -89,7 +92,7 @@ export function modelClasses(classesMk: string): string[] {
 }
 
 /** Make variables that empty the model's class lists: the unity file compiles those classes. */
-const NO_MODEL_CLASSES = ['VM_CLASSES_FAST=', 'VM_CLASSES_SLOW=', 'VM_SUPPORT_FAST=', 'VM_SUPPORT_SLOW='];
+const NO_MODEL_CLASSES = MODEL_CLASS_LISTS.map((list) => `${list}=`);
 
 /**
  * Verilator builds the harness `tb.cpp` and the design in `tmp` into `obj/Vsim` (every

@@ -79,9 +79,9 @@ export async function neuronChain(design: Design, mutant: GeneratedFile[], site:
     : null;
 }
 
-/** The first line of a tool's output that says ERROR (else the message's first line). */
-function firstError(message: string): string {
-  return message.split('\n').find((l) => /ERROR/.test(l))?.trim() ?? message.split('\n')[0]!;
+/** The first line of a tool's message that matches `re`, trimmed (else the message's first line). */
+export function firstLineMatching(message: string, re: RegExp): string {
+  return message.split('\n').find((l) => re.test(l))?.trim() ?? message.split('\n')[0]!;
 }
 
 /** Classifies a mutant that passed the co-simulation. */
@@ -123,7 +123,7 @@ export async function classifySurvivor(block: BlockName, design: Design, mutant:
     // elaborate into the miter (a constant pushed a part-select out of range, leaving an
     // output port tied to constants). The survivor stays a survivor, with the reason logged.
     if (e instanceof ToolTimeoutError) opts.log?.(`induction proof of ${site.file}:${site.line} ran out of time`);
-    else if (e instanceof ToolFailedError) opts.log?.(`induction proof of ${site.file}:${site.line} not run: ${firstError(e.message)}`);
+    else if (e instanceof ToolFailedError) opts.log?.(`induction proof of ${site.file}:${site.line} not run: ${firstLineMatching(e.message, /ERROR/)}`);
     else throw e;
   }
   const why = explainEquivalent(block, prefix, site);

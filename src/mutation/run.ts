@@ -25,7 +25,7 @@ import { Rng } from '../base/rng.js';
 import { verifyDesign } from '../app/verify.js';
 import type { SimulatorName } from '../cosim/simulators.js';
 import { lintVerilator } from '../tools/portability.js';
-import { classifySurvivor, type EquivalenceHow } from './classify.js';
+import { classifySurvivor, firstLineMatching, type EquivalenceHow } from './classify.js';
 import { clopperPearson } from './stats.js';
 import { applySite, enumerateSites, MUTATION_CLASSES, type MutationClass, type MutationSite } from './operators.js';
 import { subjectsFor, type Subject } from './subjects.js';
@@ -176,8 +176,7 @@ export async function lintGate(mutant: Design, r: { outcome: 'killed' | 'survive
     return r;
   } catch (e) {
     if (!(e instanceof ToolFailedError)) throw e;
-    const warning = e.message.split('\n').find((l) => l.includes('%Warning')) ?? firstLine(e);
-    return { outcome: 'killed', detail: `${LINT_GATE}${warning.trim().slice(0, 200)}` };
+    return { outcome: 'killed', detail: `${LINT_GATE}${firstLineMatching(e.message, /%Warning/).slice(0, 200)}` };
   }
 }
 
