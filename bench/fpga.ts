@@ -46,7 +46,7 @@ interface Row {
 /** 7-series counts through the product's own flow (src/tools/yosys.ts flattens before `stat`, which Yosys 0.23 needs when kept modules nest). */
 async function xc7Counts(files: GeneratedFile[], top: string): Promise<Row['xc7']> {
   try {
-    const r = await synthesize(files, top, 'xc7', 3600);
+    const r = await synthesize(files, top, 'xc7', { timeoutSeconds: 3600 });
     return { luts: r.luts, ffs: r.ffs, ramb18: r.details?.['RAMB18E1'] ?? 0, ramb36: r.details?.['RAMB36E1'] ?? 0, seconds: r.seconds };
   } catch (e) {
     process.stderr.write(`xc7 synthesis of ${top} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
@@ -66,7 +66,7 @@ for (const file of files) {
   const design = generateDesign(cfg);
   const d = design.block.describe(design.derived);
   process.stderr.write(`${file}: synthesis...\n`);
-  const s1 = await synthDesign(design, { target: 'ice40', pnr: true, device: 'auto', seed: 1, timeoutSeconds: 3600 });
+  const s1 = await synthDesign(design, { target: 'ice40', pnr: true, device: 'auto', seed: 1, timeoutSeconds: 3600, cache: false });
   const pnr: Row['pnr'] = [];
   const add = (p: NonNullable<typeof s1.pnr>) => pnr.push({ seed: p.seed, status: p.status, lcs: p.lcs, brams: p.brams, sprams: p.sprams, fmaxMHz: p.fmaxMHz, seconds: p.seconds });
   add(s1.pnr!);

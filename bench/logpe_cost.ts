@@ -51,8 +51,8 @@ async function main(): Promise<void> {
       );
       const l = d.derived as LogPeDerived;
       const tableBits = n * n * l.biasWidth;
-      const ice40 = await synthesize(d.files, d.topModule, 'ice40', 1800);
-      const lut6 = impl === 'table-rom' && tableBits > genericRomMaxBits ? null : await synthesize(d.files, d.topModule, 'generic', 1800);
+      const ice40 = await synthesize(d.files, d.topModule, 'ice40', { timeoutSeconds: 1800 });
+      const lut6 = impl === 'table-rom' && tableBits > genericRomMaxBits ? null : await synthesize(d.files, d.topModule, 'generic', { timeoutSeconds: 1800 });
       process.stderr.write(`  N = ${n} ${impl}: ${ice40.seconds.toFixed(1)} s ice40, ${lut6 ? `${lut6.seconds.toFixed(1)} s` : 'skipped'} generic\n`);
       return { n, impl, biasWidth: l.biasWidth, tableBits, ice40, lut6 };
     }),

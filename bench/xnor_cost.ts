@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       };
       const d = generateDesign(resolveConfig(raw, '.'));
       if (j.target === 'lut6-ram') return lut6Ram(d.files, d.topModule);
-      const r = await synthesize(d.files, d.topModule, j.target, 1800);
+      const r = await synthesize(d.files, d.topModule, j.target, { timeoutSeconds: 1800 });
       return { luts: r.luts, carries: r.carries, ffs: r.ffs, rams: r.brams };
     }),
     Math.max(1, Math.min(2, cpus().length)),

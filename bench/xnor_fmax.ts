@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const built = variants.map(build);
   const synth = await pool(
-    built.map((b) => () => synthesize(b.files, b.top, 'ice40', 3600)),
+    built.map((b) => () => synthesize(b.files, b.top, 'ice40', { timeoutSeconds: 3600 })),
     jobs,
   );
   const runs = await pool(

@@ -8,8 +8,8 @@ import { deriveLogPe, deriveLogPeLanes } from '../src/blocks/logpe_bias/derive.j
 import { logPeBias } from '../src/blocks/logpe_bias/model.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { main } from '../src/cli/main.js';
-import { cachedSynthesis, compileIcarus, lintVerilator } from '../src/tools/portability.js';
-import type { SynthReport } from '../src/tools/yosys.js';
+import { compileIcarus, lintVerilator } from '../src/tools/portability.js';
+import { synthesize, type SynthReport } from '../src/tools/yosys.js';
 import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile } from '../src/vectors/file.js';
 import { REFERENCE_DIR, VECTORS_DIR, design, expectBitExact, expectPortable, mutate, traceDir } from './helpers/design.js';
@@ -196,7 +196,7 @@ async function expectGroupPortable(d: GroupDesign, noSynth: string[] = []): Prom
   const reports: Record<string, SynthReport> = {};
   for (const m of d.members) {
     if (noSynth.includes(m.key)) continue;
-    const r = await cachedSynthesis(d.files, m.module, 'ice40');
+    const r = await synthesize(d.files, m.module, 'ice40', { cache: true });
     expect(r.luts + r.ffs + r.brams).toBeGreaterThan(0);
     reports[m.key] = r;
   }

@@ -18,7 +18,8 @@ import type { GeneratedFile } from '../src/render/files.js';
 import type { Rng } from '../src/base/rng.js';
 import { runTool } from '../src/tools/run.js';
 import { withRtlDir } from '../src/tools/workdir.js';
-import { cachedSynthesis, lintVerilator, compileIcarus } from '../src/tools/portability.js';
+import { lintVerilator, compileIcarus } from '../src/tools/portability.js';
+import { synthesize } from '../src/tools/yosys.js';
 import { expectBitExact } from './helpers/design.js';
 import { FULL } from './helpers/tier.js';
 
@@ -236,7 +237,7 @@ describe('RAM part', () => {
     ] as const) {
       const plan = planRam('sdp', depth, width);
       const d = ramDesign(`ram_map_${depth}x${width}`, plan);
-      const r = await cachedSynthesis(d.files, d.topModule, 'ice40');
+      const r = await synthesize(d.files, d.topModule, 'ice40', { cache: true });
       const expected = ice40.ramInBram(depth, width) ? ice40Brams(depth, width) : 0;
       expect(r.brams, `${depth}x${width}`).toBe(expected);
     }

@@ -132,7 +132,7 @@ describe('running a sweep', () => {
       axes: { seqLen: [3, 6, 12, 24, 48, 96, 192, 384, 768, 1536], 'grayPe.impl': ['logic'] },
       synth: { target: 'generic' },
     });
-    const args = [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out];
+    const args = [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out, '--no-cache'];
     const cache = join(dir, 'cache');
     const env = { SPIKEFORGE_CACHE_DIR: cache };
     const child = execa('node', args, { reject: false, env });
@@ -186,7 +186,8 @@ describe('running a sweep', () => {
     const dir = tmp();
     const out = join(dir, 'out');
     const sweep = writeSweep(dir, { name: 'term', base: GRAY_BASE, axes: { seqLen: [3, 6, 12, 24, 48, 96] }, synth: { target: 'ice40' } });
-    const child = execa('node', [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out], { reject: false });
+    // --no-cache: every point runs Yosys, so the sweep is still running when the signal comes.
+    const child = execa('node', [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '1', '-o', out, '--no-cache'], { reject: false });
     const t0 = Date.now();
     while (Date.now() - t0 < 120_000 && !(existsSync(join(out, 'points')) && readdirSync(join(out, 'points')).length >= 1)) {
       await new Promise((r) => setTimeout(r, 100));
@@ -222,7 +223,9 @@ describe('running a sweep', () => {
       synth: { target: 'ice40', timeout: 120 },
       overrides: [{ when: { seqLen: 1000 }, synth: { timeout: 0.05 } }],
     });
-    const r = await cli(['sweep', sweep, '-o', out, '--jobs', '2']);
+    // --no-cache: the point that times out here is synthesised in full below, and with the
+    // tool cache a later run would take its output from there and need no Yosys run.
+    const r = await cli(['sweep', sweep, '-o', out, '--jobs', '2', '--no-cache']);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toMatch(/sweep mixed: 4\/4 \(100%\).*ETA/);
     const res = results(out);
@@ -250,7 +253,7 @@ describe('running a sweep', () => {
 
     // With a longer limit the timed-out point is run again; the others come from the cache.
     writeSweep(dir, { ...JSON.parse(readFileSync(sweep, 'utf8')), overrides: [] });
-    const again = await cli(['sweep', sweep, '-o', out, '--synth', 'all']);
+    const again = await cli(['sweep', sweep, '-o', out, '--synth', 'all', '--no-cache']);
     expect(again.stdout).toMatch(/1 points run, 2 from cache/);
     expect(results(out).summary.counts).toMatchObject({ ok: 3, invalid: 1, timeout: 0 });
   });
@@ -356,7 +359,8 @@ async function interruptRounds(signals: number, axes: Record<string, unknown[]>,
   const env = { SPIKEFORGE_CACHE_DIR: cache };
   const total = Object.values(axes).reduce((n, v) => n * v.length, 1);
   const sweep = writeSweep(dir, { name: 'intr', base: GRAY_BASE, axes, synth, verify });
-  const args = (out: string) => [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '2', '-o', out];
+  // --no-cache: each round's points run their tools (a signal then finds them in flight).
+  const args = (out: string) => [resolve(ROOT, 'bin/spikeforge.js'), 'sweep', sweep, '--jobs', '2', '-o', out, '--no-cache'];
   const reference = await execa('node', args(join(dir, 'ref')), { reject: false, env });
   expect(reference.exitCode, String(reference.stderr)).toBe(0);
   const ref = results(join(dir, 'ref'));

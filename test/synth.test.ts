@@ -22,8 +22,9 @@ import { withRtlDir } from '../src/tools/workdir.js';
 import { ltpDepth, synthesize } from '../src/tools/yosys.js';
 import { ICE40_DEVICES } from '../src/targets/ice40.js';
 import type { GeneratedFile } from '../src/render/files.js';
-import { cli } from './helpers/cli.js';
+import { cli, ROOT } from './helpers/cli.js';
 import { design } from './helpers/design.js';
+import { referenceRun } from './helpers/reference-run.js';
 import { FULL } from './helpers/tier.js';
 import { formatSynth, type SynthResult } from '../src/app/synth.js';
 
@@ -72,12 +73,15 @@ describe('spikeforge synth', () => {
     const wrap = pnrWrapper(d.block.ports(d.derived));
     const own = tmp();
     const files = [...d.files.filter((f) => f.kind !== 'meta'), wrap.file];
-    for (const f of files) writeFileSync(join(own, f.path), f.content);
-    await execa('yosys', ['-q', '-p', `read_verilog -sv ${files.filter((f) => f.path.endsWith('.sv')).map((f) => f.path).join(' ')}; synth_ice40 -top ${wrap.module} -json netlist.json`], { cwd: own });
-    writeFileSync(join(own, 'empty.pcf'), '');
     const hx8k = ICE40_DEVICES.find((x) => x.name === 'hx8k')!;
-    const pnr = await execa('nextpnr-ice40', [...hx8k.flags, '--package', hx8k.package, '--json', 'netlist.json', '--pcf', 'empty.pcf', '--pcf-allow-unconstrained', '--seed', '1', '--freq', '12', '--timing-allow-fail'], { cwd: own, all: true });
-    const log = String(pnr.all);
+    const yosysScript = `read_verilog -sv ${files.filter((f) => f.path.endsWith('.sv')).map((f) => f.path).join(' ')}; synth_ice40 -top ${wrap.module} -json netlist.json`;
+    const pnrArgs = [...hx8k.flags, '--package', hx8k.package, '--json', 'netlist.json', '--pcf', 'empty.pcf', '--pcf-allow-unconstrained', '--seed', '1', '--freq', '12', '--timing-allow-fail'];
+    const log = await referenceRun('pnr', files, [yosysScript, pnrArgs], async () => {
+      for (const f of files) writeFileSync(join(own, f.path), f.content);
+      await execa('yosys', ['-q', '-p', yosysScript], { cwd: own });
+      writeFileSync(join(own, 'empty.pcf'), '');
+      return String((await execa('nextpnr-ice40', pnrArgs, { cwd: own, all: true })).all);
+    });
     const fmax = [...log.matchAll(/Max frequency for clock '[^']*': ([\d.]+) MHz/g)].map((m) => Number(m[1]));
     expect(fmax.length).toBeGreaterThan(0);
     expect(j.pnr.fmaxMHz).toBeCloseTo(fmax[fmax.length - 1]!, 2);
@@ -94,6 +98,36 @@ describe('spikeforge synth', () => {
     expect(gj.depth).toBeGreaterThanOrEqual(1);
     expect(gj.pnr).toBeNull();
     expect(existsSync(join(dir, 'rtl', 'synth-ice40.json'))).toBe(true);
+  });
+
+  it('reuses the output of an identical Yosys and nextpnr run, runs them again with --no-cache or changed RTL', async () => {
+    const dir = tmp();
+    const env = { SPIKEFORGE_CACHE_DIR: join(dir, 'cache') };
+    const cfg = writeConfig(dir, { top: 'gray_rom', name: 'ca', seqLen: 12 });
+    const synth = async (...extra: string[]) => {
+      const r = await cli(['synth', cfg, '--pnr', '--json', '-o', join(dir, 'rtl'), ...extra], ROOT, env);
+      expect(r.exitCode, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as SynthResult;
+    };
+    const figures = (j: SynthResult) => ({ cells: j.cells, ffs: j.ffs, seconds: j.seconds, fmax: j.pnr!.fmaxMHz, lcs: j.pnr!.lcs });
+    const first = await synth();
+    expect([first.cached, first.pnr!.cached]).toEqual([false, false]);
+    const again = await synth();
+    expect([again.cached, again.pnr!.cached]).toEqual([true, true]);
+    // The same figures, the first run's times included: nothing was run again.
+    expect(figures(again)).toEqual(figures(first));
+    expect(formatSynth(again)).toMatch(/synthesis [\d.]+ s \(an identical earlier run, from the cache\)/);
+    expect(formatSynth(again)).toMatch(/Fmax .* s \(from the cache\)/);
+    expect(formatSynth(first)).not.toMatch(/from the cache/);
+    const fresh = await synth('--no-cache');
+    expect([fresh.cached, fresh.pnr!.cached]).toEqual([false, false]);
+    expect(fresh.cells).toEqual(first.cells);
+    // The RTL on disk is the key: an edited design is synthesised, not served from the cache.
+    const sv = join(dir, 'rtl', 'ca_gray_rom.sv');
+    writeFileSync(sv, `${readFileSync(sv, 'utf8')}// edited\n`);
+    const edited = await cli(['synth', '--design', join(dir, 'rtl'), '--json'], ROOT, env);
+    expect(edited.exitCode, edited.stderr).toBe(0);
+    expect((JSON.parse(edited.stdout) as SynthResult).cached).toBe(false);
   });
 
   it('stops a tool run at its time limit: exit 3 naming the tool and the limit', async () => {
@@ -128,12 +162,16 @@ interface NetCell {
   connections: Record<string, (number | string)[]>;
 }
 
-async function netlistOf(files: { path: string; content: string }[], top: string, synthesis: string): Promise<Record<string, NetCell>> {
-  const dir = tmp();
-  for (const f of files) writeFileSync(join(dir, f.path), f.content);
+async function netlistOf(files: GeneratedFile[], top: string, synthesis: string): Promise<Record<string, NetCell>> {
   const sv = files.filter((f) => f.path.endsWith('.sv')).map((f) => f.path);
-  await execa('yosys', ['-q', '-p', `read_verilog -sv ${sv.join(' ')}; ${synthesis}; setattr -mod -unset keep_hierarchy; flatten; hierarchy -top ${top}; write_json net.json`], { cwd: dir });
-  const net = JSON.parse(readFileSync(join(dir, 'net.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, NetCell> }> };
+  const script = `read_verilog -sv ${sv.join(' ')}; ${synthesis}; setattr -mod -unset keep_hierarchy; flatten; hierarchy -top ${top}; write_json net.json`;
+  const text = await referenceRun('netlist', files, script, async () => {
+    const dir = tmp();
+    for (const f of files) writeFileSync(join(dir, f.path), f.content);
+    await execa('yosys', ['-q', '-p', script], { cwd: dir });
+    return readFileSync(join(dir, 'net.json'), 'utf8');
+  });
+  const net = JSON.parse(text) as { modules: Record<string, { cells: Record<string, NetCell> }> };
   return net.modules[top]!.cells;
 }
 
@@ -241,10 +279,12 @@ describe('spikeforge synth --target xc7 (AMD 7-series)', () => {
     expect(j.target).toBe('xc7');
     // Yosys's text report of the same netlist, read independently of src/targets/xc7.ts.
     const d = design({ ...raw, name: 'x7' });
-    const text = await withRtlDir(d.files, async (wd, sv) => {
-      await runTool('yosys', ['-p', `read_verilog -sv ${sv.join(' ')}; synth_xilinx -family xc7 -top ${d.topModule} -flatten -noiopad -noclkbuf; tee -q -o stat.txt stat`], 'yosys', { cwd: wd, timeoutSeconds: 600 });
-      return readFileSync(join(wd, 'stat.txt'), 'utf8');
-    });
+    const text = await referenceRun('xc7-stat', d.files, d.topModule, () =>
+      withRtlDir(d.files, async (wd, sv) => {
+        await runTool('yosys', ['-p', `read_verilog -sv ${sv.join(' ')}; synth_xilinx -family xc7 -top ${d.topModule} -flatten -noiopad -noclkbuf; tee -q -o stat.txt stat`], 'yosys', { cwd: wd, timeoutSeconds: 600 });
+        return readFileSync(join(wd, 'stat.txt'), 'utf8');
+      }),
+    );
     // The last "Number of cells" block is the whole design (the hierarchy's total).
     const block = text.slice(text.lastIndexOf('Number of cells:'));
     const cells: Record<string, number> = {};

@@ -116,6 +116,8 @@ export interface SynthOptions {
   seed?: number;
   /** Seconds per tool run (default 600). */
   timeoutSeconds?: number;
+  /** Reuse Yosys's and nextpnr's output of an identical earlier run (default true). */
+  cache?: boolean;
 }
 
 /** Synthesises the design with Yosys (and optionally places and routes it); the same result `spikeforge synth --json` prints. */
@@ -127,6 +129,7 @@ export async function synth(design: Design | ConfigInput, opts: SynthOptions = {
     device: opts.device ?? 'hx8k',
     seed: opts.seed ?? 1,
     timeoutSeconds: opts.timeoutSeconds ?? 600,
+    cache: opts.cache ?? true,
   });
 }
 

@@ -28,6 +28,11 @@ export interface SynthOptions {
   seed: number;
   /** Seconds per tool run. */
   timeoutSeconds: number;
+  /**
+   * Reuse Yosys's and nextpnr's output of an identical earlier run (same RTL by content,
+   * flow, device, seed and tool versions) instead of running them again (`--no-cache`: off).
+   */
+  cache: boolean;
   /** Which RTL this is (default: generated from the config). */
   rtl?: SynthRtl;
   /** Spike rate assumed for the operation counts that depend on data (default DEFAULT_SPIKE_RATE). */
@@ -60,6 +65,8 @@ export interface SynthResult {
   target: TargetName;
   tools: { yosys: string; nextpnr: string | null };
   timeoutSeconds: number;
+  /** Yosys's output came from the cache (an identical earlier run), not from a run now. */
+  cached: boolean;
   luts: number;
   carries: number;
   ffs: number;
@@ -113,16 +120,16 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
     // flow, pick the smallest device that holds the counts (SPRAM included; with --pnr the
     // I/O shell's flip-flops too), and synthesise again if that device has its own flow.
     const named = ICE40_DEVICES.find((d) => d.name === opts.device);
-    r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds, named ? named.yosysFlags.join(' ') : '');
+    r = await synthesize(design.files, design.topModule, opts.target, { timeoutSeconds: opts.timeoutSeconds, flags: named ? named.yosysFlags.join(' ') : '', cache: opts.cache });
     device = named?.name ?? null;
     if (!named) {
       const shell = opts.pnr ? pnrWrapper(ports).shellFfs : 0;
       const pick = pickDevice('auto', { luts: r.luts, ffs: r.ffs + shell, carries: r.carries, brams: r.brams, sprams: r.sprams });
       device = pick.device.name;
-      if (pick.device.yosysFlags.length) r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds, pick.device.yosysFlags.join(' '));
+      if (pick.device.yosysFlags.length) r = await synthesize(design.files, design.topModule, opts.target, { timeoutSeconds: opts.timeoutSeconds, flags: pick.device.yosysFlags.join(' '), cache: opts.cache });
     }
   } else {
-    r = await synthesize(design.files, design.topModule, opts.target, opts.timeoutSeconds);
+    r = await synthesize(design.files, design.topModule, opts.target, { timeoutSeconds: opts.timeoutSeconds, cache: opts.cache });
   }
   let pnr: PnrReport | null = null;
   let nextpnr: string | null = null;
@@ -132,6 +139,7 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
       device: device ?? opts.device,
       seed: opts.seed,
       timeoutSeconds: opts.timeoutSeconds,
+      cache: opts.cache,
     });
   }
   const estimate = estimateSummary(design, opts.target);
@@ -142,6 +150,7 @@ export async function synthDesign(design: Design, opts: SynthOptions): Promise<S
     target: opts.target,
     tools: { yosys, nextpnr },
     timeoutSeconds: opts.timeoutSeconds,
+    cached: r.cached,
     luts: r.luts,
     carries: r.carries,
     ffs: r.ffs,
@@ -200,7 +209,7 @@ export function formatSynth(r: SynthResult): string {
     lines.push(`  ${'MUXF7 / MUXF8'.padEnd(14)}${`${d['MUXF7'] ?? 0} / ${d['MUXF8'] ?? 0}`.padStart(9)}`);
   }
   if (r.depth !== null) lines.push(`  ${'LUT6 depth'.padEnd(14)}${String(r.depth).padStart(9)}`);
-  lines.push(`  synthesis ${r.seconds.toFixed(1)} s${est ? `; estimate ${est.calibrated ? 'calibrated' : 'from priors (not calibrated)'}` : '; no resource model for this block'}`);
+  lines.push(`  synthesis ${r.seconds.toFixed(1)} s${r.cached ? ' (an identical earlier run, from the cache)' : ''}${est ? `; estimate ${est.calibrated ? 'calibrated' : 'from priors (not calibrated)'}` : '; no resource model for this block'}`);
   if (r.pnr) {
     const p = r.pnr;
     if (p.status === 'ok') {
@@ -208,7 +217,7 @@ export function formatSynth(r: SynthResult): string {
         `  place & route on ${p.device} (${p.package}, seed ${p.seed}): Fmax ${p.fmaxMHz ?? '?'} MHz` +
           `${p.targetMHz ? ` (target ${p.targetMHz} MHz from clockMHz: ${p.targetMet ? 'met' : 'NOT met'})` : ''}, ` +
           `${p.lcs ?? '?'}/${p.lcsAvailable} logic cells (incl. ${p.shellFfs} I/O-shell flip-flops), ${p.brams ?? 0}/${p.bramsAvailable} BRAMs` +
-          `${p.spramsAvailable ? `, ${p.sprams ?? 0}/${p.spramsAvailable} SPRAMs` : ''}, ${p.seconds.toFixed(1)} s`,
+          `${p.spramsAvailable ? `, ${p.sprams ?? 0}/${p.spramsAvailable} SPRAMs` : ''}, ${p.seconds.toFixed(1)} s${p.cached ? ' (from the cache)' : ''}`,
       );
     } else {
       lines.push(`  place & route: ${p.message}`);

@@ -72,6 +72,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .addOption(new Option('--device <device>', 'iCE40 device for --pnr ("auto": the smallest that fits)').choices([...DEVICE_NAMES]).default(DEFAULT_DEVICE))
     .addOption(intOption('--seed <n>', 'nextpnr placement seed (fixed: the result is reproducible)', 1))
     .addOption(new Option('--timeout <seconds>', 'time limit of each tool run (Yosys, nextpnr)').default(600).argParser(seconds))
+    .option('--no-cache', 'run Yosys and nextpnr even when the cache holds their output of an identical run')
     .addOption(spikeRateOption())
     .option('--json', 'print the result as JSON instead of a table')
     .option('-o, --out <dir>', 'design folder (default: rtl-out/<name>)')
@@ -83,7 +84,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
     .description(
       'Synthesise the design with Yosys and count its cells: on ice40 SB_LUT4, SB_CARRY, SB_DFF* and SB_RAM40_4K; on generic, LUT6 cells and the logic depth in LUTs; on xc7 (AMD 7-series, synth_xilinx), LUT1-6 (LUT RAM counted as LUTs too), CARRY4, flip-flops, RAMB18E1/RAMB36E1 (in RAMB18 units) and DSP48E1, as Vivado\'s utilisation report groups them. With --pnr (ice40), place and route it with nextpnr-ice40 inside a five-pin I/O shell (registered inputs and outputs; the design\'s own ports are usually more than the pins) on an HX8K by default and report Fmax, or say that it does not fit. The analytic estimate and its error are shown alongside. The RTL and synth-<target>.json go into the design folder (files other than the design\'s own are kept). With --design DIR, synthesises the RTL as it is in DIR (edited or not) and says which files differ from the generator\'s output; without it, a design folder whose generated files were edited is not overwritten (exit 2). Each tool run is stopped after --timeout seconds (exit 3).',
     )
-    .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; spikeRate: number; json?: boolean; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
+    .action(async (config: string | undefined, opts: { target: TargetName; pnr?: boolean; device: string; seed: number; timeout: number; cache: boolean; spikeRate: number; json?: boolean; out?: string; design?: string; force?: boolean } & FitCliOptions) => {
       if (opts.pnr && opts.target !== 'ice40') throw new SweepFileError('--pnr', true, 'place-and-route (Fmax) needs --target ice40');
       const src = designSource(config, opts, io);
       const { design, dir } = src;
@@ -94,6 +95,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
         device: opts.device,
         seed: opts.seed,
         timeoutSeconds: opts.timeout,
+        cache: opts.cache,
         rtl: src.onDisk ? { source: 'disk', changed: src.onDisk.changed } : { source: 'generated', changed: [] },
         spikeRate: opts.spikeRate,
       });
@@ -156,11 +158,12 @@ export function registerSweepCommands(program: Command, io: Io): void {
     )
     .option('--synth <mode>', 'which points to synthesise: all, none, or top-K (the K most promising by the estimate)', 'all')
     .option('--retry-failed', 're-run points whose cached result is failed or timeout')
+    .option('--no-cache', 'run Yosys and nextpnr for every point run, even when the cache holds their output of an identical run (their times are then all measured now)')
     .option('-o, --out <dir>', 'sweep folder (default: rtl-out/sweeps/<name>, or rtl-out/sweeps/<name>-shard-K-of-N)')
     .description(
-      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>. Ctrl-C (SIGINT) or SIGTERM stops the sweep: running tools are killed and their temporary folders removed, finished points are kept, the unfinished ones are recorded as "not-run" (never "failed"), and the exit status is 130 (SIGINT) or 143 (SIGTERM); the same command then runs exactly the unfinished points. With --shard, runs one slice of the points (K/N, or auto: from the Slurm job array or Kubernetes Indexed Job it runs in) into a folder of its own; `merge` joins the slices.',
+      'Run a design-space sweep: every combination of the axes\' values (the cartesian product) is generated, optionally co-simulated (--verify) and synthesised (with place-and-route when the file says `synth: {pnr: true}`), --jobs points at a time, with a progress line and ETA on stderr. Each finished point is cached in <out>/points/ by a content hash, so a re-run, or a run after an interruption, does only what is missing; Yosys and nextpnr output of an identical earlier run (any sweep or `synth`) is reused unless --no-cache. A config error makes an "invalid" point, a tool error a "failed" one, a tool run over its time limit a "timeout" one; the sweep goes on. Writes results.json, results.csv and report.html (plots of area, Fmax, throughput, the Pareto front and the estimator\'s error) into <out>. Ctrl-C (SIGINT) or SIGTERM stops the sweep: running tools are killed and their temporary folders removed, finished points are kept, the unfinished ones are recorded as "not-run" (never "failed"), and the exit status is 130 (SIGINT) or 143 (SIGTERM); the same command then runs exactly the unfinished points. With --shard, runs one slice of the points (K/N, or auto: from the Slurm job array or Kubernetes Indexed Job it runs in) into a folder of its own; `merge` joins the slices.',
     )
-    .action(async (file: string, opts: { jobs: number; shard?: string; shards?: number; verify?: number; synth: string; retryFailed?: boolean; out?: string }) => {
+    .action(async (file: string, opts: { jobs: number; shard?: string; shards?: number; verify?: number; synth: string; retryFailed?: boolean; cache: boolean; out?: string }) => {
       const shard = shardFromEnv(process.env, { shard: opts.shard, shards: opts.shards });
       const spec = loadSweepFile(file);
       const synth = parseSynthMode(opts.synth);
@@ -174,6 +177,7 @@ export function registerSweepCommands(program: Command, io: Io): void {
         verify: opts.verify,
         synth,
         retryFailed: Boolean(opts.retryFailed),
+        toolCache: opts.cache,
         progress: (line, final) => io.err(tty ? `\r\x1b[K${line}${final ? '\n' : ''}` : `${line}\n`),
       };
       // SIGINT/SIGTERM (src/cli/main.ts) stop the pool and kill running tools; runSweep

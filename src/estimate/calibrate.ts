@@ -101,7 +101,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationFile
           let r;
           try {
             design = generateDesign(resolveConfig({ name: 'cal', ...raw }, PACKAGE_ROOT, `${block} calibration config ${i}`));
-            r = await synthesize(design.files, design.topModule, target, opts.timeoutSeconds);
+            r = await synthesize(design.files, design.topModule, target, { timeoutSeconds: opts.timeoutSeconds, cache: true });
           } catch (e) {
             // A config that does not generate or synthesise (or times out) is left out of the fit, and said so.
             opts.log(`  ${i + 1}/${set.length} ${JSON.stringify(raw)}: left out: ${(e as Error).message.split('\n')[0]}`);

@@ -20,7 +20,8 @@ import { PACKAGE_ROOT } from '../base/paths.js';
 import { cacheTempDir } from '../base/cache-dir.js';
 import { verifyDesign } from '../app/verify.js';
 import { resolveConfig } from '../io/config-file.js';
-import { cachedSynthesis, compileIcarus, lintVerilator } from '../tools/portability.js';
+import { compileIcarus, lintVerilator } from '../tools/portability.js';
+import { synthesize } from '../tools/yosys.js';
 import type { InvalidCase, RawConfig } from './configs.js';
 
 /** The stages of a valid config's check, in order. */
@@ -64,7 +65,7 @@ export async function checkValidConfig(raw: RawConfig, checks: ValidChecks): Pro
       stage = 'yosys synth_ice40';
       // ice40 unless the design is for xc7 (7-series primitives only map there). Through the
       // check cache: a replayed seed's unchanged design is not synthesised again.
-      await cachedSynthesis(design.files, design.topModule, cfg.target === 'xc7' ? 'xc7' : 'ice40');
+      await synthesize(design.files, design.topModule, cfg.target === 'xc7' ? 'xc7' : 'ice40', { cache: true });
     }
     if (checks.cosim && !past('co-simulation')) {
       stage = 'co-simulation';

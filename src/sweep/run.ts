@@ -58,6 +58,8 @@ export interface SweepRunOptions {
   synth: SynthMode;
   /** Re-run points whose cached result is failed or timeout. */
   retryFailed: boolean;
+  /** Reuse Yosys's and nextpnr's output of an identical earlier run (src/tools/check-cache.ts); default true. */
+  toolCache?: boolean;
   /** One progress line (replaced in place on a terminal). */
   progress: (line: string, final: boolean) => void;
 }
@@ -234,7 +236,7 @@ function withMetrics(r: PointResult): PointResult {
  * it, a read of its missing output — is "not run", never "failed". A CacheError (the
  * environment, not the point) ends the sweep.
  */
-async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot: string): Promise<PointResult | null> {
+async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot: string, toolCache: boolean): Promise<PointResult | null> {
   const started = performance.now();
   const rec: PointResult = { ...baseRecord(p.point, p.timeout), key: p.key, estimate: p.estimate, operations: p.operations };
   const finish = (r: PointResult) => withMetrics({ ...r, seconds: Math.round((performance.now() - started) / 10) / 100 });
@@ -251,7 +253,7 @@ async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot:
     }
     if (p.synth) {
       stage = 'synth';
-      const s = await synthDesign(design, { target: spec.synth.target, pnr: false, device: spec.synth.device, seed: spec.synth.seed, timeoutSeconds: p.timeout });
+      const s = await synthDesign(design, { target: spec.synth.target, pnr: false, device: spec.synth.device, seed: spec.synth.seed, timeoutSeconds: p.timeout, cache: toolCache });
       rec.synth = { target: s.target, luts: s.luts, ffs: s.ffs, carries: s.carries, brams: s.brams, depth: s.depth, cells: s.cells, seconds: s.seconds };
       if (spec.synth.pnr) {
         stage = 'pnr';
@@ -259,6 +261,7 @@ async function runPoint(spec: SweepSpec, p: Prepared, verify: number, traceRoot:
           device: s.device ?? spec.synth.device,
           seed: spec.synth.seed,
           timeoutSeconds: p.timeout,
+          cache: toolCache,
         });
         rec.pnr = { ...pr, seconds: Math.round(pr.seconds * 100) / 100 };
       }
@@ -404,7 +407,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions): Promise<
     opts.jobs,
     async (p) => {
       log(`start: point ${p.point.index} (${describePoint(p.point.values)}) [${p.key}]`);
-      const r = await runPoint(spec, p, verify, join(out, 'traces'));
+      const r = await runPoint(spec, p, verify, join(out, 'traces'), opts.toolCache ?? true);
       if (r === null) {
         log(`not run: point ${p.point.index} (${describePoint(p.point.values)}): stopped by ${stopReason() ?? 'a signal'} [${p.key}]`);
         return;

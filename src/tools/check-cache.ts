@@ -1,9 +1,10 @@
 /**
- * Results of the portability checks (lint, Icarus compile, the gate's synthesis), cached by
- * content hash in the cache folder (`checks/`), so a warm test or fuzz run does not lint,
- * compile and synthesise an unchanged design again. The key holds everything that decides
- * the result: every file's path and content hash, the top, the tool's version and flags, and
- * the vendor models' hashes. Only successes are stored (a failure is re-run, and reported,
+ * Results of tool runs on a design, cached by content hash in the cache folder (`checks/`):
+ * the portability checks (lint, Icarus compile) and the output of Yosys synthesis and
+ * nextpnr place and route (src/tools/yosys.ts, src/tools/nextpnr.ts), so a warm test, fuzz,
+ * sweep or `synth` run does not lint, compile, synthesise or route an unchanged design again.
+ * The key holds everything that decides the result: every file's path and content hash, the
+ * top, the tool's version, flags and script, and the vendor models' hashes. Only successes are stored (a failure is re-run, and reported,
  * every time); an entry is written to a temporary name and renamed into place.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -11,7 +11,8 @@ import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts } from '../blocks/ports.js';
 import { ToolFailedError } from '../base/errors.js';
 import { pnrWrapper } from './pnr-shell.js';
-import { runTool } from './run.js';
+import { cachedCheck, designKey } from './check-cache.js';
+import { runTool, toolVersion } from './run.js';
 import { withRtlDir } from './workdir.js';
 import { DEFAULT_ICE40_DEVICE, ICE40_DEVICES, ice40LogicCells, type Ice40Device } from '../targets/ice40.js';
 
@@ -23,6 +24,13 @@ export interface PnrOptions {
   device: string;
   seed: number;
   timeoutSeconds: number;
+  /**
+   * Reuse the output of an identical run (src/tools/check-cache.ts): the same files and
+   * shell by content, device, seed, clock and tool versions. nextpnr with a fixed seed is
+   * deterministic, so the figures are those a run now would give; they are parsed again from
+   * the stored report and log on every call.
+   */
+  cache?: boolean;
 }
 
 /** What the synthesised design needs (from Yosys's counts) plus the shell's flip-flops. */
@@ -57,7 +65,10 @@ export interface PnrReport {
   /** Flip-flops of the I/O shell included in `lcs`. */
   shellFfs: number;
   message: string | null;
+  /** Seconds of the shell's synthesis plus nextpnr (cached: of the run that wrote the output). */
   seconds: number;
+  /** The output came from the cache (an identical run before), not from a run now. */
+  cached: boolean;
 }
 
 /**
@@ -126,91 +137,116 @@ export async function placeAndRoute(
     shellFfs: wrap.shellFfs,
   };
   if (!pick.fits) {
-    return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, sprams: null, message: pick.why, seconds: 0 };
+    return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, sprams: null, message: pick.why, seconds: 0, cached: false };
   }
-  return withRtlDir([...files, wrap.file], async (dir, svFiles) => {
+  const flags = pick.device.yosysFlags.length ? `${pick.device.yosysFlags.join(' ')} ` : '';
+  const synthesis = `synth_ice40 ${flags}-top ${wrap.module} -json netlist.json`;
+  // The design's clock constraint (config clockMHz: <name>_clock.py) when it has one, so
+  // nextpnr optimises for that target and the report says whether it is met; else 12 MHz.
+  const clock = clockConstraint(files);
+  const args = [
+    ...pick.device.flags,
+    '--package',
+    pick.device.package,
+    '--json',
+    'netlist.json',
+    '--pcf',
+    'empty.pcf',
+    '--pcf-allow-unconstrained',
+    '--seed',
+    String(opts.seed),
+    ...(clock ? ['--pre-pack', 'clock.py'] : ['--freq', '12']),
+    '--timing-allow-fail',
+    '--report',
+    'report.json',
+  ];
+  const shelled = [...files, wrap.file];
+  let ran = false;
+  const run = (): Promise<PnrOutput> => {
+    ran = true;
+    return runPnr(shelled, synthesis, args, clock?.script ?? null, spec.top, pick.device.name, opts.timeoutSeconds);
+  };
+  let out: PnrOutput;
+  try {
+    out = opts.cache
+      ? await cachedCheck('nextpnr', { design: designKey(shelled, wrap.module), synthesis, args, yosys: await toolVersion('yosys', '-V'), nextpnr: await toolVersion('nextpnr-ice40', '--version') }, run)
+      : await run();
+  } catch (e) {
+    if (e instanceof PnrTooBig) {
+      // Prefer the utilisation line that is over 100% ("ICESTORM_LC: 3174/ 1280 247%").
+      const over = [...e.log.matchAll(/(ICESTORM_\w+):\s+(\d+)\/\s*(\d+)/g)].find((m) => Number(m[2]) > Number(m[3]));
+      const line = over ? `${over[1]} ${over[2]} used of ${over[3]}` : (e.log.split('\n').find((l) => TOO_BIG.test(l))?.trim().slice(0, 160) ?? 'too big');
+      return { ...base, status: 'does-not-fit', fmaxMHz: null, lcs: null, brams: null, sprams: null, message: `does not fit the ${pick.device.name}: nextpnr: ${line}`, seconds: e.seconds, cached: false };
+    }
+    throw e;
+  }
+  const log = out.log;
+  let fmax: number | null = null;
+  let lcs: number | null = null;
+  let brams: number | null = null;
+  let sprams: number | null = null;
+  if (out.report !== null) {
+    const rep = JSON.parse(out.report) as NextpnrReportJson;
+    const clocks = Object.values(rep.fmax ?? {});
+    if (clocks.length) fmax = Math.min(...clocks.map((c) => c.achieved));
+    lcs = rep.utilization?.['ICESTORM_LC']?.used ?? null;
+    brams = rep.utilization?.['ICESTORM_RAM']?.used ?? null;
+    sprams = rep.utilization?.['ICESTORM_SPRAM']?.used ?? (pick.device.sprams ? null : 0);
+  }
+  if (fmax === null) {
+    // Fall back on the log: the last "Max frequency for clock ..." line is post-route.
+    const reported = [...log.matchAll(/Max frequency for clock '[^']*': ([\d.]+) MHz/g)];
+    if (reported.length) fmax = Number(reported[reported.length - 1]![1]);
+  }
+  return {
+    ...base,
+    status: 'ok',
+    targetMHz: clock?.mhz ?? null,
+    targetMet: clock && fmax !== null ? fmax >= clock.mhz : null,
+    fmaxMHz: fmax === null ? null : Math.round(fmax * 100) / 100,
+    lcs,
+    brams,
+    sprams,
+    message: fmax === null ? 'nextpnr reported no clock frequency' : null,
+    seconds: out.seconds,
+    cached: !ran,
+  };
+}
+
+/** What a place-and-route run leaves, and how long shell synthesis plus nextpnr took. */
+interface PnrOutput {
+  /** nextpnr's --report JSON; null if it wrote none. */
+  report: string | null;
+  /** Its log, kept only without a report (Fmax is then read from it); else empty. */
+  log: string;
+  seconds: number;
+}
+
+/** nextpnr said the design is larger than the device: a result, not a failure (never cached). */
+class PnrTooBig extends Error {
+  constructor(
+    readonly log: string,
+    readonly seconds: number,
+  ) {
+    super('does not fit');
+  }
+}
+
+async function runPnr(files: GeneratedFile[], synthesis: string, args: string[], clockScript: string | null, top: string, device: string, timeoutSeconds: number): Promise<PnrOutput> {
+  return withRtlDir(files, async (dir, svFiles) => {
     const started = performance.now();
-    const flags = pick.device.yosysFlags.length ? `${pick.device.yosysFlags.join(' ')} ` : '';
-    await runTool('yosys', ['-q', '-p', `read_verilog -sv ${svFiles.join(' ')}; synth_ice40 ${flags}-top ${wrap.module} -json netlist.json`], `synthesising ${spec.top} in its place-and-route shell`, {
-      cwd: dir,
-      timeoutSeconds: opts.timeoutSeconds,
-    });
+    await runTool('yosys', ['-q', '-p', `read_verilog -sv ${svFiles.join(' ')}; ${synthesis}`], `synthesising ${top} in its place-and-route shell`, { cwd: dir, timeoutSeconds });
     writeFileSync(join(dir, 'empty.pcf'), '');
-    // The design's clock constraint (config clockMHz: <name>_clock.py) when it has one, so
-    // nextpnr optimises for that target and the report says whether it is met; else 12 MHz.
-    const clock = clockConstraint(files);
-    if (clock) writeFileSync(join(dir, 'clock.py'), clock.script);
-    const args = [
-      ...pick.device.flags,
-      '--package',
-      pick.device.package,
-      '--json',
-      'netlist.json',
-      '--pcf',
-      'empty.pcf',
-      '--pcf-allow-unconstrained',
-      '--seed',
-      String(opts.seed),
-      ...(clock ? ['--pre-pack', 'clock.py'] : ['--freq', '12']),
-      '--timing-allow-fail',
-      '--report',
-      'report.json',
-    ];
+    if (clockScript !== null) writeFileSync(join(dir, 'clock.py'), clockScript);
     let r;
     try {
-      r = await runTool('nextpnr-ice40', args, `placing and routing ${spec.top} on the ${pick.device.name}`, {
-        cwd: dir,
-        timeoutSeconds: opts.timeoutSeconds,
-      });
+      r = await runTool('nextpnr-ice40', args, `placing and routing ${top} on the ${device}`, { cwd: dir, timeoutSeconds });
     } catch (e) {
-      if (e instanceof ToolFailedError && TOO_BIG.test(e.message)) {
-        // Prefer the utilisation line that is over 100% ("ICESTORM_LC: 3174/ 1280 247%").
-        const over = [...e.message.matchAll(/(ICESTORM_\w+):\s+(\d+)\/\s*(\d+)/g)].find((m) => Number(m[2]) > Number(m[3]));
-        const line = over
-          ? `${over[1]} ${over[2]} used of ${over[3]}`
-          : (e.message.split('\n').find((l) => TOO_BIG.test(l))?.trim().slice(0, 160) ?? 'too big');
-        return {
-          ...base,
-          status: 'does-not-fit',
-          fmaxMHz: null,
-          lcs: null,
-          brams: null,
-          sprams: null,
-          message: `does not fit the ${pick.device.name}: nextpnr: ${line}`,
-          seconds: (performance.now() - started) / 1000,
-        };
-      }
+      if (e instanceof ToolFailedError && TOO_BIG.test(e.message)) throw new PnrTooBig(e.message, (performance.now() - started) / 1000);
       throw e;
     }
-    const log = `${r.stdout}\n${r.stderr}`;
-    let fmax: number | null = null;
-    let lcs: number | null = null;
-    let brams: number | null = null;
-    let sprams: number | null = null;
-    if (existsSync(join(dir, 'report.json'))) {
-      const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as NextpnrReportJson;
-      const clocks = Object.values(rep.fmax ?? {});
-      if (clocks.length) fmax = Math.min(...clocks.map((c) => c.achieved));
-      lcs = rep.utilization?.['ICESTORM_LC']?.used ?? null;
-      brams = rep.utilization?.['ICESTORM_RAM']?.used ?? null;
-      sprams = rep.utilization?.['ICESTORM_SPRAM']?.used ?? (pick.device.sprams ? null : 0);
-    }
-    if (fmax === null) {
-      // Fall back on the log: the last "Max frequency for clock ..." line is post-route.
-      const all = [...log.matchAll(/Max frequency for clock '[^']*': ([\d.]+) MHz/g)];
-      if (all.length) fmax = Number(all[all.length - 1]![1]);
-    }
-    return {
-      ...base,
-      status: 'ok',
-      targetMHz: clock?.mhz ?? null,
-      targetMet: clock && fmax !== null ? fmax >= clock.mhz : null,
-      fmaxMHz: fmax === null ? null : Math.round(fmax * 100) / 100,
-      lcs,
-      brams,
-      sprams,
-      message: fmax === null ? 'nextpnr reported no clock frequency' : null,
-      seconds: (performance.now() - started) / 1000,
-    };
+    const report = join(dir, 'report.json');
+    const seconds = (performance.now() - started) / 1000;
+    return existsSync(report) ? { report: readFileSync(report, 'utf8'), log: '', seconds } : { report: null, log: `${r.stdout}\n${r.stderr}`, seconds };
   });
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { vendorLibraries, type GeneratedFile } from '../render/files.js';
 import { ConfigError } from '../base/errors.js';
 import { targetFor, type TargetName } from '../targets/index.js';
-import { runTool } from './run.js';
+import { cachedCheck, designKey } from './check-cache.js';
+import { runTool, toolVersion } from './run.js';
 import { withRtlDir } from './workdir.js';
 
 export interface SynthReport {
@@ -29,6 +30,29 @@ export interface SynthReport {
   depth: number | null;
   /** The target's own breakdown (xc7: LUT1 … LUT6, LUT as memory, RAMB18E1, RAMB36E1, DSP48E1, …). */
   details?: Record<string, number>;
+  /** Seconds Yosys ran (when the output came from the cache: the run that wrote it). */
+  seconds: number;
+  /** Yosys's output came from the cache (an identical run before), not from a run now. */
+  cached: boolean;
+}
+
+export interface SynthesizeOptions {
+  /** Seconds Yosys may run (default 600). A cached output needs no run and meets any limit. */
+  timeoutSeconds?: number;
+  /** Extra options of the target's synthesis command (a device's, e.g. `-device u -spram`). */
+  flags?: string;
+  /**
+   * Reuse Yosys's output of an identical run (src/tools/check-cache.ts): the same files by
+   * content, top, flow script and Yosys version. The counts are parsed from that output
+   * again on every call, so a change to the parsing is never hidden by the cache.
+   */
+  cache?: boolean;
+}
+
+/** What a synthesis run leaves: Yosys's `stat -json` and `ltp` text, and how long it took. */
+interface YosysOutput {
+  stat: string;
+  ltp: string | null;
   seconds: number;
 }
 
@@ -52,25 +76,34 @@ export function measureScript(top: string, depth: boolean): string {
   );
 }
 
-export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, timeoutSeconds = 600, flags = ''): Promise<SynthReport> {
+export async function synthesize(files: GeneratedFile[], top: string, targetName: TargetName, opts: SynthesizeOptions = {}): Promise<SynthReport> {
   const target = targetFor(targetName);
   if (vendorLibraries(files).includes('yosys-xilinx-cells') && targetName !== 'xc7') {
     // Other flows do not know LUT6_2 / CARRY4; their counts would be of black boxes.
     throw new ConfigError('target', targetName, 'allowed: "xc7" only: this design instantiates AMD 7-series primitives (popcount "xc7-chain")');
   }
+  const flags = opts.flags ?? '';
+  const script = synthesisScript(targetName, top, flags);
+  let ran = false;
+  const run = () => {
+    ran = true;
+    return runSynthesis(files, top, targetName, script, opts.timeoutSeconds ?? 600);
+  };
+  const out = opts.cache ? await cachedCheck('yosys', { design: designKey(files, top), tool: await toolVersion('yosys', '-V'), script }, run) : await run();
+  const stat = JSON.parse(out.stat) as StatJson;
+  const cells = stat.design?.num_cells_by_type ?? {};
+  // "Longest topological path in <top> (length=N):" — N counts the LUTs on the path.
+  // Only the top module's line counts (a sub-module's is a part of a path).
+  const depth = out.ltp === null ? null : ltpDepth(out.ltp, top);
+  const counts = target.summarize(cells);
+  return { target: targetName, top, cells, ...counts, sprams: counts.sprams ?? 0, flags, depth, seconds: out.seconds, cached: !ran };
+}
+
+async function runSynthesis(files: GeneratedFile[], top: string, targetName: TargetName, script: string, timeoutSeconds: number): Promise<YosysOutput> {
   return withRtlDir(files, async (dir, svFiles) => {
-    const script = `read_verilog -sv ${svFiles.join(' ')}; ${synthesisScript(targetName, top, flags)}`;
-    const r = await runTool('yosys', ['-p', script], `synthesising ${top} for ${targetName}`, { cwd: dir, timeoutSeconds });
-    const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as StatJson;
-    const cells = stat.design?.num_cells_by_type ?? {};
-    let depth: number | null = null;
-    if (existsSync(join(dir, 'ltp.txt'))) {
-      // "Longest topological path in <top> (length=N):" — N counts the LUTs on the path.
-      // Only the top module's line counts (a sub-module's is a part of a path).
-      depth = ltpDepth(readFileSync(join(dir, 'ltp.txt'), 'utf8'), top);
-    }
-    const counts = target.summarize(cells);
-    return { target: targetName, top, cells, ...counts, sprams: counts.sprams ?? 0, flags, depth, seconds: r.seconds };
+    const r = await runTool('yosys', ['-p', `read_verilog -sv ${svFiles.join(' ')}; ${script}`], `synthesising ${top} for ${targetName}`, { cwd: dir, timeoutSeconds });
+    const ltp = join(dir, 'ltp.txt');
+    return { stat: readFileSync(join(dir, 'stat.json'), 'utf8'), ltp: existsSync(ltp) ? readFileSync(ltp, 'utf8') : null, seconds: r.seconds };
   });
 }
 
