@@ -156,8 +156,9 @@ describe('check and golden (SPEC §7)', () => {
 describe('verify', () => {
   it('reuses the cached model on a second run with another seed', async () => {
     const dir = tmp();
-    // A config no other test builds, so the first run really builds.
-    const cfg = writeConfig(dir, { top: 'gray_rom', name: `cache_${process.pid}`, seqLen: 29, grayPe: { bits: 11 } });
+    // A fixed name: on a warm run the first run is a cache hit too. Both runs name the model
+    // they used by its key, so a seed in the key shows as two keys either way.
+    const cfg = writeConfig(dir, { top: 'gray_rom', name: 'cache_seed', seqLen: 29, grayPe: { bits: 11 } });
     const first = await cli(['verify', cfg, '-o', join(dir, 'out'), '--seed', '3']);
     expect(first.exitCode).toBe(0);
     expect(first.stdout).toMatch(/PASS bit-exact/);
@@ -165,6 +166,9 @@ describe('verify', () => {
     expect(second.exitCode).toBe(0);
     expect(second.stderr).toMatch(/simulation: cache hit/);
     expect(second.stdout).toMatch(/model from cache/);
+    const key = (stderr: string) => /simulation: (?:built in [\d.]+ s|cache hit) \(([0-9a-f]{24})\)/.exec(stderr)?.[1];
+    expect(key(first.stderr)).toMatch(/^[0-9a-f]{24}$/);
+    expect(key(second.stderr)).toBe(key(first.stderr));
   });
 });
 
