@@ -188,10 +188,11 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
     const edited = text.replace(sum, sum.replace(' + ', ' - '));
     writeFileSync(sv, edited);
 
-    const again = await cli(['verify', cfg, '-o', out, '-n', '2']);
-    expect(again.exitCode, again.stderr).toBe(2);
-    expect(again.stderr).toMatch(/SF_OUTPUT_EDITED.*hand_xnor_attention\.sv differs/);
-    expect(again.stdout).not.toMatch(/PASS/);
+    // The refusal comes before any tool runs: in-process.
+    const again = await runMain(['verify', cfg, '-o', out, '-n', '2']);
+    expect(again.code, again.err).toBe(2);
+    expect(again.err).toMatch(/SF_OUTPUT_EDITED.*hand_xnor_attention\.sv differs/);
+    expect(again.out).not.toMatch(/PASS/);
     expect(readFileSync(sv, 'utf8')).toBe(edited);
 
     const d = await cli(['verify', '--design', out, '-n', '2']);
@@ -218,9 +219,9 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
     expect(before.rtl).toEqual({ source: 'generated', changed: [] });
     const sv = join(out, 'hand_xnor_attention.sv');
     writeFileSync(sv, readFileSync(sv, 'utf8').replace('assign score_o[l*SW +: SW] = score_q;', "assign score_o[l*SW +: SW] = '0;"));
-    const refused = await cli(['synth', cfg, '-o', out]);
-    expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(/SF_OUTPUT_EDITED/);
+    const refused = await runMain(['synth', cfg, '-o', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/SF_OUTPUT_EDITED/);
     const r = await cli(['synth', '--design', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/RTL as on disk; differs from the generator's output in hand_xnor_attention\.sv/);
