@@ -51,7 +51,7 @@ const building = new Map<string, Promise<string>>();
  */
 export async function precompiledHeader(objDir: string, makeVars: readonly string[], env: Record<string, string>, what: string, timeoutSeconds: number): Promise<string> {
   writeFileSync(join(objDir, 'spikeforge_pch.mk'), PCH_MAKEFILE);
-  const make = (target: string) => runTool('make', ['-s', '-C', objDir, '-f', 'spikeforge_pch.mk', ...makeVars, target], what, { timeoutSeconds, env });
+  const make = (target: string) => runTool('make', ['-s', '--no-print-directory', '-C', objDir, '-f', 'spikeforge_pch.mk', ...makeVars, target], what, { timeoutSeconds, env });
   const command = (await make('spikeforge-cxx')).stdout.trim();
   const key = sha256(canonicalJson({ command, text: PCH_TEXT, verilator: await toolVersion('verilator'), host: await verilatorHost() })).slice(0, 24);
   const root = cacheDir('pch');
