@@ -22,7 +22,7 @@ import { SIMULATORS } from '../src/cosim/simulators.js';
 import { verilatorSimKey } from '../src/cosim/verilator.js';
 import { design, expectBitExact, mutate, VECTORS_DIR } from './helpers/design.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
-import { runMain } from './helpers/cli.js';
+import { inProcess } from './helpers/cli.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'spikeforge.js');
 const tmp = (tag = 'sf-faults-') => mkdtempSync(join(tmpdir(), tag));
@@ -33,15 +33,6 @@ async function run(args: string[], opts: Options = {}): Promise<{ exitCode: numb
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-/**
- * The same command through the CLI's main() in this process: the malformed-file cases check
- * messages and exit codes, which main() decides; one real process (bad JSON, below) shows
- * the launcher passes them through. Each spawn costs about half a second of start-up.
- */
-async function inProcess(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const r = await runMain(args);
-  return { exitCode: r.code, stdout: r.out, stderr: r.err };
-}
 
 function vectorFile(name: string): Record<string, any> {
   return JSON.parse(readFileSync(join(VECTORS_DIR, name), 'utf8'));

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandPoints, inShard, parseSweep, timeoutFor } from '../src/sweep/spec.js';
 import { paretoFront, type PointResult } from '../src/sweep/results.js';
-import { cli, ROOT, runMain } from './helpers/cli.js';
+import { cli, inProcess, ROOT, runMain } from './helpers/cli.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
 import { Rng } from '../src/base/rng.js';
 
@@ -101,7 +101,7 @@ describe('sweep file', () => {
 
   it('exits 2 naming the key for a bad sweep file, a bad --shard and a bad --synth', async () => {
     const dir = tmp();
-    const r = await cli(['sweep', writeSweep(dir, 'base: {top: gray_rom, name: b}\naxes:\n  lanez: [1, 2]\n', 'bad.yaml'), '-o', join(dir, 'o')]);
+    const r = await inProcess(['sweep', writeSweep(dir, 'base: {top: gray_rom, name: b}\naxes:\n  lanez: [1, 2]\n', 'bad.yaml'), '-o', join(dir, 'o')]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml: sweep key "axes\.lanez"/);
     expect(existsSync(join(dir, 'o'))).toBe(false);

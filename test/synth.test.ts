@@ -22,7 +22,7 @@ import { withRtlDir } from '../src/tools/workdir.js';
 import { ltpDepth, synthesize } from '../src/tools/yosys.js';
 import { ICE40_DEVICES } from '../src/targets/ice40.js';
 import type { GeneratedFile } from '../src/render/files.js';
-import { cli, ROOT } from './helpers/cli.js';
+import { cli, inProcess, ROOT } from './helpers/cli.js';
 import { design } from './helpers/design.js';
 import { referenceRun } from './helpers/reference-run.js';
 import { FULL } from './helpers/tier.js';
@@ -143,11 +143,12 @@ describe('spikeforge synth', () => {
   it('rejects bad options with exit 2', async () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'bad', seqLen: 4 });
-    expect((await cli(['synth', cfg, '--target', 'vivado'])).exitCode).toBe(2);
-    const pnr = await cli(['synth', cfg, '--target', 'generic', '--pnr']);
+    // Option errors are main()'s: in-process.
+    expect((await inProcess(['synth', cfg, '--target', 'vivado'])).exitCode).toBe(2);
+    const pnr = await inProcess(['synth', cfg, '--target', 'generic', '--pnr']);
     expect(pnr.exitCode).toBe(2);
     expect(pnr.stderr).toMatch(/--pnr.*needs --target ice40/);
-    const t = await cli(['synth', cfg, '--timeout', '-1']);
+    const t = await inProcess(['synth', cfg, '--timeout', '-1']);
     expect(t.exitCode).toBe(2);
   });
 });
@@ -402,7 +403,7 @@ describe('estimator', () => {
     expect(e.memoryBits).toBe(1024 * 10);
     expect(e.terms.find((t) => t.name === 'bram_tiles')!.value).toBe(3);
     const dir = tmp();
-    const r = await cli(['estimate', writeConfig(dir, { top: 'gray_rom', name: 'e', seqLen: 168 }), '--json']);
+    const r = await inProcess(['estimate', writeConfig(dir, { top: 'gray_rom', name: 'e', seqLen: 168 }), '--json']);
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ block: 'gray_rom', target: 'ice40', rate: { itemsPerCycle: 1, item: 'codes' } });
@@ -438,7 +439,7 @@ describe('clock constraints (config clockMHz)', () => {
   it('are written with the design for nextpnr, SDC and XDC flows, and synth --pnr times against them (met / not met)', async () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'ck', seqLen: 12, clockMHz: 48 });
-    const g = await cli(['generate', cfg, '-o', join(dir, 'rtl')]);
+    const g = await inProcess(['generate', cfg, '-o', join(dir, 'rtl')]);
     expect(g.exitCode, g.stderr).toBe(0);
     expect(readFileSync(join(dir, 'rtl', 'ck_clock.py'), 'utf8')).toMatch(/^ctx\.addClock\("clk_i", 48\)$/m);
     expect(readFileSync(join(dir, 'rtl', 'ck.sdc'), 'utf8')).toMatch(/^create_clock -name clk_i -period 20\.833 \[get_ports clk_i\]$/m);
@@ -459,10 +460,10 @@ describe('clock constraints (config clockMHz)', () => {
     expect(miss.stdout).toMatch(/Fmax [\d.]+ MHz \(target 1500 MHz from clockMHz: NOT met\)/);
 
     // Without clockMHz there are no constraint files, and a bad value names the key.
-    const none = await cli(['generate', writeConfig(dir, { top: 'gray_rom', name: 'nk', seqLen: 12 }), '-o', join(dir, 'rtl3')]);
+    const none = await inProcess(['generate', writeConfig(dir, { top: 'gray_rom', name: 'nk', seqLen: 12 }), '-o', join(dir, 'rtl3')]);
     expect(none.exitCode).toBe(0);
     expect(existsSync(join(dir, 'rtl3', 'nk.sdc'))).toBe(false);
-    const bad = await cli(['generate', writeConfig(dir, { top: 'gray_rom', name: 'bk', seqLen: 12, clockMHz: 0 }), '-o', join(dir, 'rtl4')]);
+    const bad = await inProcess(['generate', writeConfig(dir, { top: 'gray_rom', name: 'bk', seqLen: 12, clockMHz: 0 }), '-o', join(dir, 'rtl4')]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/config key "clockMHz": value 0 is not allowed; allowed: a number of MHz > 0 and at most 2000/);
   });

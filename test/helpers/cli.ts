@@ -28,3 +28,12 @@ export async function runMain(args: string[]): Promise<{ code: number; out: stri
   const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
+
+/**
+ * The same command through main() in this process, with `cli`'s result shape: for tests of
+ * messages and exit codes that main() decides (each process costs about 0.6 s of CPU to start).
+ */
+export async function inProcess(args: string[]): Promise<CliResult> {
+  const r = await runMain(args);
+  return { exitCode: r.code, stdout: r.out, stderr: r.err };
+}
