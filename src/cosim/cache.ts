@@ -108,6 +108,31 @@ export interface SimBuild {
 }
 
 /**
+ * Builds the cache entry `<root>/<key>` (a model, the precompiled header of src/cosim/pch.ts):
+ * `build` fills a temporary folder `.<key>.tmp-<pid>-<machine>-<random>`, which is renamed
+ * to `<key>` when complete, so an entry is always whole. When another process (here or on
+ * another machine) finished the same entry first, theirs is used if `complete` says it is.
+ * The temporary folder is removed in any case; abandoned ones first (removeStaleBuilds).
+ */
+export async function buildCacheEntry(root: string, key: string, complete: (entry: string) => boolean, build: (tmp: string) => Promise<void>): Promise<void> {
+  inCache(root, () => mkdirs(root));
+  removeStaleBuilds(root);
+  const entry = join(root, key);
+  const tmp = join(root, `.${key}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`);
+  inCache(tmp, () => mkdirs(tmp));
+  try {
+    await build(tmp);
+    try {
+      renameSync(tmp, entry);
+    } catch (e) {
+      if (!complete(entry)) inCache(entry, () => { throw e; });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
  * A model built once per content hash of everything that goes into it (RTL, testbench,
  * tool version, flags, top, machine). The build runs in a temporary folder renamed into
  * place, so concurrent or interrupted builds — on this machine or others sharing the
@@ -128,12 +153,9 @@ export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
   });
   if (existsSync(join(dir, b.binary))) return result(true);
 
-  inCache(b.root, () => mkdirs(b.root));
-  removeStaleBuilds(b.root);
-  const tmp = join(b.root, `.${key}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`);
-  inCache(tmp, () => mkdirs(join(tmp, 'rtl')));
-  try {
+  await buildCacheEntry(b.root, key, (entry) => existsSync(join(entry, b.binary)), async (tmp) => {
     inCache(tmp, () => {
+      mkdirs(join(tmp, 'rtl'));
       for (const f of rtl) writeFileSync(join(tmp, 'rtl', f.path), f.content);
       writeFileSync(join(tmp, b.tbName), b.tb);
     });
@@ -141,17 +163,7 @@ export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
       tmp,
       rtl.filter((f) => f.kind === 'sv').map((f) => join('rtl', f.path)),
     );
-    try {
-      renameSync(tmp, dir);
-    } catch (e) {
-      // Another process (here or on another machine) finished the same build first: use theirs.
-      rmSync(tmp, { recursive: true, force: true });
-      if (!existsSync(join(dir, b.binary))) inCache(dir, () => { throw e; });
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
   return result(false);
 }
 

@@ -15,14 +15,12 @@
  * otherwise, so a mismatch could cost time, never a wrong model. The entry is built in a
  * temporary folder and renamed into place, like a model (src/cosim/cache.ts).
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, sha256 } from '../base/hash.js';
-import { cacheDir, inCache, tempOwner } from '../base/cache-dir.js';
-import { mkdirs } from '../base/mkdirs.js';
+import { cacheDir, inCache } from '../base/cache-dir.js';
 import { runTool, toolVersion } from '../tools/run.js';
-import { removeStaleBuilds, verilatorHost } from './cache.js';
+import { buildCacheEntry, verilatorHost } from './cache.js';
 
 export const PCH_NAME = 'spikeforge_pch.h';
 
@@ -56,28 +54,16 @@ export async function precompiledHeader(objDir: string, makeVars: readonly strin
   const key = sha256(canonicalJson({ command, text: PCH_TEXT, verilator: await toolVersion('verilator'), host: await verilatorHost() })).slice(0, 24);
   const root = cacheDir('pch');
   const header = join(root, key, PCH_NAME);
-  if (existsSync(`${header}.gch`)) return header;
+  const complete = (entry: string) => existsSync(join(entry, `${PCH_NAME}.gch`));
+  if (complete(join(root, key))) return header;
   // One build per key in this process; other processes build their own and the first rename wins.
   let pending = building.get(key);
   if (!pending) {
     pending = (async () => {
-      removeStaleBuilds(root);
-      const tmp = join(root, `.${key}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`);
-      try {
-        inCache(tmp, () => {
-          mkdirs(tmp);
-          writeFileSync(join(tmp, PCH_NAME), `${PCH_TEXT}\n`);
-        });
+      await buildCacheEntry(root, key, complete, async (tmp) => {
+        inCache(tmp, () => writeFileSync(join(tmp, PCH_NAME), `${PCH_TEXT}\n`));
         await make(join(tmp, `${PCH_NAME}.gch`));
-        try {
-          renameSync(tmp, join(root, key));
-        } catch (e) {
-          // Another process finished the same header first: use theirs.
-          if (!existsSync(`${header}.gch`)) inCache(join(root, key), () => { throw e; });
-        }
-      } finally {
-        rmSync(tmp, { recursive: true, force: true });
-      }
+      });
       return header;
     })().finally(() => building.delete(key));
     building.set(key, pending);

@@ -33,3 +33,17 @@ export async function cachedCheck<T>(kind: string, key: unknown, run: () => Prom
   writeCacheFile(path, `${JSON.stringify({ kind, result: result ?? null })}\n`);
   return result;
 }
+
+/**
+ * `run()`'s result and whether it came from the cache: from `cachedCheck(kind, key())` when
+ * `cache` is on (the key is computed only then), else run now.
+ */
+export async function maybeCached<T>(cache: boolean | undefined, kind: string, key: () => Promise<unknown>, run: () => Promise<T>): Promise<{ result: T; cached: boolean }> {
+  let ran = false;
+  const counted = () => {
+    ran = true;
+    return run();
+  };
+  const result = cache ? await cachedCheck(kind, await key(), counted) : await counted();
+  return { result, cached: !ran };
+}

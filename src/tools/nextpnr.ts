@@ -11,7 +11,7 @@ import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts } from '../blocks/ports.js';
 import { ToolFailedError } from '../base/errors.js';
 import { pnrWrapper } from './pnr-shell.js';
-import { cachedCheck, designKey } from './check-cache.js';
+import { designKey, maybeCached } from './check-cache.js';
 import { runTool, toolVersion } from './run.js';
 import { withRtlDir } from './workdir.js';
 import { DEFAULT_ICE40_DEVICE, ICE40_DEVICES, ice40LogicCells, type Ice40Device } from '../targets/ice40.js';
@@ -161,16 +161,15 @@ export async function placeAndRoute(
     'report.json',
   ];
   const shelled = [...files, wrap.file];
-  let ran = false;
-  const run = (): Promise<PnrOutput> => {
-    ran = true;
-    return runPnr(shelled, synthesis, args, clock?.script ?? null, spec.top, pick.device.name, opts.timeoutSeconds);
-  };
   let out: PnrOutput;
+  let cached: boolean;
   try {
-    out = opts.cache
-      ? await cachedCheck('nextpnr', { design: designKey(shelled, wrap.module), synthesis, args, yosys: await toolVersion('yosys', '-V'), nextpnr: await toolVersion('nextpnr-ice40', '--version') }, run)
-      : await run();
+    ({ result: out, cached } = await maybeCached(
+      opts.cache,
+      'nextpnr',
+      async () => ({ design: designKey(shelled, wrap.module), synthesis, args, yosys: await toolVersion('yosys', '-V'), nextpnr: await toolVersion('nextpnr-ice40', '--version') }),
+      () => runPnr(shelled, synthesis, args, clock?.script ?? null, spec.top, pick.device.name, opts.timeoutSeconds),
+    ));
   } catch (e) {
     if (e instanceof PnrTooBig) {
       // Prefer the utilisation line that is over 100% ("ICESTORM_LC: 3174/ 1280 247%").
@@ -209,7 +208,7 @@ export async function placeAndRoute(
     sprams,
     message: fmax === null ? 'nextpnr reported no clock frequency' : null,
     seconds: out.seconds,
-    cached: !ran,
+    cached,
   };
 }
 

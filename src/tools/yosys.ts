@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { vendorLibraries, type GeneratedFile } from '../render/files.js';
 import { ConfigError } from '../base/errors.js';
 import { targetFor, type TargetName } from '../targets/index.js';
-import { cachedCheck, designKey } from './check-cache.js';
+import { designKey, maybeCached } from './check-cache.js';
 import { runTool, toolVersion } from './run.js';
 import { withRtlDir } from './workdir.js';
 
@@ -84,19 +84,19 @@ export async function synthesize(files: GeneratedFile[], top: string, targetName
   }
   const flags = opts.flags ?? '';
   const script = synthesisScript(targetName, top, flags);
-  let ran = false;
-  const run = () => {
-    ran = true;
-    return runSynthesis(files, top, targetName, script, opts.timeoutSeconds ?? 600);
-  };
-  const out = opts.cache ? await cachedCheck('yosys', { design: designKey(files, top), tool: await toolVersion('yosys', '-V'), script }, run) : await run();
+  const { result: out, cached } = await maybeCached(
+    opts.cache,
+    'yosys',
+    async () => ({ design: designKey(files, top), tool: await toolVersion('yosys', '-V'), script }),
+    () => runSynthesis(files, top, targetName, script, opts.timeoutSeconds ?? 600),
+  );
   const stat = JSON.parse(out.stat) as StatJson;
   const cells = stat.design?.num_cells_by_type ?? {};
   // "Longest topological path in <top> (length=N):" — N counts the LUTs on the path.
   // Only the top module's line counts (a sub-module's is a part of a path).
   const depth = out.ltp === null ? null : ltpDepth(out.ltp, top);
   const counts = target.summarize(cells);
-  return { target: targetName, top, cells, ...counts, sprams: counts.sprams ?? 0, flags, depth, seconds: out.seconds, cached: !ran };
+  return { target: targetName, top, cells, ...counts, sprams: counts.sprams ?? 0, flags, depth, seconds: out.seconds, cached };
 }
 
 async function runSynthesis(files: GeneratedFile[], top: string, targetName: TargetName, script: string, timeoutSeconds: number): Promise<YosysOutput> {
