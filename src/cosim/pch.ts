@@ -9,8 +9,8 @@
  * header itself takes about 3 s, once per cache and flag set (plain, VCD and FST builds
  * differ in their defines).
  *
- * The flags are Verilator's own: a two-rule makefile includes the build's `Vtop.mk`, prints
- * the compile command of a C++ file, and compiles the header with exactly that command. GCC
+ * The flags are Verilator's own: two rules added to the build's makefile (PCH_RULES) print
+ * the compile command of a C++ file and compile the header with exactly that command. GCC
  * uses a `.gch` only if it was built with compatible options and parses the header as usual
  * otherwise, so a mismatch could cost time, never a wrong model. The entry is built in a
  * temporary folder and renamed into place, like a model (src/cosim/cache.ts).
@@ -29,11 +29,11 @@ const PCH_TEXT = ['verilated.h', '<cstdint>', '<cstdio>', '<cstdlib>', '<cstring
   .map((h) => `#include ${h.startsWith('<') ? h : `"${h}"`}`)
   .join('\n');
 
-/** Added to Verilator's makefile (included first): the compile command of a C++ file, and the header rule. */
-const PCH_MAKEFILE = `# spikeforge (src/cosim/pch.ts): Verilator's makefile plus a precompiled header rule.
-include Vtop.mk
-
-spikeforge-cxx:
+/**
+ * The rules this module needs in the build's makefile (src/cosim/verilator.ts includes them
+ * after Verilator's own): the compile command of a C++ file, and the header rule.
+ */
+export const PCH_RULES = `spikeforge-cxx:
 \t@echo '$(CXX) $(CXXFLAGS) $(CPPFLAGS) $(OPT_FAST)'
 
 %.h.gch: %.h
@@ -43,13 +43,12 @@ spikeforge-cxx:
 const building = new Map<string, Promise<string>>();
 
 /**
- * The path of the precompiled header for the build in `objDir` (its `Vtop.mk` written by
- * Verilator), built now if the cache does not hold it; `makeVars` are the build's make
- * variables (the same ones decide the compile command).
+ * The path of the precompiled header for the build in `objDir`, built now if the cache does
+ * not hold it. `makefile` (in `objDir`) is the build's makefile with PCH_RULES in it, and
+ * `makeVars` its make variables: the same ones decide the compile command.
  */
-export async function precompiledHeader(objDir: string, makeVars: readonly string[], env: Record<string, string>, what: string, timeoutSeconds: number): Promise<string> {
-  writeFileSync(join(objDir, 'spikeforge_pch.mk'), PCH_MAKEFILE);
-  const make = (target: string) => runTool('make', ['-s', '--no-print-directory', '-C', objDir, '-f', 'spikeforge_pch.mk', ...makeVars, target], what, { timeoutSeconds, env });
+export async function precompiledHeader(objDir: string, makefile: string, makeVars: readonly string[], env: Record<string, string>, what: string, timeoutSeconds: number): Promise<string> {
+  const make = (target: string) => runTool('make', ['-s', '--no-print-directory', '-C', objDir, '-f', makefile, ...makeVars, target], what, { timeoutSeconds, env });
   const command = (await make('spikeforge-cxx')).stdout.trim();
   const key = sha256(canonicalJson({ command, text: PCH_TEXT, verilator: await toolVersion('verilator'), host: await verilatorHost() })).slice(0, 24);
   const root = cacheDir('pch');

@@ -19,7 +19,7 @@ import { hasTool, runTool, toolVersion } from '../tools/run.js';
 import { vendorLibraries } from '../render/files.js';
 import { vendorModels, verilatorVendorArgs, verilatorVendorConfig } from '../tools/vendor.js';
 import { buildCachedSim, harnessArgs, readFlags, simKey, verilatorHost, type CachedSim, type FlagChange } from './cache.js';
-import { precompiledHeader } from './pch.js';
+import { PCH_RULES, precompiledHeader } from './pch.js';
 import { VERILATOR_FLAGS, verilatorHarness, type WaveFormat } from '../../testbenches/generic.js';
 
 export { VERILATOR_FLAGS };
@@ -95,6 +95,23 @@ export function modelClasses(classesMk: string): string[] {
 /** Make variables that empty the model's class lists: the unity file compiles those classes. */
 const NO_MODEL_CLASSES = MODEL_CLASS_LISTS.map((list) => `${list}=`);
 
+/** The build's makefile, written beside Verilator's `Vtop.mk` in the build's obj folder. */
+const BUILD_MAKEFILE = 'spikeforge.mk';
+
+/**
+ * Verilator's makefile, plus: the unity file compiled without ccache (it is new with every
+ * design, and the model cache keeps what it builds: on a miss ccache only runs the
+ * preprocessor once more, 0.2 s of CPU per build measured here), and the precompiled
+ * header's rules.
+ */
+const BUILD_MAKEFILE_TEXT = `# spikeforge (src/cosim/verilator.ts): Verilator's makefile; the unity file without ccache;
+# the precompiled header's rules.
+include Vtop.mk
+
+unity.o: OBJCACHE :=
+
+${PCH_RULES}`;
+
 /**
  * Verilator builds the harness `tb.cpp` and the design in `tmp` into `obj/Vsim` (every
  * Verilator model: co-simulation, netlist, the simulated board).
@@ -133,12 +150,15 @@ export async function compileVerilatorModel(tmp: string, top: string, flags: rea
   ];
   await runTool('verilator', args, what, { cwd: tmp, timeoutSeconds, env });
   const classes = modelClasses(readFileSync(join(tmp, 'obj', 'Vtop_classes.mk'), 'utf8'));
-  const makeVars = [...NO_MODEL_CLASSES, 'OPT_FAST=-O1'];
-  const pch = await precompiledHeader(join(tmp, 'obj'), makeVars, env, what, timeoutSeconds);
+  // GNU gold, where installed, links a model in a third of the time of the default ld
+  // (0.06 s against 0.2 s here); USER_LDFLAGS is verilated.mk's hook for linker flags.
+  const makeVars = [...NO_MODEL_CLASSES, 'OPT_FAST=-O1', ...((await hasTool('ld.gold')) ? ['USER_LDFLAGS=-fuse-ld=gold'] : [])];
+  writeFileSync(join(tmp, 'obj', BUILD_MAKEFILE), BUILD_MAKEFILE_TEXT);
+  const pch = await precompiledHeader(join(tmp, 'obj'), BUILD_MAKEFILE, makeVars, env, what, timeoutSeconds);
   // The precompiled header first (GCC uses a .gch only for the first include), then the
   // classes, found on the makefile's include path (-I. in obj), then tb.cpp beside unity.cpp.
   writeFileSync(join(tmp, 'unity.cpp'), `${[`#include "${pch}"`, ...classes.map((c) => `#include "${c}.cpp"`), '#include "tb.cpp"'].join('\n')}\n`);
-  await runTool('make', ['-C', 'obj', '-f', 'Vtop.mk', '-j', String(Math.max(1, cpus().length)), ...makeVars, 'Vsim'], what, { cwd: tmp, timeoutSeconds, env });
+  await runTool('make', ['-C', 'obj', '-f', BUILD_MAKEFILE, '-j', String(Math.max(1, cpus().length)), ...makeVars, 'Vsim'], what, { cwd: tmp, timeoutSeconds, env });
 }
 
 /** Verilator with VCD waveforms: the build a failing run is repeated on for its waveform. */
