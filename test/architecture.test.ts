@@ -2,7 +2,7 @@
  * The house's layers (docs/architecture.md), checked over the import graph of every source
  * file: an import may go to its own folder or to a lower layer, never up or sideways, and
  * no files import each other in a circle (type-only imports included: they are part of the
- * picture a reader sees).
+ * picture a reader sees). And the tests' one house rule that comes from how they run.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -108,5 +108,34 @@ describe('architecture', () => {
     graph.set('src/base/bits.ts', [...(graph.get('src/base/bits.ts') ?? []), 'src/cli/main.ts']);
     expect(upward(graph)).toEqual(['src/base/bits.ts (src/base, layer 0) -> src/cli/main.ts (src/cli, layer 9)']);
     expect(circles(graph).length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * What a test file may not do to the process it runs in: vitest runs the files one after
+ * another in the same workers (isolate: false in vitest.config.ts), so a change would leak
+ * into every later file. A chdir is allowed when it is undone in a finally (checked by eye).
+ */
+const LEAKS: [RegExp, string][] = [
+  [/process\.env(?:\[[^\]]+\]|\.\w+)\s*=[^=]|delete\s+process\.env/, 'changes process.env (pass env to the child process instead)'],
+  [/\bvi\.(?:mock|doMock|stubEnv|stubGlobal|resetModules)\(/, 'mocks modules or globals'],
+];
+
+function leaks(file: string, text: string): string[] {
+  return LEAKS.filter(([re]) => re.test(text)).map(([, what]) => `${file} ${what}`);
+}
+
+describe('test files share their worker processes', () => {
+  const tests = sources('test').filter((f) => f !== 'test/architecture.test.ts');
+
+  it('no test file changes process.env or mocks modules', () => {
+    expect(tests.flatMap((f) => leaks(f, readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+
+  it('the check can fail', () => {
+    expect(leaks('t.ts', "process.env['SPIKEFORGE_CACHE_DIR'] = dir;")).toEqual(['t.ts changes process.env (pass env to the child process instead)']);
+    expect(leaks('t.ts', 'delete process.env.HOME;')).toHaveLength(1);
+    expect(leaks('t.ts', "vi.mock('../src/tools/run.js');")).toEqual(['t.ts mocks modules or globals']);
+    expect(leaks('t.ts', "if (process.env['X'] === '1') run();")).toEqual([]);
   });
 });
