@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, runMain } from './helpers/cli.js';
+import { cli, inProcess, runMain } from './helpers/cli.js';
 import { VECTORS_DIR } from './helpers/design.js';
 import { loadDesignFolder } from '../src/design/on-disk.js';
 import { loadConfigFile } from '../src/io/config-file.js';
@@ -54,8 +54,8 @@ describe('generate', () => {
   it('writes RTL, filelist, core and manifest, byte-identical on a second run', async () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'det', seqLen: 20, grayPe: { impl: 'rom' } });
-    const a = await cli(['generate', cfg, '-o', join(dir, 'a')]);
-    const b = await cli(['generate', cfg, '-o', join(dir, 'b')]);
+    const a = await inProcess(['generate', cfg, '-o', join(dir, 'a')]);
+    const b = await inProcess(['generate', cfg, '-o', join(dir, 'b')]);
     expect(a.exitCode).toBe(0);
     expect(b.exitCode).toBe(0);
     const files = readdirSync(join(dir, 'a')).sort();
@@ -73,7 +73,7 @@ describe('generate', () => {
     const dir = tmp();
     const path = join(dir, 'cfg.yaml');
     writeFileSync(path, 'top: gray_rom\nname: yml\nseqLen: 8\n');
-    const r = await cli(['generate', path, '-o', join(dir, 'out')]);
+    const r = await inProcess(['generate', path, '-o', join(dir, 'out')]);
     expect(r.exitCode).toBe(0);
     expect(existsSync(join(dir, 'out', 'yml_gray_rom.sv'))).toBe(true);
   });
@@ -90,7 +90,7 @@ describe('generate', () => {
     const dir = tmp();
     const path = writeConfig(dir, cfg);
     const out = join(dir, 'out');
-    const r = await cli(['generate', path, '-o', out]);
+    const r = await inProcess(['generate', path, '-o', out]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -108,7 +108,7 @@ describe('generate', () => {
 describe('check and golden (SPEC §7)', () => {
   it('passes pub_gray.json and pub_gray2d.json on the model and the RTL', async () => {
     for (const f of ['pub_gray.json', 'pub_gray2d.json']) {
-      const r = await cli(['check', join(VECTORS_DIR, f), '--rtl', '--trace-dir', tmp()]);
+      const r = await inProcess(['check', join(VECTORS_DIR, f), '--rtl', '--trace-dir', tmp()]);
       expect(r.stdout + r.stderr).toMatch(/PASS/);
       expect(r.exitCode).toBe(0);
     }
@@ -120,10 +120,10 @@ describe('check and golden (SPEC §7)', () => {
     vf.cases[1].expected.codes[3] ^= 1;
     const path = join(dir, 'changed.json');
     writeFileSync(path, JSON.stringify(vf));
-    const r = await cli(['check', path]);
+    const r = await inProcess(['check', path]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`case "positions_1": codes[3]: expected ${vf.cases[1].expected.codes[3]}, got 93`);
-    const rtl = await cli(['check', path, '--rtl', '--trace-dir', dir]);
+    const rtl = await inProcess(['check', path, '--rtl', '--trace-dir', dir]);
     expect(rtl.exitCode).toBe(1);
   });
 
@@ -134,7 +134,7 @@ describe('check and golden (SPEC §7)', () => {
     const stripped = join(dir, 'stripped.json');
     writeFileSync(stripped, JSON.stringify(vf));
     const out = join(dir, 'golden.json');
-    const g = await cli(['golden', stripped, '-o', out]);
+    const g = await inProcess(['golden', stripped, '-o', out]);
     expect(g.exitCode).toBe(0);
     const filled = JSON.parse(readFileSync(out, 'utf8'));
     const original = JSON.parse(readFileSync(join(VECTORS_DIR, 'pub_gray2d.json'), 'utf8'));
@@ -147,7 +147,7 @@ describe('check and golden (SPEC §7)', () => {
     vf.cases[0].inputs.positions[2] = 999;
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify(vf));
-    const r = await cli(['check', path]);
+    const r = await inProcess(['check', path]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/cases\[0\] \("positions_0"\): inputs\.positions\[2\]: must be an integer from 0 to 119 \(got 999\)/);
   });
@@ -159,10 +159,10 @@ describe('verify', () => {
     // A fixed name: on a warm run the first run is a cache hit too. Both runs name the model
     // they used by its key, so a seed in the key shows as two keys either way.
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'cache_seed', seqLen: 29, grayPe: { bits: 11 } });
-    const first = await cli(['verify', cfg, '-o', join(dir, 'out'), '--seed', '3']);
+    const first = await inProcess(['verify', cfg, '-o', join(dir, 'out'), '--seed', '3']);
     expect(first.exitCode).toBe(0);
     expect(first.stdout).toMatch(/PASS bit-exact/);
-    const second = await cli(['verify', cfg, '-o', join(dir, 'out'), '--seed', '4']);
+    const second = await inProcess(['verify', cfg, '-o', join(dir, 'out'), '--seed', '4']);
     expect(second.exitCode).toBe(0);
     expect(second.stderr).toMatch(/simulation: cache hit/);
     expect(second.stdout).toMatch(/model from cache/);
@@ -180,7 +180,7 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
     const dir = tmp();
     const cfg = writeConfig(dir, engine);
     const out = join(dir, 'hand');
-    expect((await cli(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    expect((await inProcess(['generate', cfg, '-o', out])).exitCode).toBe(0);
     const sv = join(out, 'hand_xnor_attention.sv');
     const text = readFileSync(sv, 'utf8');
     const sum = "SW'(count_q) + SW'(bias[l*BiasW +: BiasW])";
@@ -195,7 +195,7 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
     expect(again.out).not.toMatch(/PASS/);
     expect(readFileSync(sv, 'utf8')).toBe(edited);
 
-    const d = await cli(['verify', '--design', out, '-n', '2']);
+    const d = await inProcess(['verify', '--design', out, '-n', '2']);
     expect(d.exitCode, d.stderr).toBe(1);
     expect(d.stdout).toMatch(/hand_xnor_attention: RTL as on disk in .*hand; differs from the generator's output in hand_xnor_attention\.sv/);
     expect(d.stderr).toMatch(/SF_COSIM_MISMATCH.*RTL differs from the golden model: case "[^"]+": scores/);
@@ -203,7 +203,7 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
 
     // The unedited design passes under --design, and the report says it is the generator's output.
     writeFileSync(sv, text);
-    const ok = await cli(['verify', '--design', out, '-n', '2']);
+    const ok = await inProcess(['verify', '--design', out, '-n', '2']);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/RTL as on disk in .*; identical to the generator's output/);
     expect(ok.stdout).toMatch(/PASS bit-exact \(RTL as on disk\)/);
@@ -213,7 +213,7 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
     const dir = tmp();
     const cfg = writeConfig(dir, engine);
     const out = join(dir, 'hand');
-    const fresh = await cli(['synth', cfg, '-o', out, '--json']);
+    const fresh = await inProcess(['synth', cfg, '-o', out, '--json']);
     expect(fresh.exitCode, fresh.stderr).toBe(0);
     const before = JSON.parse(fresh.stdout);
     expect(before.rtl).toEqual({ source: 'generated', changed: [] });
@@ -222,7 +222,7 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
     const refused = await runMain(['synth', cfg, '-o', out]);
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/SF_OUTPUT_EDITED/);
-    const r = await cli(['synth', '--design', out]);
+    const r = await inProcess(['synth', '--design', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/RTL as on disk; differs from the generator's output in hand_xnor_attention\.sv/);
     const after = JSON.parse(readFileSync(join(out, 'synth-ice40.json'), 'utf8'));
@@ -234,7 +234,7 @@ describe('hand-edited designs: verify and synth --design DIR', () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'dz', seqLen: 4 });
     const out = join(dir, 'dz');
-    expect((await cli(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    expect((await inProcess(['generate', cfg, '-o', out])).exitCode).toBe(0);
     const cases: [string[], RegExp][] = [
       [['verify', cfg, '--design', out], /option --design: .*either a config or --design, not both/],
       [['verify', '--design', out, '-o', join(dir, 'x')], /option --design: .*--out cannot be combined/],

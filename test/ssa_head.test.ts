@@ -10,7 +10,7 @@ import { checkVectorFile } from '../src/app/check.js';
 import { loadVectorFile, type VectorFile } from '../src/vectors/file.js';
 import { design, expectBitExact, expectPortable, mutate, traceDir, VECTORS_DIR } from './helpers/design.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
-import { cli, ROOT } from './helpers/cli.js';
+import { inProcess, ROOT } from './helpers/cli.js';
 import { loadConfigFile } from '../src/io/config-file.js';
 import { generateDesign } from '../src/design/design.js';
 import { measureRates } from '../src/estimate/operations.js';
@@ -513,7 +513,7 @@ describe('ssa_head stimulus lands near the threshold', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sf-rate-'));
     const cfg = join(dir, 'r.json');
     writeFileSync(cfg, JSON.stringify({ ...base, name: 'rate', seqLen: 4, dim: 4, timesteps: 2 }));
-    const r = await cli(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '6']);
+    const r = await inProcess(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '6']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^output spike rate \d+% \(stimulus: q \d+%, k \d+%, v \d+%\)$/m);
   });

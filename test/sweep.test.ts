@@ -177,7 +177,7 @@ describe('running a sweep', () => {
     expect(r.summary.counts.ok).toBe(10);
     expect(r.points.map((p: PointResult) => p.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // A third run does nothing at all.
-    const third = await cli(['sweep', sweep, '-o', out]);
+    const third = await inProcess(['sweep', sweep, '-o', out]);
     expect(third.stdout).toMatch(/0 points run, 10 from cache/);
     expect(third.stderr).toMatch(/everything cached/);
   });
@@ -253,7 +253,7 @@ describe('running a sweep', () => {
 
     // With a longer limit the timed-out point is run again; the others come from the cache.
     writeSweep(dir, { ...JSON.parse(readFileSync(sweep, 'utf8')), overrides: [] });
-    const again = await cli(['sweep', sweep, '-o', out, '--synth', 'all']);
+    const again = await inProcess(['sweep', sweep, '-o', out, '--synth', 'all']);
     expect(again.stdout).toMatch(/1 points run, 2 from cache/);
     expect(results(out).summary.counts).toMatchObject({ ok: 3, invalid: 1, timeout: 0 });
   });
@@ -274,9 +274,9 @@ describe('running a sweep', () => {
     for (const r of [whole, s1, s2]) expect(r.exitCode).toBe(0);
     expect(results(join(dir, 's1')).points.map((p: PointResult) => p.index)).toEqual([0, 2, 4]);
     expect(results(join(dir, 's1')).sweep.shards).toEqual(['1/2']);
-    const partial = await cli(['merge', join(dir, 's1'), '-o', join(dir, 'half')]);
+    const partial = await inProcess(['merge', join(dir, 's1'), '-o', join(dir, 'half')]);
     expect(partial.stdout).toMatch(/3 of 6 points are in none of them/);
-    const m = await cli(['merge', join(dir, 's1'), join(dir, 's2'), '-o', join(dir, 'merged')]);
+    const m = await inProcess(['merge', join(dir, 's1'), join(dir, 's2'), '-o', join(dir, 'merged')]);
     expect(m.exitCode).toBe(0);
     const merged = results(join(dir, 'merged'));
     const one = results(join(dir, 'whole'));
@@ -292,8 +292,8 @@ describe('running a sweep', () => {
 
     // Results of another sweep definition are refused.
     const other = writeSweep(dir, { name: 'other', base: GRAY_BASE, axes: { seqLen: [5] }, synth: { target: 'generic' } }, 'other.json');
-    await cli(['sweep', other, '--synth', 'none', '-o', join(dir, 'other')]);
-    const refuse = await cli(['merge', join(dir, 's1'), join(dir, 'other'), '-o', join(dir, 'x')]);
+    await inProcess(['sweep', other, '--synth', 'none', '-o', join(dir, 'other')]);
+    const refuse = await inProcess(['merge', join(dir, 's1'), join(dir, 'other'), '-o', join(dir, 'x')]);
     expect(refuse.exitCode).toBe(2);
     expect(refuse.stderr).toMatch(/another sweep definition/);
   });
@@ -302,7 +302,7 @@ describe('running a sweep', () => {
     const dir = tmp();
     const out = join(dir, 'out');
     const sweep = writeSweep(dir, { name: 'topk', base: GRAY_BASE, axes: { seqLen: [8, 64, 512, 4096], 'grayPe.impl': ['logic', 'rom'] }, synth: { target: 'generic' } });
-    const r = await cli(['sweep', sweep, '--synth', 'top-2', '-o', out]);
+    const r = await inProcess(['sweep', sweep, '--synth', 'top-2', '-o', out]);
     expect(r.exitCode).toBe(0);
     const res = results(out);
     expect(res.sweep.synthMode).toBe('top-2');

@@ -40,7 +40,7 @@ describe('spikeforge synth', () => {
   it('reports iCE40 cell counts and Fmax as JSON, and writes synth-ice40.json into the design folder', async () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'sy', seqLen: 40 });
-    const r = await cli(['synth', cfg, '--pnr', '--json', '-o', join(dir, 'rtl')]);
+    const r = await inProcess(['synth', cfg, '--pnr', '--json', '-o', join(dir, 'rtl')]);
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -90,7 +90,7 @@ describe('spikeforge synth', () => {
     expect(existsSync(join(dir, 'rtl', 'manifest.json'))).toBe(true);
 
     // A second target adds its own file and keeps the first (same design, folder kept).
-    const g = await cli(['synth', cfg, '--target', 'generic', '-o', join(dir, 'rtl')]);
+    const g = await inProcess(['synth', cfg, '--target', 'generic', '-o', join(dir, 'rtl')]);
     expect(g.exitCode).toBe(0);
     expect(g.stdout).toMatch(/LUT6\s+\d+/);
     expect(g.stdout).toMatch(/LUT6 depth\s+\d+/);
@@ -134,7 +134,7 @@ describe('spikeforge synth', () => {
   it('stops a tool run at its time limit: exit 3 naming the tool and the limit', async () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'gray_rom', name: 'slow', seqLen: 4096, grayPe: { impl: 'rom' } });
-    const r = await cli(['synth', cfg, '--timeout', '0.05', '-o', join(dir, 'rtl')]);
+    const r = await inProcess(['synth', cfg, '--timeout', '0.05', '-o', join(dir, 'rtl')]);
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/SF_TOOL_TIMEOUT.*yosys did not finish .* within 0\.05 s/);
     expect(existsSync(join(dir, 'rtl', 'synth-ice40.json'))).toBe(false);
@@ -274,7 +274,7 @@ describe('spikeforge synth --target xc7 (AMD 7-series)', () => {
     // sideband delay lines in SRL16E, a 4096 × 9 Log-PE table ROM in block RAM.
     const dir = tmp();
     const raw = { top: 'xnor_attention', name: 'x7', seqLen: 48, dim: 8, lanes: 1, target: 'xc7', popcount: 'carry-tree', logPe: { enabled: true, mode: 'table', table: Array.from({ length: 48 }, (_, i) => Array.from({ length: 48 }, (_, j) => (i * 7 + j * 3) % 300)), impl: 'table-rom' } };
-    const r = await cli(['synth', writeConfig(dir, raw), '--target', 'xc7', '--json', '-o', join(dir, 'rtl')]);
+    const r = await inProcess(['synth', writeConfig(dir, raw), '--target', 'xc7', '--json', '-o', join(dir, 'rtl')]);
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -367,7 +367,7 @@ describe('place-and-route shell and device choice', () => {
     const dir = tmp();
     const cfg = writeConfig(dir, { top: 'lif_array', name: 'sp', neurons: 8, lanes: 2, timesteps: 3, fold: { membranes: 'memory', memory: 'spram' }, lif: { inputWidth: 6 } });
     for (const device of ['up5k', 'auto']) {
-      const r = await cli(['synth', cfg, '--device', device, '--json', '-o', join(dir, `rtl-${device}`)]);
+      const r = await inProcess(['synth', cfg, '--device', device, '--json', '-o', join(dir, `rtl-${device}`)]);
       expect(r.exitCode, r.stderr).toBe(0);
       const j = JSON.parse(r.stdout);
       expect(j).toMatchObject({ device: 'up5k', yosysFlags: '-device u -spram', sprams: 2 });
@@ -447,7 +447,7 @@ describe('clock constraints (config clockMHz)', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'rtl', 'manifest.json'), 'utf8')) as { files: { path: string }[] };
     expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['ck_clock.py', 'ck.sdc', 'ck.xdc']));
 
-    const met = await cli(['synth', cfg, '--pnr', '--json', '-o', join(dir, 'rtl')]);
+    const met = await inProcess(['synth', cfg, '--pnr', '--json', '-o', join(dir, 'rtl')]);
     expect(met.exitCode, met.stderr).toBe(0);
     const m = JSON.parse(met.stdout) as { pnr: { targetMHz: number; targetMet: boolean; fmaxMHz: number } };
     expect([m.pnr.targetMHz, m.pnr.targetMet]).toEqual([48, true]);
@@ -455,7 +455,7 @@ describe('clock constraints (config clockMHz)', () => {
 
     // No iCE40 reaches 1,500 MHz: the report says so instead of a bare Fmax.
     const fast = writeConfig(dir, { top: 'gray_rom', name: 'ck', seqLen: 12, clockMHz: 1500 });
-    const miss = await cli(['synth', fast, '--pnr', '-o', join(dir, 'rtl2')]);
+    const miss = await inProcess(['synth', fast, '--pnr', '-o', join(dir, 'rtl2')]);
     expect(miss.exitCode, miss.stderr).toBe(0);
     expect(miss.stdout).toMatch(/Fmax [\d.]+ MHz \(target 1500 MHz from clockMHz: NOT met\)/);
 

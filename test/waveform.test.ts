@@ -10,7 +10,7 @@ import { Rng } from '../src/base/rng.js';
 import { simulate, traceWindow, TRACE_BEFORE_FAULT, type CosimCheck } from '../src/cosim/cosim.js';
 import { SIMULATORS } from '../src/cosim/simulators.js';
 import { design, mutate, expectBitExact, traceDir } from './helpers/design.js';
-import { cli } from './helpers/cli.js';
+import { inProcess } from './helpers/cli.js';
 import { verifyDesign } from '../src/app/verify.js';
 import { VERILATOR_FST } from '../src/cosim/verilator.js';
 
@@ -79,10 +79,10 @@ describe('FST waveforms (verify --fst)', () => {
     const dir = traceDir();
     const cfg = join(dir, 'f.json');
     writeFileSync(cfg, JSON.stringify({ top: 'xnor_attention', name: 'wf', seqLen: 5, dim: 4, timesteps: 2, lanes: 2 }));
-    const fst = await cli(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '2', '--trace', '--fst']);
+    const fst = await inProcess(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '2', '--trace', '--fst']);
     expect(fst.exitCode, fst.stderr).toBe(0);
     const fstPath = /^waveform: (\S+\.fst)$/m.exec(fst.stdout)![1]!;
-    const vcd = await cli(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '2', '--trace']);
+    const vcd = await inProcess(['verify', cfg, '-o', join(dir, 'rtl'), '-n', '2', '--trace']);
     const vcdPath = /^waveform: (\S+\.vcd)$/m.exec(vcd.stdout)![1]!;
     const f = readFileSync(fstPath);
     expect(f.subarray(0, 64).toString('latin1')).not.toMatch(/\$date|\$timescale/);
