@@ -4,7 +4,10 @@
  * §7 (`check` exits 0/1/2, `golden -o` writes the expected values) on every registered
  * block's reference vector file.
  *
- * End-to-end tests run the built CLI (`node bin/spikeforge.js`; `make test` builds first).
+ * What only a process shows (signals, permissions, the environment, concurrent runs, a
+ * path that must fail at once) runs the built CLI (`node bin/spikeforge.js`; `make test`
+ * builds first); messages and exit codes that main() decides run it in this process
+ * (inProcess), which is the same code without the 0.5 s start.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -227,7 +230,7 @@ describe('the CLI contract of SPEC §7 on every registered block', () => {
       const m = await inProcess(['check', bad]);
       expect(m.exitCode, m.stderr).toBe(1);
       expect(m.stderr).toContain(`case "${c.name}": ${key}${path.map((i) => `[${i}]`).join('')}: expected ${JSON.stringify(holder[k])}, got ${JSON.stringify(before)}`);
-      const rtl = await run(['check', bad, '--sim', 'both', '--trace-dir', dir]);
+      const rtl = await inProcess(['check', bad, '--sim', 'both', '--trace-dir', dir]);
       expect(rtl.exitCode, rtl.stderr).toBe(1);
 
       // golden -o on the file with expected removed gives back the published values.
@@ -244,7 +247,7 @@ describe('the CLI contract of SPEC §7 on every registered block', () => {
   }
 
   it('rejects an unknown --sim with exit 2 and names the choices', async () => {
-    const r = await run(['check', join(VECTORS_DIR, 'pub_gray.json'), '--sim', 'modelsim']);
+    const r = await inProcess(['check', join(VECTORS_DIR, 'pub_gray.json'), '--sim', 'modelsim']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/Allowed choices are verilator, icarus, both/);
   });
@@ -511,7 +514,7 @@ describe('output folders', () => {
     mkdirSync(parent);
     chmodSync(parent, 0o777);
     const out = join(parent, 'out');
-    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    expect((await inProcess(['generate', cfg, '-o', out])).exitCode).toBe(0);
     const before = readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
     chmodSync(out, 0o555);
     writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ro', seqLen: 10 }));
@@ -575,18 +578,18 @@ describe('output folders', () => {
     const cfg = join(dir, 'cfg.json');
     writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'keepme', seqLen: 9 }));
     const out = join(dir, 'out');
-    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    expect((await inProcess(['generate', cfg, '-o', out])).exitCode).toBe(0);
     writeFileSync(join(out, 'my_tb.sv'), 'module my_tb; endmodule\n');
     writeFileSync(join(out, 'synth-ice40.json'), '{"earlier": true}\n');
     const mine = { 'my_tb.sv': 'module my_tb; endmodule\n', 'synth-ice40.json': '{"earlier": true}\n' };
-    const v = await run(['verify', cfg, '-o', out, '-n', '1']);
+    const v = await inProcess(['verify', cfg, '-o', out, '-n', '1']);
     expect(v.exitCode, v.stderr).toBe(0);
     expect(snapshot(out)).toMatchObject(mine);
-    const s = await run(['synth', cfg, '--target', 'generic', '-o', out]);
+    const s = await inProcess(['synth', cfg, '--target', 'generic', '-o', out]);
     expect(s.exitCode, s.stderr).toBe(0);
     expect(existsSync(join(out, 'synth-generic.json'))).toBe(true);
     writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'keepme', seqLen: 12 }));
-    const v2 = await run(['verify', cfg, '-o', out, '-n', '1']);
+    const v2 = await inProcess(['verify', cfg, '-o', out, '-n', '1']);
     expect(v2.exitCode, v2.stderr).toBe(0);
     expect(snapshot(out)).toMatchObject(mine);
     expect(existsSync(join(out, 'synth-generic.json'))).toBe(true);
@@ -598,7 +601,7 @@ describe('output folders', () => {
     const cfg = join(dir, 'cfg.json');
     writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ed', seqLen: 9 }));
     const out = join(dir, 'out');
-    expect((await run(['generate', cfg, '-o', out])).exitCode).toBe(0);
+    expect((await inProcess(['generate', cfg, '-o', out])).exitCode).toBe(0);
     const sv = join(out, 'ed_gray_rom.sv');
     const edited = readFileSync(sv, 'utf8').replace('endmodule', '// my change\nendmodule');
     writeFileSync(sv, edited);
@@ -611,14 +614,14 @@ describe('output folders', () => {
       expect(r.stderr).toMatch(/add --force/);
       expect(readFileSync(sv, 'utf8')).toBe(edited);
     }
-    const f = await run(['generate', cfg, '-o', out, '--force']);
+    const f = await inProcess(['generate', cfg, '-o', out, '--force']);
     expect(f.exitCode, f.stderr).toBe(0);
     expect(readFileSync(sv, 'utf8')).not.toContain('my change');
 
     // A file the user put there under a name the next design generates.
     writeFileSync(join(out, 'ed_gray_code.mem'), 'mine\n');
     writeFileSync(cfg, JSON.stringify({ top: 'gray_rom', name: 'ed', seqLen: 9, grayPe: { impl: 'rom' } }));
-    const c = await run(['generate', cfg, '-o', out]);
+    const c = await inProcess(['generate', cfg, '-o', out]);
     expect(c.exitCode, c.stderr).toBe(2);
     expect(c.stderr).toMatch(/error\[SF_OUTPUT_NOT_OURS\]: refusing to overwrite ed_gray_code\.mem in .*: spikeforge did not write it/);
     expect(readFileSync(join(out, 'ed_gray_code.mem'), 'utf8')).toBe('mine\n');
@@ -628,7 +631,7 @@ describe('output folders', () => {
     const { dir, cfg } = configDir();
     const file = join(dir, 'notes.txt');
     writeFileSync(file, 'mine\n');
-    const r = await run(['generate', cfg, '-o', file]);
+    const r = await inProcess(['generate', cfg, '-o', file]);
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toContain(`error[SF_OUTPUT_UNWRITABLE]: cannot write ${file}: it is a file, not a folder`);
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
