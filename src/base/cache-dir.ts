@@ -13,7 +13,7 @@
  * Leftovers are never read as results; they only take space until then.
  */
 import { mkdirs } from './mkdirs.js';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CacheError, errnoOf } from './errors.js';
@@ -134,6 +134,20 @@ export function cacheDir(...sub: string[]): string {
   return dir;
 }
 
+/**
+ * Records that the cache entry at `path` was used now (its modification time), so that
+ * `spikeforge cache --clean --unused-days N` (src/app/cache.ts) keeps what is in use. A
+ * cache that cannot be written here only loses that record.
+ */
+export function markUsed(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // Read-only or gone meanwhile: the entry is still good.
+  }
+}
+
 /** Whether a process with this pid runs (on this machine). */
 export function processAlive(pid: number): boolean {
   try {
@@ -144,7 +158,8 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-const TEMP_NAME = new RegExp(`^[a-z]+-${TEMP_OWNER}[A-Za-z0-9]{6}$`);
+/** A temporary folder in the cache root: `<prefix>-<owner>XXXXXX` (the prefix may hold dashes: `api-traces`). */
+export const TEMP_NAME = new RegExp(`^[a-z][a-z-]*-${TEMP_OWNER}[A-Za-z0-9]{6}$`);
 
 /** Removes temporary folders (`<prefix>-<pid>-<machine>-XXXXXX`) in `root` whose owner is gone; returns their names. */
 export function removeStaleTemps(root: string = CACHE_DIR): string[] {

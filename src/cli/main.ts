@@ -15,6 +15,7 @@ import { registerDesignCommands } from './design-commands.js';
 import { registerVectorCommands } from './vector-commands.js';
 import { registerSweepCommands } from './sweep-commands.js';
 import { registerBoardCommands } from './board-commands.js';
+import { registerCacheCommands } from './cache-commands.js';
 
 
 /** Help wraps to the terminal, at most 100 columns; 80 when not a terminal. */
@@ -31,7 +32,7 @@ export function createCli(io: Io = defaultIo): Command {
         'proves the RTL against the model under Verilator.\n\n' +
         'Exit status: 0 ok, 1 mismatch, 2 bad input (config, vector file, arguments, an output folder that cannot be written or is not spikeforge\'s), ' +
         '3 tool fault (missing tool, tool error, time-out, an unwritable cache), 130 stopped by Ctrl-C (SIGINT; 143 SIGTERM: 128 + the signal number), 70 internal error.\n\n' +
-        'Compiled simulations and temporary tool folders go to the cache folder: $SPIKEFORGE_CACHE_DIR, else $XDG_CACHE_HOME/spikeforge, else ~/.cache/spikeforge.\n\n' +
+        'Compiled simulations and temporary tool folders go to the cache folder: $SPIKEFORGE_CACHE_DIR, else $XDG_CACHE_HOME/spikeforge, else ~/.cache/spikeforge (`spikeforge cache show`, `cache clean`).\n\n' +
         'Docs in the repo: docs/spec.md (what each block computes), ' +
         'docs/config.md (every config key), docs/vectors.md (vector files), ' +
         'docs/<block>.md (interfaces, measured costs).',
@@ -43,6 +44,7 @@ export function createCli(io: Io = defaultIo): Command {
   registerVectorCommands(program, io);
   registerSweepCommands(program, io);
   registerBoardCommands(program, io);
+  registerCacheCommands(program, io);
   return program;
 }
 

@@ -19,7 +19,7 @@ import { report } from 'node:process';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
-import { inCache, removeAbandoned, TEMP_OWNER, tempOwner } from '../base/cache-dir.js';
+import { inCache, markUsed, removeAbandoned, TEMP_OWNER, tempOwner } from '../base/cache-dir.js';
 import { probeTool, toolPath, toolVersion } from '../tools/run.js';
 
 const BUILD_TEMP = new RegExp(`^\\.[0-9a-f]+\\.tmp-${TEMP_OWNER}[0-9a-f]+$`);
@@ -151,7 +151,10 @@ export async function buildCachedSim(b: SimBuild): Promise<CachedSim> {
     seconds: (performance.now() - started) / 1000,
     key,
   });
-  if (existsSync(join(dir, b.binary))) return result(true);
+  if (existsSync(join(dir, b.binary))) {
+    markUsed(dir);
+    return result(true);
+  }
 
   await buildCacheEntry(b.root, key, (entry) => existsSync(join(entry, b.binary)), async (tmp) => {
     inCache(tmp, () => {

@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts } from '../blocks/ports.js';
-import { cacheDir, writeCacheFile } from '../base/cache-dir.js';
+import { cacheDir, markUsed, writeCacheFile } from '../base/cache-dir.js';
 import { canonicalJson, sha256 } from '../base/hash.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { withRtlDir } from '../tools/workdir.js';
@@ -58,7 +58,10 @@ export async function ice40Netlist(files: GeneratedFile[], top: string, flags: s
   const root = cacheDir('netlist');
   const path = join(root, `${key}.v`);
   const file = (content: string): GeneratedFile => ({ path: `${top}_netlist.v`, content, kind: 'sv' });
-  if (existsSync(path)) return { file: file(readFileSync(path, 'utf8')), cacheHit: true, seconds: (performance.now() - started) / 1000 };
+  if (existsSync(path)) {
+    markUsed(path);
+    return { file: file(readFileSync(path, 'utf8')), cacheHit: true, seconds: (performance.now() - started) / 1000 };
+  }
   const content = await withRtlDir(files, async (dir, sv) => {
     await runTool('yosys', ['-q', '-p', `read_verilog -sv ${sv.join(' ')}; synth_ice40 ${flags ? `${flags} ` : ''}-top ${top}; write_verilog -noattr netlist.v`], `synthesising the netlist of ${top}`, {
       cwd: dir,

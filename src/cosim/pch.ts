@@ -18,7 +18,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, sha256 } from '../base/hash.js';
-import { cacheDir, inCache } from '../base/cache-dir.js';
+import { cacheDir, inCache, markUsed } from '../base/cache-dir.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { buildCacheEntry, verilatorHost } from './cache.js';
 
@@ -54,7 +54,10 @@ export async function precompiledHeader(objDir: string, makefile: string, makeVa
   const root = cacheDir('pch');
   const header = join(root, key, PCH_NAME);
   const complete = (entry: string) => existsSync(join(entry, `${PCH_NAME}.gch`));
-  if (complete(join(root, key))) return header;
+  if (complete(join(root, key))) {
+    markUsed(join(root, key));
+    return header;
+  }
   // One build per key in this process; other processes build their own and the first rename wins.
   let pending = building.get(key);
   if (!pending) {
