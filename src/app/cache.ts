@@ -72,8 +72,9 @@ export interface CacheUsage {
   live: { count: number; bytes: number };
   /** Leftovers of processes that are gone (removed by the next run, or by clean). */
   abandoned: { count: number; bytes: number };
-  /** Paths in the cache folder that are not spikeforge's (never removed). */
+  /** Paths in the cache folder that are not spikeforge's (never removed, not measured). */
   foreign: string[];
+  /** Bytes of spikeforge's entries and temporaries. */
   bytes: number;
 }
 
@@ -145,7 +146,8 @@ function entries(root: string): Entry[] {
 }
 
 export function cacheUsage(root: string): CacheUsage {
-  const all = entries(root).map((e) => ({ ...e, bytes: sizeOf(e.path) }));
+  // What is not spikeforge's is named, not measured: the folder may be a big one of the user's.
+  const all = entries(root).map((e) => ({ ...e, bytes: e.state === 'foreign' ? 0 : sizeOf(e.path) }));
   const sum = (xs: { bytes: number }[]) => xs.reduce((a, x) => a + x.bytes, 0);
   const kinds = KINDS.map((k) => {
     const mine = all.filter((e) => e.kind === k.folder && e.state === 'entry');
