@@ -136,7 +136,7 @@ export function cacheDir(...sub: string[]): string {
 
 /**
  * Records that the cache entry at `path` was used now (its modification time), so that
- * `spikeforge cache --clean --unused-days N` (src/app/cache.ts) keeps what is in use. A
+ * `spikeforge cache clean --unused-days N` (src/app/cache.ts) keeps what is in use. A
  * cache that cannot be written here only loses that record.
  */
 export function markUsed(path: string): void {
