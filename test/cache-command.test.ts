@@ -100,7 +100,7 @@ describe('cache show', () => {
 describe('cache clean', () => {
   it('--unused-days 30 removes the entries unused for 30 days and the leftovers of dead processes; keeps recent ones, live temporaries and the user\'s files', async () => {
     const { root, paths } = await plant();
-    const r = cleanCache(root, { unusedDays: 30 });
+    const r = await cleanCache(root, { unusedDays: 30 });
     const gone = ['oldModel', 'icarus', 'pch', 'netlist', 'check', 'tool', 'trace', 'ccache', 'deadBuild', 'deadRun'] as const;
     const kept = ['newModel', 'liveBuild', 'liveRun', 'userRoot', 'userInKind'] as const;
     for (const k of gone) expect(existsSync(paths[k]), k).toBe(false);
@@ -115,9 +115,9 @@ describe('cache clean', () => {
 
   it('without --unused-days removes every entry; --dry-run lists and removes nothing', async () => {
     const { root, paths } = await plant();
-    const dry = cleanCache(root, { dryRun: true });
+    const dry = await cleanCache(root, { dryRun: true });
     expect(Object.values(paths).every((path) => existsSync(path))).toBe(true);
-    const r = cleanCache(root);
+    const r = await cleanCache(root);
     expect(r.removed.map((e) => e.path)).toEqual(dry.removed.map((e) => e.path));
     expect(existsSync(paths.newModel)).toBe(false);
     expect(r.kept).toBe(0);

@@ -17,10 +17,12 @@
  * are touched each time they are reused (markUsed); check results and tool probes are
  * small and cheap to redo, so their write time counts.
  */
-import { lstatSync, readdirSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, type Stats } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { inCache, removeStaleTemps, TEMP_NAME, TEMP_OWNER, tempOwner, tempOwnerGone } from '../base/cache-dir.js';
+import { throwIfStopped } from '../base/interrupt.js';
 
 export interface CacheKind {
   /** The folder under the cache root. */
@@ -179,8 +181,12 @@ export interface CleanResult {
   kept: number;
 }
 
-/** Removes spikeforge's entries (all, or those unused for `unusedDays`) and the leftovers of processes that are gone. */
-export function cleanCache(root: string, opts: CleanOptions = {}): CleanResult {
+/**
+ * Removes spikeforge's entries (all, or those unused for `unusedDays`) and the leftovers of
+ * processes that are gone. Deleting is asynchronous, so Ctrl-C stops a long clean (a shared
+ * cache on a network file system) between entries; what was removed stays removed.
+ */
+export async function cleanCache(root: string, opts: CleanOptions = {}): Promise<CleanResult> {
   const now = opts.now ?? Date.now();
   const cutoff = opts.unusedDays === undefined ? Infinity : now - opts.unusedDays * 86_400_000;
   const removed: { path: string; bytes: number }[] = [];
@@ -191,9 +197,10 @@ export function cleanCache(root: string, opts: CleanOptions = {}): CleanResult {
       kept++;
       continue;
     }
+    throwIfStopped('cleaning the cache');
     const bytes = sizeOf(e.path);
     // A leftover in the root is removed by removeStaleTemps below, as every run does.
-    if (!opts.dryRun && e.kind !== null) remove(e.path);
+    if (!opts.dryRun && e.kind !== null) await remove(e.path);
     removed.push({ path: e.path, bytes });
   }
   if (!opts.dryRun) removeStaleTemps(root);
@@ -201,15 +208,16 @@ export function cleanCache(root: string, opts: CleanOptions = {}): CleanResult {
 }
 
 /** Renames `path` to a temporary name of this process first: a clean killed half-way leaves a leftover, never a partial entry. */
-function remove(path: string): void {
+async function remove(path: string): Promise<void> {
   const trash = `${path}.tmp-${tempOwner()}-${randomBytes(4).toString('hex')}`;
-  inCache(path, () => {
+  const renamed = inCache(path, () => {
     try {
       renameSync(path, trash);
+      return true;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // removed by someone else meanwhile
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false; // removed by someone else meanwhile
       throw e;
     }
-    rmSync(trash, { recursive: true, force: true });
   });
+  if (renamed) await rm(trash, { recursive: true, force: true }).catch((e: unknown) => inCache(path, () => { throw e; }));
 }

@@ -81,8 +81,8 @@ export function registerCacheCommands(program: Command, io: Io): void {
         'shared cache. A run that reuses an entry in the moment it is removed can fail on the ' +
         'missing file; run it again.',
     )
-    .action((opts: { unusedDays?: number; dryRun?: boolean; json?: boolean }) => {
-      const r = cleanCache(CACHE_DIR, { unusedDays: opts.unusedDays, dryRun: opts.dryRun });
+    .action(async (opts: { unusedDays?: number; dryRun?: boolean; json?: boolean }) => {
+      const r = await cleanCache(CACHE_DIR, { unusedDays: opts.unusedDays, dryRun: opts.dryRun });
       io.out(opts.json ? `${JSON.stringify({ root: CACHE_DIR, dryRun: Boolean(opts.dryRun), ...r }, null, 2)}\n` : cleanText(r, Boolean(opts.dryRun), opts.unusedDays));
     });
 }
