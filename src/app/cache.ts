@@ -21,7 +21,8 @@ import { lstatSync, readdirSync, renameSync, type Stats } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { inCache, removeStaleTemps, TEMP_NAME, TEMP_OWNER, tempOwner, tempOwnerGone } from '../base/cache-dir.js';
+import { inCache, KEY_PATTERN, removeStaleTemps, TEMP_NAME, TEMP_OWNER, tempOwner, tempState } from '../base/cache-dir.js';
+import { CHECK_ENTRY } from '../tools/check-cache.js';
 import { throwIfStopped } from '../base/interrupt.js';
 
 export interface CacheKind {
@@ -33,22 +34,20 @@ export interface CacheKind {
   entry: RegExp;
 }
 
-const KEY = '[0-9a-f]{24}';
-
 /** Every folder spikeforge keeps entries in, and the source that writes it. */
 export const KINDS: CacheKind[] = [
   // src/cosim/verilator.ts, src/cosim/board.ts
-  { folder: 'verilator', what: 'Verilator models (co-simulation, netlists, boards)', entry: new RegExp(`^${KEY}$`) },
+  { folder: 'verilator', what: 'Verilator models (co-simulation, netlists, boards)', entry: new RegExp(`^${KEY_PATTERN}$`) },
   // src/cosim/icarus.ts
-  { folder: 'icarus', what: 'Icarus models', entry: new RegExp(`^${KEY}$`) },
+  { folder: 'icarus', what: 'Icarus models', entry: new RegExp(`^${KEY_PATTERN}$`) },
   // src/cosim/pch.ts
-  { folder: 'pch', what: 'precompiled C++ headers (one per compiler command)', entry: new RegExp(`^${KEY}$`) },
+  { folder: 'pch', what: 'precompiled C++ headers (one per compiler command)', entry: new RegExp(`^${KEY_PATTERN}$`) },
   // src/cosim/netlist.ts
-  { folder: 'netlist', what: 'iCE40 netlists (verify --netlist)', entry: new RegExp(`^${KEY}\\.v$`) },
+  { folder: 'netlist', what: 'iCE40 netlists (verify --netlist)', entry: new RegExp(`^${KEY_PATTERN}\\.v$`) },
   // src/tools/check-cache.ts
-  { folder: 'checks', what: 'lint, Icarus, Yosys and nextpnr results', entry: /^[a-z][a-z0-9-]*-[0-9a-f]{32}\.json$/ },
+  { folder: 'checks', what: 'lint, Icarus, Yosys and nextpnr results', entry: CHECK_ENTRY },
   // src/tools/run.ts (probeTool)
-  { folder: 'tools', what: 'tool versions and install folders', entry: new RegExp(`^${KEY}\\.json$`) },
+  { folder: 'tools', what: 'tool versions and install folders', entry: new RegExp(`^${KEY_PATTERN}\\.json$`) },
   // src/mutation/run.ts
   { folder: 'mutation-traces', what: 'waveforms of mutation runs', entry: /^m-[A-Za-z0-9]{6}$/ },
   // src/cosim/verilator.ts (CCACHE_DIR): Verilator's runtime objects; ccache names its own files.
@@ -112,13 +111,6 @@ function list(dir: string): string[] {
   }
 }
 
-/** Whether a temporary name's owner still runs; null when the name is not a temporary one. */
-function tempLive(dir: string, name: string, pattern: RegExp): boolean | null {
-  const m = pattern.exec(name);
-  if (!m) return null;
-  return !tempOwnerGone(join(dir, name), Number(m[1]), m[2]);
-}
-
 interface Entry {
   path: string;
   kind: string | null;
@@ -135,14 +127,14 @@ function entries(root: string): Entry[] {
     if (kind && lstat(path)?.isDirectory()) {
       for (const e of list(path)) {
         const p = join(path, e);
-        const live = tempLive(path, e, ENTRY_TEMP);
-        const state = live === null ? (kind.entry.test(e) ? 'entry' : 'foreign') : live ? 'live' : 'abandoned';
+        const temp = tempState(path, e, ENTRY_TEMP);
+        const state = temp === null ? (kind.entry.test(e) ? 'entry' : 'foreign') : temp === 'live' ? 'live' : 'abandoned';
         out.push({ path: p, kind: kind.folder, state, lastUsed: lstat(p)?.mtimeMs ?? 0 });
       }
       continue;
     }
-    const live = tempLive(root, name, TEMP_NAME);
-    out.push({ path, kind: null, state: live === null ? 'foreign' : live ? 'live' : 'abandoned', lastUsed: lstat(path)?.mtimeMs ?? 0 });
+    const temp = tempState(root, name, TEMP_NAME);
+    out.push({ path, kind: null, state: temp === null ? 'foreign' : temp === 'live' ? 'live' : 'abandoned', lastUsed: lstat(path)?.mtimeMs ?? 0 });
   }
   return out;
 }
@@ -171,7 +163,6 @@ export interface CleanOptions {
   unusedDays?: number;
   /** List what would be removed, remove nothing. */
   dryRun?: boolean;
-  now?: number;
 }
 
 export interface CleanResult {
@@ -187,8 +178,7 @@ export interface CleanResult {
  * cache on a network file system) between entries; what was removed stays removed.
  */
 export async function cleanCache(root: string, opts: CleanOptions = {}): Promise<CleanResult> {
-  const now = opts.now ?? Date.now();
-  const cutoff = opts.unusedDays === undefined ? Infinity : now - opts.unusedDays * 86_400_000;
+  const cutoff = opts.unusedDays === undefined ? Infinity : Date.now() - opts.unusedDays * 86_400_000;
   const removed: { path: string; bytes: number }[] = [];
   let kept = 0;
   for (const e of entries(root)) {

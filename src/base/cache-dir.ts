@@ -17,7 +17,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSyn
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CacheError, errnoOf } from './errors.js';
-import { sha256 } from './hash.js';
+import { canonicalJson, sha256 } from './hash.js';
 import { CACHE_DIR } from './paths.js';
 
 function readOr(fn: () => string): string {
@@ -43,6 +43,17 @@ function machineTag(): string {
 }
 
 export const MACHINE = machineTag();
+
+/** Hex digits of a cache entry's key (models, precompiled headers, netlists, tool probes). */
+const KEY_DIGITS = 24;
+
+/** The key of a cache entry: the first KEY_DIGITS hex digits of the hash of `value` (canonical JSON). */
+export function cacheKey(value: unknown): string {
+  return sha256(canonicalJson(value)).slice(0, KEY_DIGITS);
+}
+
+/** A key as cacheKey makes it, as a regular expression source. */
+export const KEY_PATTERN = `[0-9a-f]{${KEY_DIGITS}}`;
 
 /** `<pid>-<machine>`: the owner part of every temporary name. */
 export function tempOwner(): string {
@@ -72,6 +83,16 @@ export function tempOwnerGone(path: string, pid: number, machine: string | undef
 }
 
 /**
+ * Whether the entry `name` of `dir` is a temporary one (it matches `pattern`, built with
+ * TEMP_OWNER) whose owner still runs ('live') or is gone ('gone'); null when it is not.
+ */
+export function tempState(dir: string, name: string, pattern: RegExp, now = Date.now()): 'live' | 'gone' | null {
+  const m = pattern.exec(name);
+  if (!m) return null;
+  return tempOwnerGone(join(dir, name), Number(m[1]), m[2], now) ? 'gone' : 'live';
+}
+
+/**
  * Removes the entries of `dir` matching `pattern` (group 1 the pid, group 2 the machine:
  * built with TEMP_OWNER) whose owner is gone; returns their names. An entry that cannot be
  * removed (another user's) is left.
@@ -86,8 +107,7 @@ export function removeAbandoned(dir: string, pattern: RegExp): string[] {
   const removed: string[] = [];
   const now = Date.now();
   for (const e of entries) {
-    const m = pattern.exec(e);
-    if (!m || !tempOwnerGone(join(dir, e), Number(m[1]), m[2], now)) continue;
+    if (tempState(dir, e, pattern, now) !== 'gone') continue;
     try {
       rmSync(join(dir, e), { recursive: true, force: true });
       removed.push(e);

@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { report } from 'node:process';
 import type { GeneratedFile } from '../render/files.js';
 import type { TopPorts, StreamBeats } from '../blocks/ports.js';
-import { canonicalJson, sha256 } from '../base/hash.js';
-import { inCache, markUsed, removeAbandoned, TEMP_OWNER, tempOwner } from '../base/cache-dir.js';
+import { sha256 } from '../base/hash.js';
+import { cacheKey, inCache, markUsed, removeAbandoned, TEMP_OWNER, tempOwner } from '../base/cache-dir.js';
 import { probeTool, toolPath, toolVersion } from '../tools/run.js';
 
 const BUILD_TEMP = new RegExp(`^\\.[0-9a-f]+\\.tmp-${TEMP_OWNER}[0-9a-f]+$`);
@@ -69,7 +69,7 @@ export function icarusHost(): Record<string, string> {
 /** The cache key of a model: every input of the build (RTL, testbench, tool version, flags, top, the machine facts above). */
 export function simKey(files: GeneratedFile[], tb: string, version: string, flags: readonly string[], top: string, host: Record<string, string>): string {
   const rtl = files.filter((f) => f.kind === 'sv' || f.kind === 'mem');
-  return sha256(canonicalJson({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags, top, host })).slice(0, 24);
+  return cacheKey({ rtl: rtl.map((f) => [f.path, sha256(f.content)]), tb: sha256(tb), version, flags, top, host });
 }
 
 export interface CachedSim {

@@ -17,8 +17,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, sha256 } from '../base/hash.js';
-import { cacheDir, inCache, markUsed } from '../base/cache-dir.js';
+import { cacheDir, cacheKey, inCache, markUsed } from '../base/cache-dir.js';
 import { runTool, toolVersion } from '../tools/run.js';
 import { buildCacheEntry, verilatorHost } from './cache.js';
 
@@ -50,7 +49,7 @@ const building = new Map<string, Promise<string>>();
 export async function precompiledHeader(objDir: string, makefile: string, makeVars: readonly string[], env: Record<string, string>, what: string, timeoutSeconds: number): Promise<string> {
   const make = (target: string) => runTool('make', ['-s', '--no-print-directory', '-C', objDir, '-f', makefile, ...makeVars, target], what, { timeoutSeconds, env });
   const command = (await make('spikeforge-cxx')).stdout.trim();
-  const key = sha256(canonicalJson({ command, text: PCH_TEXT, verilator: await toolVersion('verilator'), host: await verilatorHost() })).slice(0, 24);
+  const key = cacheKey({ command, text: PCH_TEXT, verilator: await toolVersion('verilator'), host: await verilatorHost() });
   const root = cacheDir('pch');
   const header = join(root, key, PCH_NAME);
   const complete = (entry: string) => existsSync(join(entry, `${PCH_NAME}.gch`));

@@ -18,6 +18,9 @@ export function designKey(files: readonly GeneratedFile[], top: string): unknown
   return { top, files: files.filter((f) => f.kind !== 'meta').map((f) => [f.path, sha256(f.content)]) };
 }
 
+/** The names of the entries in `checks/`: `<kind>-<32 hex digits>.json`. */
+export const CHECK_ENTRY = /^[a-z][a-z0-9-]*-[0-9a-f]{32}\.json$/;
+
 /** `run()`'s result for this key: from the cache, or run now and stored when it succeeds. */
 export async function cachedCheck<T>(kind: string, key: unknown, run: () => Promise<T>): Promise<T> {
   const root = cacheDir('checks');

@@ -13,8 +13,7 @@
 import { accessSync, appendFileSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { CACHE_DIR } from '../base/paths.js';
-import { writeCacheFile } from '../base/cache-dir.js';
-import { canonicalJson, sha256 } from '../base/hash.js';
+import { cacheKey, writeCacheFile } from '../base/cache-dir.js';
 import { mkdirs } from '../base/mkdirs.js';
 import type { ResultPromise } from 'execa';
 import { ToolFailedError, ToolMissingError, ToolTimeoutError } from '../base/errors.js';
@@ -175,7 +174,7 @@ export async function probeTool(tool: string, args: string[], what: string): Pro
   let memo: string | null = null;
   try {
     const st = statSync(exe);
-    const id = sha256(canonicalJson({ exe, size: st.size, mtime: st.mtimeMs, ino: st.ino, args })).slice(0, 24);
+    const id = cacheKey({ exe, size: st.size, mtime: st.mtimeMs, ino: st.ino, args });
     memo = join(CACHE_DIR, 'tools', `${id}.json`);
     const entry = JSON.parse(readFileSync(memo, 'utf8')) as { exe?: string; args?: string[]; out?: unknown };
     if (entry.exe === exe && typeof entry.out === 'string') return entry.out;
