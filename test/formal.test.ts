@@ -2,12 +2,12 @@
  * Formal equivalence proofs with Yosys (src/formal/, docs/verification.md "Formal proofs"),
  * where simulation cannot be exhaustive:
  *
- * - the Gray term fused into the engine's popcount ≡ a separate Gray ROM plus adder;
+ * - the Gray term fused into the engine's popcount ≡ a separate Gray ROM plus adder (the
+ *   BDD engine: SAT first, then ABC's BDDs);
  * - a `logic` Log-PE lanes core ≡ its `distance-rom` (every (i, j0) the engine presents,
  *   with stalls);
- * - the generic latency harness (two modules, known latencies, a stall input), on a
- *   popcount with register stages built here: the real pipelined popcount is wired in
- *   once it lands (TODO in docs/verification.md).
+ * - the generic latency harness (two modules, known latencies, a stall input): a popcount
+ *   with register stages built here, and the generator's own pipelined popcount.
  *
  * `make test`: small sizes. `make test-full`: Log-PE for every N up to 256 and grids up to
  * 16×16, the fused popcount for D up to 64 in every architecture. Every kind of proof is
@@ -19,15 +19,15 @@ import { generateDesign } from '../src/design/design.js';
 import type { GeneratedFile } from '../src/render/files.js';
 import { resolveConfig } from '../src/io/config-file.js';
 import { miterSv } from '../src/formal/miter.js';
-import { parseCounterexample, prove, verdict, type ProofResult, type ProofTask } from '../src/formal/prove.js';
+import { bddVerdict, parseCounterexample, prove, verdict, type ProofResult, type ProofTask } from '../src/formal/prove.js';
 import { grayFusedProof, latencyProof, logPeLanesProof } from '../src/formal/proofs.js';
 import { FULL, FULL_ONLY } from './helpers/tier.js';
 import { reflectedGray } from './helpers/independent.js';
 import { twoAtATime } from './helpers/two-at-a-time.js';
 
 /** Proofs run two at a time (2 cores); each is one Yosys process. */
-async function expectProved(task: ProofTask): Promise<ProofResult> {
-  const r = await twoAtATime(() => prove(task));
+async function expectProved(task: ProofTask, timeoutSeconds?: number): Promise<ProofResult> {
+  const r = await twoAtATime(() => prove(task, timeoutSeconds));
   expect(r.status, `${task.title}\n${r.log}`).toBe('proved');
   return r;
 }
@@ -50,6 +50,10 @@ describe('the proof runner reads Yosys verdicts and counterexamples', () => {
     ]);
     expect(verdict('** Trying induction with length 3 **\nReached maximum number of time steps -> proof failed.')).toEqual({ status: 'unknown', steps: 3 });
     expect(() => verdict('ERROR: syntax error')).toThrow(/no verdict/);
+    expect(bddVerdict('Assuming the current network is a single-output miter.\nNetworks are equivalent.  Time =     0.00 sec')).toBe('proved');
+    expect(bddVerdict('Disproved at least one output of the miter (zero-based number 0).\nNetworks are NOT EQUIVALENT.  Time =     0.00 sec')).toBe('refuted');
+    expect(bddVerdict('Error: Collapsing has failed.')).toBe('unknown');
+    expect(() => bddVerdict('Cannot open input file "miter.aig".')).toThrow(/no verdict/);
   });
 
   it('a miter restricts an input to its domain and delays the faster side by the latency difference', () => {
@@ -67,10 +71,30 @@ describe('the proof runner reads Yosys verdicts and counterexamples', () => {
     expect(sv).toContain("assign ok_o = (filled_q != 2'd2) || (gold_dly_q[1] == gate_out);");
   });
 
+  it('a miter can take two inputs interleaved in one port (the BDD variable order) and asserts ok_o under FORMAL', () => {
+    const spec = (interleave: [string, string]) =>
+      miterSv({
+        module: 'm',
+        inputs: [{ name: 'q', width: 3 }, { name: 'p', width: 2 }, { name: 'k', width: 3 }],
+        interleave,
+        outputWidth: 3,
+        gold: { output: 'q', latency: 0 },
+        gate: { output: 'k', latency: 0 },
+      });
+    const sv = spec(['q', 'k']);
+    expect(sv).toContain('input  logic [6-1:0] q_k_i,');
+    expect(sv).toContain('input  logic [2-1:0] p_i,');
+    expect(sv).not.toContain('input  logic [3-1:0] q_i');
+    expect(sv).toContain('assign q_i[c] = q_k_i[2*c];');
+    expect(sv).toContain('assign k_i[c] = q_k_i[2*c+1];');
+    expect(sv).toMatch(/`ifdef FORMAL\n\s+always_comb assert \(ok_o\);\n`endif/);
+    expect(() => spec(['q', 'p'])).toThrow(/equal width/);
+  });
+
   it('stops Yosys at its time limit', async () => {
-    // A proof that runs for minutes (fused Gray, D = 64, 6:3 counters), so the limit always
-    // stops it: the N = 12 Log-PE proof once finished inside a 1 ms limit before the timer
-    // fired on a loaded machine.
+    // A proof that runs for half a minute (fused Gray, D = 64, 6:3 counters: its BDD), so the
+    // limit always stops it: the N = 12 Log-PE proof once finished inside a 1 ms limit before
+    // the timer fired on a loaded machine.
     await expect(prove(grayFusedProof({ config: { seqLen: 64, dim: 64, popcount: 'gpc63' } }), 1)).rejects.toThrow(ToolTimeoutError);
   });
 });
@@ -81,32 +105,45 @@ describe.concurrent('Gray term fused into the popcount ≡ separate Gray ROM + a
     { seqLen: 12, dim: 13, similarity: 'and', popcount: 'gpc63', grayPe: { impl: 'rom' } },
     { seqLen: 5, dim: 1, popcount: 'loop' },
     { seqLen: 4, dim: 6, timesteps: 3, similarity: 'and', popcount: 'carry-tree', grayPe: { position: 'timestep-token', bits: 6, impl: 'rom' } },
+    { seqLen: 12, dim: 13, popcount: 'xc7-chain', target: 'xc7' },
   ];
   it.each(small.map((c) => [JSON.stringify(c), c] as const))('%s', async (_label, config) => {
     await expectProved(grayFusedProof({ config }));
   });
 
   // The issue's D values in every popcount architecture; similarity and the Gray variant rotate.
+  const popcounts = ['loop', 'carry-tree', 'gpc63', 'xc7-chain'];
+  const grays = [{ impl: 'logic' }, { position: 'timestep-token', bits: 10, impl: 'rom' }];
   const full: Record<string, unknown>[] = [];
-  let k = 0;
-  for (const dim of [1, 8, 32, 33, 64]) {
-    for (const popcount of ['loop', 'carry-tree', 'gpc63']) {
-      // Not proved: gpc63 at D = 64. Yosys's SAT does not close it in 25 minutes alone
-      // (measured 2026-11-30; two different adder trees are the hard case for SAT). The
-      // plan is evaluated as data and the engine co-simulated at that size instead.
-      if (dim === 64 && popcount === 'gpc63') continue;
-      const gray = k % 2 ? { position: 'timestep-token', bits: 10, impl: 'rom' } : { impl: 'logic' };
-      full.push({ seqLen: 12, timesteps: 3, dim, popcount, similarity: k % 4 < 2 ? 'xnor' : 'and', grayPe: gray });
-      k++;
-    }
-  }
+  [1, 8, 32, 33, 64].forEach((dim, di) => {
+    popcounts.forEach((popcount, pi) => {
+      // xc7-chain instantiates LUT6_2 and CARRY4: the proof reads Yosys's models of them.
+      const target = popcount === 'xc7-chain' ? { target: 'xc7' } : {};
+      // Each architecture meets both similarities and both Gray variants across the D values.
+      const similarity = (di + pi) % 2 ? 'and' : 'xnor';
+      full.push({ seqLen: 12, timesteps: 3, dim, popcount, ...target, similarity, grayPe: grays[(di + (pi >> 1)) % 2] });
+    });
+  });
+  // The hardest points (a counter or LUT tree against an adder chain over 64 + G bits) in the other similarity too.
+  full.push({ seqLen: 12, timesteps: 3, dim: 64, popcount: 'gpc63', similarity: 'and', grayPe: grays[0] });
+  full.push({ seqLen: 12, timesteps: 3, dim: 64, popcount: 'xc7-chain', target: 'xc7', similarity: 'xnor', grayPe: grays[0] });
   it.skipIf(!FULL).each(full.map((c) => [JSON.stringify(c), c] as const))(`%s${FULL_ONLY}`, async (_label, config) => {
-    await expectProved(grayFusedProof({ config }));
+    // Up to 25 minutes a proof: the slowest (xc7-chain, D = 64) takes 4 minutes beside one other proof.
+    await expectProved(grayFusedProof({ config }), 1500);
   }, 1_800_000);
 
-  it('fails with a counterexample when the reference is off by one for one pair of positions', async () => {
-    const r = await twoAtATime(() => prove(grayFusedProof({ config: { seqLen: 12, dim: 8 }, breakAt: 5 })));
+  it('says "unknown", not "proved", when the BDD outgrows its node limit', async () => {
+    const r = await twoAtATime(() => prove({ ...grayFusedProof({ config: { seqLen: 12, dim: 13, popcount: 'gpc63' } }), satFirstSeconds: 0, bddNodeLimit: 100 }));
+    expect(r.status).toBe('unknown');
+    expect(r.counterexample).toBeNull();
+  });
+
+  // Default: SAT's first attempt finds it. BDDs only: ABC refutes, then SAT finds the counterexample.
+  it.each([['SAT first', undefined], ['BDDs only', 0]] as const)('fails with a counterexample when the reference is off by one for one pair of positions (%s)', async (_how, satFirstSeconds) => {
+    const task = grayFusedProof({ config: { seqLen: 12, dim: 8 }, breakAt: 5 });
+    const r = await twoAtATime(() => prove(satFirstSeconds === undefined ? task : { ...task, satFirstSeconds }));
     expect(r.status).toBe('refuted');
+    expect(r.log.includes('NOT EQUIVALENT')).toBe(satFirstSeconds === 0);
     expect([value(r, 'qp'), value(r, 'kp')]).toEqual(['5', '5']);
     expect(parseInt(value(r, 'gate_out')!, 16) - parseInt(value(r, 'gold_out')!, 16)).toBe(1);
   });

@@ -12,6 +12,10 @@
  *
  * Input domain: a free input with `below` set is replaced by 0 when it is ≥ `below`, so the
  * proof covers exactly the values 0 … below − 1 (e.g. an index < N) and nothing else.
+ *
+ * The property is stated twice: as the output `ok_o` (Yosys's `sat -prove ok_o 1`) and, under
+ * `FORMAL` (defined by `read_verilog -formal`), as an assertion, which `write_aiger` turns into
+ * the AIGER bad-state output !ok_o that the BDD engine (ABC) reads.
  */
 
 export interface MiterInput {
@@ -51,6 +55,13 @@ export interface MiterSpec {
   gate: MiterSide;
   /** Name of a free 1-bit input that is the load enable of both sides (a stall); none: always enabled. */
   enable?: string;
+  /**
+   * Two inputs of equal width that enter as one port `<a>_<b>_i` with their bits alternating
+   * (a[c] at bit 2c, b[c] at 2c + 1). A BDD engine takes its variables in port-bit order, and
+   * a function of the pairs (a[c], b[c]) — the popcount of XNOR or AND pairs — has a BDD of
+   * polynomial size in this order and an exponential one with all of a before all of b.
+   */
+  interleave?: [string, string];
 }
 
 function sideText(label: string, side: MiterSide): string[] {
@@ -68,10 +79,16 @@ export function miterSv(spec: MiterSpec): string {
   const latency = Math.max(spec.gold.latency, spec.gate.latency);
   const sequential = latency > 0;
   const w = spec.outputWidth;
+  const pair = spec.interleave ? spec.inputs.filter((i) => spec.interleave!.includes(i.name)) : [];
+  if (spec.interleave && (pair.length !== 2 || pair[0]!.width !== pair[1]!.width)) {
+    throw new Error(`miterSv: interleave needs two inputs of equal width, got ${spec.interleave.join(', ')}`);
+  }
+  const pairPort = pair.length ? `${pair[0]!.name}_${pair[1]!.name}_i` : '';
   const ports = [
     ...(sequential ? ['input  logic clk_i'] : []),
     ...(spec.enable ? [`input  logic ${spec.enable}_i`] : []),
-    ...spec.inputs.map((i) => `input  logic [${i.width}-1:0] ${i.name}_i`),
+    ...(pair.length ? [`input  logic [${2 * pair[0]!.width}-1:0] ${pairPort}`] : []),
+    ...spec.inputs.filter((i) => !pair.includes(i)).map((i) => `input  logic [${i.width}-1:0] ${i.name}_i`),
     'output logic ok_o',
   ];
   const lines: string[] = [
@@ -82,6 +99,16 @@ export function miterSv(spec: MiterSpec): string {
     '',
   ];
   if (spec.enable) lines.push(`  logic ${spec.enable};`, `  assign ${spec.enable} = ${spec.enable}_i;`);
+  if (pair.length) {
+    const [a, b] = pair.map((i) => i.name);
+    lines.push(
+      `  logic [${pair[0]!.width}-1:0] ${a}_i, ${b}_i;`,
+      `  for (genvar c = 0; c < ${pair[0]!.width}; c++) begin : g_${a}_${b}`,
+      `    assign ${a}_i[c] = ${pairPort}[2*c];`,
+      `    assign ${b}_i[c] = ${pairPort}[2*c+1];`,
+      '  end',
+    );
+  }
   for (const i of spec.inputs) {
     lines.push(`  logic [${i.width}-1:0] ${i.name};`);
     lines.push(
@@ -120,6 +147,6 @@ export function miterSv(spec: MiterSpec): string {
   } else {
     lines.push(`  assign ok_o = ${g} == ${a};`);
   }
-  lines.push('', 'endmodule', '');
+  lines.push('', '`ifdef FORMAL', '  always_comb assert (ok_o);', '`endif', '', 'endmodule', '');
   return lines.join('\n');
 }

@@ -50,6 +50,9 @@ export interface GrayFusedOptions {
  * code(p')) with the codes from a case table built by the reflection construction
  * (independent of the golden model). Every q, k row and every pair of positions < P.
  * Grid codes are computed inside the engine (no core), so this proof covers 1-D positions.
+ *
+ * Proved with BDDs (src/formal/prove.ts): the two sides are different adder trees over the
+ * same bits, which SAT does not close at D = 64 with 6:3 counters; q and k enter interleaved.
  */
 export function grayFusedProof(opts: GrayFusedOptions, baseDir = '.'): ProofTask {
   const name = opts.name ?? 'pf_gray';
@@ -80,6 +83,7 @@ export function grayFusedProof(opts: GrayFusedOptions, baseDir = '.'): ProofTask
       { name: 'qp', width: pw, below: P },
       { name: 'kp', width: pw, below: P },
     ],
+    interleave: ['q', 'k'],
     outputWidth: wide,
     gold: {
       decls: [`logic [${G}-1:0] qcode, kcode;`, `logic [${d.countWidth}-1:0] fused;`],
@@ -116,6 +120,7 @@ export function grayFusedProof(opts: GrayFusedOptions, baseDir = '.'): ProofTask
     files: [...rtl, { path: `${name}_miter.sv`, content: miterSv(spec), kind: 'sv' }],
     top: spec.module,
     mode: 'comb',
+    engine: 'bdd',
     show: ['q', 'k', 'qp', 'kp', 'gold_out', 'gate_out'],
   };
 }
