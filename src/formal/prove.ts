@@ -170,11 +170,28 @@ export function bddVerdict(out: string): ProofStatus {
 
 /** Runs one proof. Throws ToolFailedError when Yosys fails for another reason (syntax, elaboration). */
 export async function prove(task: ProofTask, timeoutSeconds = 600): Promise<ProofResult> {
-  return task.engine === 'bdd' ? proveWithBdd(task, timeoutSeconds) : proveWithSat(task, timeoutSeconds);
+  if (task.engine === 'bdd' && task.mode !== 'comb') throw new Error(`prove: the BDD engine takes combinational miters only (${task.title})`);
+  // One folder per proof, whatever the engines run in it: the RTL is written once.
+  return withRtlDir(task.files, async (dir, svFiles) => {
+    const models = (await vendorModels(vendorLibraries(task.files))).map((m) => m.path);
+    const inDir: ProofDir = { task, dir, svFiles, models };
+    return task.engine === 'bdd' ? proveWithBdd(inDir, timeoutSeconds) : proveWithSat(inDir, timeoutSeconds);
+  });
 }
 
-async function proveWithBdd(task: ProofTask, timeoutSeconds: number): Promise<ProofResult> {
-  if (task.mode !== 'comb') throw new Error(`prove: the BDD engine takes combinational miters only (${task.title})`);
+/** A proof's working folder: the task, its RTL written there, and the vendor models it reads (xc7 primitives: Yosys's own). */
+interface ProofDir {
+  task: ProofTask;
+  dir: string;
+  svFiles: string[];
+  models: string[];
+}
+
+/** The last 40 non-empty lines of a tool's output (for ProofResult.log). */
+const logTail = (text: string) => text.split('\n').filter((l) => l.trim()).slice(-40).join('\n');
+
+async function proveWithBdd(p: ProofDir, timeoutSeconds: number): Promise<ProofResult> {
+  const { task, dir } = p;
   const started = Date.now();
   const left = () => Math.max(1, timeoutSeconds - (Date.now() - started) / 1000);
   // SAT first, briefly: it settles small miters at once and finds a counterexample in well
@@ -182,59 +199,50 @@ async function proveWithBdd(task: ProofTask, timeoutSeconds: number): Promise<Pr
   const satBudget = Math.min(task.satFirstSeconds ?? SAT_FIRST_SECONDS, timeoutSeconds / 4);
   if (satBudget > 0) {
     try {
-      return await proveWithSat(task, satBudget);
+      return await proveWithSat(p, satBudget);
     } catch (e) {
       if (!(e instanceof ToolTimeoutError)) throw e;
     }
   }
-  const out = await withRtlDir(task.files, async (dir, svFiles) => {
-    writeFileSync(join(dir, 'aiger.ys'), aigerScript(task, svFiles, await modelPaths(task)));
-    await runTool('yosys', ['-q', '-s', 'aiger.ys'], `writing the miter of ${task.title}`, { cwd: dir, timeoutSeconds: left() });
-    const r = await runTool('yosys-abc', ['-c', abcBddScript(task.bddNodeLimit)], `proving ${task.title} with BDDs`, { cwd: dir, timeoutSeconds: left() });
-    return r.stdout + r.stderr;
-  });
+  writeFileSync(join(dir, 'aiger.ys'), aigerScript(task, p.svFiles, p.models));
+  await runTool('yosys', ['-q', '-s', 'aiger.ys'], `writing the miter of ${task.title}`, { cwd: dir, timeoutSeconds: left() });
+  const r = await runTool('yosys-abc', ['-c', abcBddScript(task.bddNodeLimit)], `proving ${task.title} with BDDs`, { cwd: dir, timeoutSeconds: left() });
+  const out = r.stdout + r.stderr;
   let status: ProofStatus;
   try {
     status = bddVerdict(out);
   } catch {
     throw new ToolFailedError('yosys-abc', `proving ${task.title} with BDDs`, out);
   }
-  const seconds = (Date.now() - started) / 1000;
-  const log = out.split('\n').filter((l) => l.trim()).slice(-40).join('\n');
-  if (status !== 'refuted') return { status, steps: null, seconds, cpuSeconds: null, counterexample: null, log };
+  const log = logTail(out);
+  if (status !== 'refuted') return { status, steps: null, seconds: (Date.now() - started) / 1000, cpuSeconds: null, counterexample: null, log };
   // A difference exists: SAT, given the rest of the time, finds an input that shows it.
-  const sat = await proveWithSat(task, left());
+  const sat = await proveWithSat(p, left());
   if (sat.status !== 'refuted') throw new ToolFailedError('yosys', `finding the counterexample ABC's BDDs imply for ${task.title} (SAT says ${sat.status})`, sat.log);
   return { ...sat, seconds: (Date.now() - started) / 1000, log: `${log}\n${sat.log}` };
 }
 
-/** Paths of the vendor models the task's RTL instantiates (xc7 primitives: Yosys's own models). */
-async function modelPaths(task: ProofTask): Promise<string[]> {
-  return (await vendorModels(vendorLibraries(task.files))).map((m) => m.path);
-}
-
-async function proveWithSat(task: ProofTask, timeoutSeconds: number): Promise<ProofResult> {
-  return withRtlDir(task.files, async (dir, svFiles) => {
-    writeFileSync(join(dir, 'proof.ys'), proofScript(task, svFiles, await modelPaths(task)));
-    const r = await runTool('yosys', ['-q', '-l', 'proof.log', '-s', 'proof.ys'], `proving ${task.title}`, {
-      cwd: dir,
-      timeoutSeconds,
-      okExitCodes: [1],
-    });
-    const log = readFileSync(join(dir, 'proof.log'), 'utf8');
-    let v: { status: ProofStatus; steps: number | null };
-    try {
-      v = verdict(log);
-    } catch {
-      throw new ToolFailedError('yosys', `proving ${task.title}`, log.split('\n').slice(-30).join('\n'));
-    }
-    return {
-      ...v,
-      steps: task.mode === 'comb' ? null : v.steps,
-      seconds: r.seconds,
-      cpuSeconds: cpuSeconds(log),
-      counterexample: v.status === 'refuted' ? parseCounterexample(log) : null,
-      log: log.split('\n').filter((l) => l.trim()).slice(-40).join('\n'),
-    };
+async function proveWithSat(p: ProofDir, timeoutSeconds: number): Promise<ProofResult> {
+  const { task, dir } = p;
+  writeFileSync(join(dir, 'proof.ys'), proofScript(task, p.svFiles, p.models));
+  const r = await runTool('yosys', ['-q', '-l', 'proof.log', '-s', 'proof.ys'], `proving ${task.title}`, {
+    cwd: dir,
+    timeoutSeconds,
+    okExitCodes: [1],
   });
+  const log = readFileSync(join(dir, 'proof.log'), 'utf8');
+  let v: { status: ProofStatus; steps: number | null };
+  try {
+    v = verdict(log);
+  } catch {
+    throw new ToolFailedError('yosys', `proving ${task.title}`, log.split('\n').slice(-30).join('\n'));
+  }
+  return {
+    ...v,
+    steps: task.mode === 'comb' ? null : v.steps,
+    seconds: r.seconds,
+    cpuSeconds: cpuSeconds(log),
+    counterexample: v.status === 'refuted' ? parseCounterexample(log) : null,
+    log: logTail(log),
+  };
 }
