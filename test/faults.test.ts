@@ -12,6 +12,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa, type Options } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { blocks } from '../src/design/registry.js';
@@ -468,6 +469,29 @@ describe('stopping verify and check', () => {
         }
       });
     expect(inCache).toEqual([]);
+  });
+
+  it('a caller without signal handlers killed by SIGTERM (a script, a test runner): it dies of the signal and takes its tool with it', async () => {
+    const dir = tmp();
+    const pidFile = join(dir, 'tool.pid');
+    const run = pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'tools', 'run.js')).href;
+    const script = `import { runTool } from ${JSON.stringify(run)};
+await runTool('sh', ['-c', 'echo $$ > ${pidFile}; exec sleep 60'], 'sleeping', { timeoutSeconds: 120 });`;
+    const child = execa(process.execPath, ['--input-type=module', '-e', script], { reject: false });
+    for (let i = 0; i < 400 && !(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()); i++) await new Promise((r) => setTimeout(r, 25));
+    const tool = Number(readFileSync(pidFile, 'utf8'));
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.signal, r.stderr).toBe('SIGTERM');
+    await new Promise((res) => setTimeout(res, 300));
+    const alive = (() => {
+      try {
+        return !readFileSync(`/proc/${tool}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+      } catch {
+        return false;
+      }
+    })();
+    expect(alive, `tool ${tool} still runs`).toBe(false);
   });
 });
 

@@ -8,7 +8,8 @@
  *     children: make, the C++ compiler, yosys-abc) with SIGTERM, then SIGKILL after 2 s,
  *     and the run ends in an InterruptedError — never a tool failure;
  *   - a time-out kills the whole group too (not only the direct child);
- *   - when the process exits, every group still running is killed.
+ *   - when the process exits, or dies of a signal it has no handler for (a script using the
+ *     API), every group still running is killed.
  */
 import { accessSync, appendFileSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -85,6 +86,35 @@ export function killRunningTools(signal: NodeJS.Signals = 'SIGKILL'): void {
 process.once('exit', () => killRunningTools('SIGKILL'));
 
 /**
+ * A caller that handles no signals (a script or test runner importing spikeforge's API, not
+ * the CLI, whose handlers request a stop) dies of SIGINT/SIGTERM/SIGHUP without running
+ * 'exit' handlers, and the detached tool groups would run on (a yosys-abc was seen running
+ * for three hours after its caller was killed). While a tool runs, a fallback listener
+ * kills the groups and re-raises the signal, so the process still dies of it. It steps
+ * aside when anyone else listens to the signal: their handling stays exactly as it was.
+ */
+const FATAL_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onFatalSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  killRunningTools('SIGKILL');
+  guardSignals(false);
+  process.kill(process.pid, signal);
+}
+
+let guarded = false;
+
+/** Installs or removes the fallback listener; a no-op when already so (removing and re-adding would drop a signal arriving in between). */
+function guardSignals(on: boolean): void {
+  if (on === guarded) return;
+  guarded = on;
+  for (const s of FATAL_SIGNALS) {
+    if (on) process.on(s, onFatalSignal);
+    else process.removeListener(s, onFatalSignal);
+  }
+}
+
+/**
  * execa, loaded on first use: it is a hundred modules, a quarter of a second of every CLI
  * start, and commands that run no tool (generate, check, golden, --help) never need it.
  */
@@ -98,6 +128,9 @@ export async function runTool(tool: string, args: string[], what: string, opts: 
   // After the last await before the spawn: a stop requested meanwhile starts nothing.
   throwIfStopped(what);
   const started = performance.now();
+  // Before the spawn: a signal that arrives while execa sets the child up is handled only
+  // after this synchronous stretch, when the child is in `running`.
+  guardSignals(true);
   const child: ResultPromise = execa(tool, args, {
     cwd: opts.cwd,
     env: opts.env,
@@ -122,6 +155,7 @@ export async function runTool(tool: string, args: string[], what: string, opts: 
     force = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
   };
   if (pid) running.add(pid);
+  guardSignals(running.size > 0);
   stopSignal.addEventListener('abort', onStop, { once: true });
   let r;
   try {
@@ -132,6 +166,7 @@ export async function runTool(tool: string, args: string[], what: string, opts: 
     stopSignal.removeEventListener('abort', onStop);
     if (pid) {
       running.delete(pid);
+      guardSignals(running.size > 0);
       // The leader is gone; what it started (make's compilers) goes with it when it was stopped.
       if (timedOut || stopped) killGroup(pid, 'SIGKILL');
     }
